@@ -1,0 +1,214 @@
+//! Link checking. During every build, links written in Markdown are checked against the
+//! pages and anchors the site really has, and reported at their place in the source file.
+//! `pillar check` also reads every HTML file it would write and verifies every internal
+//! `href`, `src` and `#anchor`, wherever it came from (templates included).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::derive::Prepared;
+use crate::diag::{Diagnostic, suggestion};
+use crate::model::Site;
+use crate::output::OutputFile;
+
+/// Checks that every `#anchor` named by a Markdown link exists on its target page.
+pub fn markdown_anchors(site: &Site, prepared: &[Prepared]) -> Vec<Diagnostic> {
+    let anchors: HashMap<usize, &HashSet<String>> = prepared
+        .iter()
+        .map(|p| (p.page, &p.notes.anchors))
+        .collect();
+    let mut out = Vec::new();
+    for p in prepared {
+        for link in &p.notes.links {
+            let Some(set) = anchors.get(&link.page) else {
+                continue;
+            };
+            if set.contains(&link.anchor) {
+                continue;
+            }
+            let Some((origin, offset)) = &link.origin else {
+                continue;
+            };
+            let target = &site.pages[link.page];
+            let mut d = Diagnostic::at(
+                origin.shown.to_path_buf(),
+                &origin.text,
+                origin.base + offset,
+                format!(
+                    "link to a missing anchor #{} on {}",
+                    link.anchor,
+                    if target.url.is_empty() {
+                        "the home page".to_owned()
+                    } else {
+                        format!("/{}", target.url)
+                    }
+                ),
+            );
+            if let Some(h) = suggestion(&link.anchor, set.iter().map(String::as_str)) {
+                d = d.with_hint(h);
+            }
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Verifies every internal link of the finished site. `source_of` maps an output HTML file to
+/// the file a reader would fix (the page's Markdown, or its template).
+pub fn html_links(
+    files: &[OutputFile],
+    source_of: &dyn Fn(&str) -> std::path::PathBuf,
+) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let scanned: Vec<(&str, Scan)> = files
+        .par_iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| (f.path.as_str(), scan(&f.bytes)))
+        .collect();
+    let ids: HashMap<&str, &HashSet<String>> = scanned.iter().map(|(p, s)| (*p, &s.ids)).collect();
+    let mut out = Vec::new();
+    for (path, s) in &scanned {
+        // The 404 page is served at any address: its links are absolute, not relative.
+        if *path == "404.html" {
+            continue;
+        }
+        for link in &s.links {
+            if let Some(problem) = check_link(path, link, &paths, &ids) {
+                out.push(Diagnostic::error(
+                    source_of(path),
+                    1,
+                    1,
+                    format!("{problem} (in the generated {path})"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn check_link(
+    from: &str,
+    link: &str,
+    paths: &HashSet<&str>,
+    ids: &HashMap<&str, &HashSet<String>>,
+) -> Option<String> {
+    if link.is_empty()
+        || link.starts_with("//")
+        || link.contains(':')
+            && link.split(':').next().is_some_and(|s| {
+                s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                    && !s.contains('/')
+            })
+    {
+        return None;
+    }
+    let (path_part, anchor) = match link.find('#') {
+        Some(i) => (&link[..i], Some(&link[i + 1..])),
+        None => (link, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
+    let target = if decoded.is_empty() {
+        from.to_owned()
+    } else if decoded.starts_with('/') {
+        return Some(format!(
+            "root-relative link {link:?} breaks under a sub-path"
+        ));
+    } else {
+        let dir = from.rfind('/').map_or("", |i| &from[..=i]);
+        match crate::markdown::links_normalize(&format!("{dir}{decoded}")) {
+            Some(t) => t,
+            None => return Some(format!("link {link:?} points outside the site")),
+        }
+    };
+    let file = if target.is_empty() || target.ends_with('/') {
+        format!("{target}index.html")
+    } else {
+        target.clone()
+    };
+    let file = if paths.contains(file.as_str()) {
+        file
+    } else if paths.contains(format!("{target}/index.html").as_str()) {
+        format!("{target}/index.html")
+    } else {
+        return Some(format!("broken link {link:?}: no file {file}"));
+    };
+    if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+        let a = percent_encoding::percent_decode_str(a).decode_utf8_lossy();
+        if let Some(set) = ids.get(file.as_str())
+            && !set.contains(a.as_ref())
+        {
+            return Some(format!("broken link {link:?}: {file} has no id \"{a}\""));
+        }
+    }
+    None
+}
+
+#[derive(Default)]
+struct Scan {
+    ids: HashSet<String>,
+    links: Vec<String>,
+}
+
+fn scan(html: &[u8]) -> Scan {
+    use html5gum::{Token, Tokenizer};
+    let mut s = Scan::default();
+    let text = String::from_utf8_lossy(html);
+    for token in Tokenizer::new(text.as_ref()).flatten() {
+        if let Token::StartTag(tag) = token {
+            for (name, value) in &tag.attributes {
+                let v = String::from_utf8_lossy(&value.value).into_owned();
+                match name.as_slice() {
+                    b"id" => {
+                        s.ids.insert(v);
+                    }
+                    b"href" | b"src" if tag.name.as_slice() != b"base" => s.links.push(v),
+                    _ => {}
+                }
+            }
+            // `<a name="x">` is an anchor too.
+            if tag.name.as_slice() == b"a"
+                && let Some(n) = tag.attributes.get(b"name".as_slice())
+            {
+                s.ids.insert(String::from_utf8_lossy(&n.value).into_owned());
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(path: &str, html: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: html.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn finds_missing_pages_and_anchors() {
+        let files = [
+            f(
+                "index.html",
+                "<a href=\"a/\">a</a><a href=\"a/#x\">x</a><a href=\"a/#nope\">n</a><a href=\"b/\">b</a><a href=\"https://e.org/\">e</a>",
+            ),
+            f(
+                "a/index.html",
+                "<h1 id=\"x\">X</h1><a href=\"../#\">home</a><img src=\"../img.png\">",
+            ),
+        ];
+        let d = html_links(&files, &|p| std::path::PathBuf::from(p));
+        let m: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert!(
+            m[0].contains("a/#nope") && m[0].contains("no id \"nope\""),
+            "{m:?}"
+        );
+        assert!(m[1].contains("\"b/\""), "{m:?}");
+        assert!(m[2].contains("img.png"), "{m:?}");
+    }
+}

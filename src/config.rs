@@ -1,0 +1,343 @@
+//! Site configuration in two steps: [`RawConfig`] is exactly what the user wrote in
+//! `site-config.toml` (unknown keys are errors), [`Config`] is the checked, resolved form the
+//! pipeline uses (absolute paths, parsed base URL, command-line overrides applied).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, display_path};
+use crate::load::toml_diagnostic;
+
+pub const CONFIG_FILE: &str = "site-config.toml";
+
+/// `site-config.toml` as written.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub base_url: Option<String>,
+    pub language: Option<String>,
+    pub author: Option<String>,
+    pub output_dir: Option<String>,
+    pub data: Option<String>,
+    /// Raw HTML in Markdown content files: passed through (true, the default) or escaped.
+    pub allow_html: Option<bool>,
+    #[serde(default)]
+    pub paths: RawPaths,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// Where the generated pages live (URL segments), so another reform can say "agencies".
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawPaths {
+    pub units: Option<String>,
+    pub comparison: Option<String>,
+    pub timeline: Option<String>,
+    pub sources: Option<String>,
+    pub glossary: Option<String>,
+}
+
+/// Options given on the command line, which override the file.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// The URL segments of the generated pages.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Paths {
+    pub units: String,
+    pub comparison: String,
+    pub timeline: String,
+    pub sources: String,
+    pub glossary: String,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    pub theme_dir: PathBuf,
+    pub output_dir: PathBuf,
+    /// The data file, if the project has one.
+    pub data_file: Option<PathBuf>,
+    pub title: String,
+    pub description: String,
+    pub author: Option<String>,
+    pub language: String,
+    /// Always ends with `/`, e.g. `https://example.org/explainer/`.
+    pub base_url: String,
+    /// The path part of `base_url`, e.g. `/explainer/`.
+    pub base_path: String,
+    pub allow_html: bool,
+    pub drafts: bool,
+    pub paths: Paths,
+    pub extra: toml::Table,
+}
+
+impl Config {
+    /// The absolute URL of a root-relative path such as `departments/dpo/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// A path shown to the user: relative to the project root when inside it.
+    pub fn show(&self, path: &Path) -> PathBuf {
+        display_path(&self.root, path)
+    }
+}
+
+/// Reads and resolves `ROOT/site-config.toml`. A missing file is allowed (all defaults).
+pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let raw = match std::fs::read(&path) {
+        Ok(bytes) => {
+            let text =
+                crate::load::decode(&path, &bytes, Path::new(CONFIG_FILE)).map_err(|d| vec![d])?;
+            parse(&text, Path::new(CONFIG_FILE)).map_err(|d| vec![d])?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => RawConfig::default(),
+        Err(e) => {
+            return Err(vec![Diagnostic::error(
+                CONFIG_FILE,
+                1,
+                1,
+                format!("cannot read: {e}"),
+            )]);
+        }
+    };
+    resolve(root, raw, overrides, &path)
+}
+
+/// Parses the text of a config file.
+pub fn parse(text: &str, shown: &Path) -> Result<RawConfig, Diagnostic> {
+    toml::from_str(text).map_err(|e| toml_diagnostic(shown, text, 0, &e))
+}
+
+fn resolve(
+    root: &Path,
+    raw: RawConfig,
+    o: &Overrides,
+    file: &Path,
+) -> Result<Config, Vec<Diagnostic>> {
+    let shown = display_path(root, file);
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let locate = |key: &str| key_location(&text, key);
+    let mut problems = Vec::new();
+
+    let base_raw = o
+        .base_url
+        .clone()
+        .or(raw.base_url)
+        .unwrap_or_else(|| "/".to_owned());
+    let (base_url, base_path) = match parse_base_url(&base_raw) {
+        Ok(v) => v,
+        Err(msg) => {
+            let (l, c) = locate("base_url");
+            problems.push(
+                Diagnostic::error(&shown, l, c, format!("invalid base_url {base_raw:?}: {msg}"))
+                    .with_hint("use an absolute URL such as \"https://example.org/\" or \"https://example.org/explainer/\""),
+            );
+            (String::new(), String::new())
+        }
+    };
+
+    let paths = Paths {
+        units: raw.paths.units.unwrap_or_else(|| "departments".into()),
+        comparison: raw.paths.comparison.unwrap_or_else(|| "comparison".into()),
+        timeline: raw.paths.timeline.unwrap_or_else(|| "timeline".into()),
+        sources: raw.paths.sources.unwrap_or_else(|| "sources".into()),
+        glossary: raw.paths.glossary.unwrap_or_else(|| "glossary".into()),
+    };
+    for (key, value) in [
+        ("units", &paths.units),
+        ("comparison", &paths.comparison),
+        ("timeline", &paths.timeline),
+        ("sources", &paths.sources),
+        ("glossary", &paths.glossary),
+    ] {
+        if !crate::model::is_valid_id(value) {
+            let (l, c) = locate(key);
+            problems.push(Diagnostic::error(
+                &shown,
+                l,
+                c,
+                format!("paths.{key} = {value:?} is not a valid URL segment (lower-case letters, digits and '-')"),
+            ));
+        }
+    }
+
+    let output_dir = match &o.output_dir {
+        Some(p) if p.is_absolute() => p.clone(),
+        Some(p) => std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.clone()),
+        None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
+    };
+    let output_dir = normalize(&output_dir);
+    let content_dir = root.join("content");
+    let theme_dir = root.join("theme");
+
+    let data_file = match raw.data {
+        Some(d) => {
+            let p = normalize(&root.join(&d));
+            if !p.starts_with(root) {
+                let (l, c) = locate("data");
+                problems.push(Diagnostic::error(
+                    &shown,
+                    l,
+                    c,
+                    format!("data file {d:?} is outside the project"),
+                ));
+            } else if !p.is_file() {
+                let (l, c) = locate("data");
+                problems.push(
+                    Diagnostic::error(&shown, l, c, format!("data file {d:?} does not exist"))
+                        .with_hint("remove the `data` key to build without a data file"),
+                );
+            }
+            Some(p)
+        }
+        None => {
+            let p = content_dir.join("reform.toml");
+            p.is_file().then_some(p)
+        }
+    };
+
+    if let Err(msg) = crate::output::check_output_dir(root, &output_dir) {
+        let (l, c) = if o.output_dir.is_some() {
+            (1, 1)
+        } else {
+            locate("output_dir")
+        };
+        let shown = if o.output_dir.is_some() {
+            PathBuf::from("--output")
+        } else {
+            shown.clone()
+        };
+        problems.push(Diagnostic::error(&shown, l, c, msg));
+    }
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Config {
+        root: root.to_path_buf(),
+        content_dir,
+        theme_dir,
+        output_dir,
+        data_file,
+        title: raw.title.unwrap_or_else(|| "Untitled explainer".into()),
+        description: raw.description.unwrap_or_default(),
+        author: raw.author,
+        language: raw.language.unwrap_or_else(|| "en".into()),
+        base_url,
+        base_path,
+        allow_html: raw.allow_html.unwrap_or(true),
+        drafts: o.drafts,
+        paths,
+        extra: raw.extra,
+    })
+}
+
+/// `https://example.org/a/b` → (`https://example.org/a/b/`, `/a/b/`); a bare `/` is allowed
+/// for sites that do not know their address yet.
+fn parse_base_url(raw: &str) -> Result<(String, String), String> {
+    if raw == "/" {
+        return Ok(("/".into(), "/".into()));
+    }
+    let url = url::Url::parse(raw).map_err(|e| e.to_string())?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "the scheme must be http or https, not {:?}",
+            url.scheme()
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("a base URL cannot have a query or a fragment".into());
+    }
+    let mut s = url.to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    let mut path = url.path().to_owned();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    Ok((s, path))
+}
+
+/// The line and column of `key = …` in a TOML text, for errors found after parsing.
+fn key_location(text: &str, key: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let col = line.len() - t.len() + 1;
+            return (i + 1, col);
+        }
+    }
+    (1, 1)
+}
+
+/// Removes `.` and `..` components without touching the file system (the path may not exist).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_sub_path_with_a_trailing_slash() {
+        assert_eq!(
+            parse_base_url("https://example.org/explainer").unwrap(),
+            (
+                "https://example.org/explainer/".into(),
+                "/explainer/".into()
+            )
+        );
+        assert_eq!(parse_base_url("https://example.org").unwrap().1, "/");
+        assert!(parse_base_url("ftp://example.org").is_err());
+        assert!(parse_base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_location() {
+        let err = parse(
+            "title = \"x\"\ntitel = \"y\"\n",
+            Path::new("site-config.toml"),
+        )
+        .unwrap_err();
+        assert_eq!((err.line, err.col), (2, 1));
+        assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn normalize_resolves_parent_components() {
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
+    }
+}

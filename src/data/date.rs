@@ -1,0 +1,250 @@
+//! Dates of varying precision (`1992`, `1992-06`, `1992-06-17`), as timelines need them:
+//! parsed from a TOML string or a TOML date, checked against the calendar, ordered, and
+//! printed for people and for `<time datetime>`.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// A calendar date known to the year, the month or the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    pub year: u16,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl PartialDate {
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, refusing dates that do not exist.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let bad = || format!("invalid date {s:?}: expected YYYY, YYYY-MM or YYYY-MM-DD");
+        let parts: Vec<&str> = s.split('-').collect();
+        let num = |p: &str, len: usize| -> Result<u16, String> {
+            if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            p.parse().map_err(|_| bad())
+        };
+        let (year, month, day) = match parts.as_slice() {
+            [y] => (num(y, 4)?, None, None),
+            [y, m] => (num(y, 4)?, Some(num(m, 2)?), None),
+            [y, m, d] => (num(y, 4)?, Some(num(m, 2)?), Some(num(d, 2)?)),
+            _ => return Err(bad()),
+        };
+        Self::new(year, month, day).map_err(|why| format!("invalid date {s:?}: {why}"))
+    }
+
+    pub fn new(year: u16, month: Option<u16>, day: Option<u16>) -> Result<Self, String> {
+        if year == 0 {
+            return Err("year 0 does not exist".into());
+        }
+        if let Some(m) = month
+            && !(1..=12).contains(&m)
+        {
+            return Err(format!("month {m} does not exist"));
+        }
+        if let (Some(m), Some(d)) = (month, day) {
+            let max = days_in_month(year, m as u8);
+            if d == 0 || d > u16::from(max) {
+                return Err(format!(
+                    "{} {year} has {max} days",
+                    MONTHS[usize::from(m - 1)]
+                ));
+            }
+        }
+        Ok(Self {
+            year,
+            month: month.map(|m| m as u8),
+            day: day.map(|d| d as u8),
+        })
+    }
+
+    /// The ISO form, valid in `<time datetime>`: `1992`, `1992-06`, `1992-06-17`.
+    pub fn iso(&self) -> String {
+        self.to_string()
+    }
+
+    /// For people, in English: `1992`, `June 1992`, `17 June 1992`.
+    pub fn human(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[usize::from(m - 1)], self.year),
+            (Some(m), None) => format!("{} {}", MONTHS[usize::from(m - 1)], self.year),
+            _ => self.year.to_string(),
+        }
+    }
+
+    /// Sort key: a less precise date sorts before more precise ones of the same period.
+    pub fn sort_key(&self) -> (u16, u8, u8) {
+        (self.year, self.month.unwrap_or(0), self.day.unwrap_or(0))
+    }
+
+    /// RFC 3339 timestamp at midnight UTC of the first day the date covers (for feeds).
+    pub fn rfc3339(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T00:00:00Z",
+            self.year,
+            self.month.unwrap_or(1),
+            self.day.unwrap_or(1)
+        )
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        _ => 31,
+    }
+}
+
+impl PartialOrd for PartialDate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PartialDate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for PartialDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for PartialDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DateVisitor)
+    }
+}
+
+struct DateVisitor;
+
+impl<'de> Visitor<'de> for DateVisitor {
+    type Value = PartialDate;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date: \"YYYY\", \"YYYY-MM\", \"YYYY-MM-DD\" or a TOML date")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<PartialDate, E> {
+        PartialDate::parse(v).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<PartialDate, E> {
+        Err(E::custom(format!(
+            "invalid date {v}: write it as a string, e.g. \"{v}\""
+        )))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PartialDate, A::Error> {
+        let dt = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        if dt.time.is_some() || dt.offset.is_some() {
+            return Err(de::Error::custom(
+                "a date cannot carry a time; write YYYY-MM-DD",
+            ));
+        }
+        let Some(date) = dt.date else {
+            return Err(de::Error::custom("expected a date"));
+        };
+        PartialDate::new(
+            date.year,
+            Some(u16::from(date.month)),
+            Some(u16::from(date.day)),
+        )
+        .map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_three_precisions() {
+        assert_eq!(PartialDate::parse("1992").unwrap().human(), "1992");
+        assert_eq!(PartialDate::parse("1992-06").unwrap().human(), "June 1992");
+        assert_eq!(
+            PartialDate::parse("1992-06-17").unwrap().human(),
+            "17 June 1992"
+        );
+    }
+
+    #[test]
+    fn refuses_days_that_do_not_exist() {
+        assert!(PartialDate::parse("2017-02-29").is_err());
+        assert!(PartialDate::parse("2016-02-29").is_ok());
+        assert!(PartialDate::parse("2017-13").is_err());
+        assert!(PartialDate::parse("17-01-01").is_err());
+        assert!(PartialDate::parse("2017-1-1").is_err());
+        assert!(PartialDate::parse("").is_err());
+    }
+
+    #[test]
+    fn less_precise_dates_sort_first() {
+        let mut v: Vec<PartialDate> = ["2017-10-13", "2017", "2017-10", "2016-12-31"]
+            .iter()
+            .map(|s| PartialDate::parse(s).unwrap())
+            .collect();
+        v.sort();
+        let s: Vec<String> = v.iter().map(PartialDate::iso).collect();
+        assert_eq!(s, ["2016-12-31", "2017", "2017-10", "2017-10-13"]);
+    }
+
+    #[test]
+    fn reads_toml_strings_and_dates() {
+        #[derive(Deserialize, Debug)]
+        struct T {
+            a: PartialDate,
+            b: PartialDate,
+        }
+        let t: T = toml::from_str("a = 2017-10-13\nb = \"2017-10\"").unwrap();
+        assert_eq!(
+            (t.a.iso(), t.b.iso()),
+            ("2017-10-13".into(), "2017-10".into())
+        );
+        // TOML dates are checked by the TOML parser, strings by ours.
+        assert!(toml::from_str::<T>("a = 2017-02-30\nb = \"2017\"").is_err());
+        let e = toml::from_str::<T>("a = \"2017-02-30\"\nb = \"2017\"").unwrap_err();
+        assert!(
+            e.message().contains("February 2017 has 28 days"),
+            "{}",
+            e.message()
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! The reform data file: its schema (`schema`), dates (`date`) and validation into the model
+//! (`validate`). All problems in the file are reported together.
+
+pub mod date;
+pub mod schema;
+pub mod validate;
+
+pub use validate::parse;

@@ -1,0 +1,353 @@
+//! The derive stage: what the site computes from the model for each page — the context a
+//! template receives (with Markdown rendered for that page), the comparison table, the
+//! timeline, the sources with the pages that cite them — and the site-wide files
+//! (`sitemap.xml`, `robots.txt`).
+
+pub mod site_files;
+pub mod views;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::Config;
+use crate::markdown::{PageNotes, PageRenderer, Resolver, TocEntry};
+use crate::model::reform::Reform;
+use crate::model::{PageKind, Site};
+use views::*;
+
+/// A link to a page.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PageLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// A page in a list (a section's pages).
+#[derive(Serialize)]
+pub struct PageSummary {
+    pub title: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub date: Option<DateView>,
+}
+
+/// The `page` variable every template receives.
+#[derive(Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub description: Option<String>,
+    pub kind: &'static str,
+    /// Root-relative URL (`departments/dpo/`); prefix it with `root` in links.
+    pub url: String,
+    pub permalink: String,
+    pub content: String,
+    pub toc: Vec<TocEntry>,
+    pub date: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub weight: i64,
+    pub extra: toml::Table,
+    pub section: Option<PageLink>,
+    pub pages: Vec<PageSummary>,
+    pub subsections: Vec<PageSummary>,
+}
+
+/// A page ready for its template.
+pub struct Prepared {
+    pub page: usize,
+    pub template: String,
+    pub context: Context,
+    pub notes: PageNotes,
+}
+
+/// Builds the context of page `idx`. `cited_by` is given for the sources page, which is
+/// prepared after every other page so that it can list who cites what.
+pub fn prepare(
+    site: &Site,
+    config: &Config,
+    resolver: &Resolver<'_>,
+    idx: usize,
+    cited_by: Option<&[Vec<PageLink>]>,
+) -> Prepared {
+    let page = &site.pages[idx];
+    let file = site.file(page);
+    let source_dir = page.rel.rfind('/').map_or("", |i| &page.rel[..=i]);
+    let mut md = PageRenderer::new(resolver, &page.url, source_dir, config.allow_html);
+    let content = match file {
+        Some(f) => {
+            let origin = crate::model::reform::Origin {
+                shown: std::sync::Arc::from(f.shown.as_path()),
+                text: std::sync::Arc::from(f.text.as_str()),
+                base: f.body_start,
+            };
+            md.render(f.body(), &origin)
+        }
+        None => String::new(),
+    };
+    let summary = |i: &usize| {
+        let p = &site.pages[*i];
+        PageSummary {
+            title: p.title.clone(),
+            url: p.url.clone(),
+            description: p.description.clone(),
+            date: date(p.date),
+        }
+    };
+    let view = PageView {
+        title: page.title.clone(),
+        description: page.description.clone(),
+        kind: page.kind.name(),
+        url: page.url.clone(),
+        permalink: config.permalink(&page.url),
+        content,
+        toc: std::mem::take(&mut md.notes.toc),
+        date: date(page.date),
+        updated: date(page.updated),
+        weight: page.weight,
+        extra: file.map(|f| f.front.extra.clone()).unwrap_or_default(),
+        section: page.section.map(|s| PageLink {
+            title: site.pages[s].title.clone(),
+            url: site.pages[s].url.clone(),
+        }),
+        pages: page.pages.iter().map(summary).collect(),
+        subsections: page.subsections.iter().map(summary).collect(),
+    };
+    let mut ctx = Context::new();
+    ctx.insert("root", &md.root());
+    if let Some(r) = &site.reform {
+        let units_dir = config.paths.units.as_str();
+        let mut v = Views {
+            reform: r,
+            units_dir,
+            md: &mut md,
+        };
+        match page.kind {
+            PageKind::Home => home(&mut v, &mut ctx),
+            PageKind::Units => units(&mut v, &mut ctx),
+            PageKind::Unit(i) => {
+                let unit = v.unit(i, true);
+                ctx.insert("unit", &unit);
+            }
+            PageKind::Comparison => comparison(&mut v, &mut ctx),
+            PageKind::Timeline => timeline(&mut v, &mut ctx),
+            PageKind::Glossary => glossary(&mut v, &mut ctx),
+            PageKind::Sources => sources(&mut v, &mut ctx, cited_by.unwrap_or(&[])),
+            PageKind::Section | PageKind::Page => {}
+        }
+    }
+    ctx.insert("page", &view);
+    Prepared {
+        page: idx,
+        template: page.template.clone(),
+        context: ctx,
+        notes: md.notes,
+    }
+}
+
+fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {
+    let r: &Reform = v.reform;
+    #[derive(Serialize)]
+    struct Home {
+        title: String,
+        summary: String,
+        organisation: Option<String>,
+        proposed: Option<DateView>,
+        effective: Option<DateView>,
+        cite: String,
+        before: Vec<UnitRef>,
+        after: Vec<UnitRef>,
+        counts: Counts,
+    }
+    #[derive(Serialize)]
+    struct Counts {
+        units: usize,
+        functions: usize,
+        events: usize,
+        sources: usize,
+    }
+    let top = |keep: fn(&crate::model::reform::Unit) -> bool| -> Vec<usize> {
+        (0..r.units.len())
+            .filter(|&i| keep(&r.units[i]) && !r.units[i].context && r.units[i].parent.is_none())
+            .collect()
+    };
+    let before = top(|u| u.era == crate::data::schema::Era::Before);
+    let after = top(|u| u.era == crate::data::schema::Era::After);
+    let home = Home {
+        title: r.title.clone(),
+        summary: v.md.render_data(&r.summary.text, &r.summary.origin),
+        organisation: r.organisation.clone(),
+        proposed: date(r.proposed),
+        effective: date(r.effective),
+        cite: v.md.cite(&r.sources),
+        before: before.iter().map(|&i| v.unit_ref(i)).collect(),
+        after: after.iter().map(|&i| v.unit_ref(i)).collect(),
+        counts: Counts {
+            units: r.units.len(),
+            functions: r.functions.len(),
+            events: r.events.len(),
+            sources: r.source_list.len(),
+        },
+    };
+    ctx.insert("reform", &home);
+}
+
+fn units(v: &mut Views<'_, '_>, ctx: &mut Context) {
+    let r = v.reform;
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    let mut context = Vec::new();
+    for i in 0..r.units.len() {
+        let u = &r.units[i];
+        let view = v.unit(i, false);
+        if u.context {
+            context.push(view);
+        } else if u.era == crate::data::schema::Era::After {
+            after.push(view);
+        } else {
+            before.push(view);
+        }
+    }
+    ctx.insert("before", &before);
+    ctx.insert("after", &after);
+    ctx.insert("context_units", &context);
+}
+
+/// One row of the before/after table.
+#[derive(Serialize)]
+pub struct ComparisonRow {
+    pub before: Option<UnitRef>,
+    pub after: Vec<UnitRef>,
+    /// The unit continues under the reform (era "both").
+    pub continues: bool,
+    pub functions: Vec<String>,
+}
+
+/// The comparison: units before against after, and every function's move.
+pub fn comparison_rows(r: &Reform, units_dir: &str) -> Vec<ComparisonRow> {
+    let mut rows = Vec::new();
+    for (i, u) in r.units.iter().enumerate() {
+        if u.context || !u.era.before() {
+            continue;
+        }
+        let mut after: Vec<UnitRef> = Vec::new();
+        let continues = u.era.after();
+        if continues {
+            after.push(unit_ref(r, units_dir, i));
+        }
+        after.extend(u.becomes.iter().map(|&b| unit_ref(r, units_dir, b)));
+        rows.push(ComparisonRow {
+            before: Some(unit_ref(r, units_dir, i)),
+            after,
+            continues,
+            functions: u
+                .functions_out
+                .iter()
+                .map(|&f| r.functions[f].name.clone())
+                .collect(),
+        });
+    }
+    for (i, u) in r.units.iter().enumerate() {
+        if u.context || u.era != crate::data::schema::Era::After || !u.absorbs.is_empty() {
+            continue;
+        }
+        rows.push(ComparisonRow {
+            before: None,
+            after: vec![unit_ref(r, units_dir, i)],
+            continues: false,
+            functions: u
+                .functions_in
+                .iter()
+                .map(|&f| r.functions[f].name.clone())
+                .collect(),
+        });
+    }
+    rows
+}
+
+fn comparison(v: &mut Views<'_, '_>, ctx: &mut Context) {
+    let r = v.reform;
+    let rows = comparison_rows(r, v.units_dir);
+    let functions: Vec<FunctionView> = r.functions.iter().map(|f| v.function(f)).collect();
+    for f in &r.functions {
+        v.md.anchor(&format!("function-{}", f.id));
+    }
+    let context: Vec<UnitView> = (0..r.units.len())
+        .filter(|&i| r.units[i].context)
+        .map(|i| v.unit(i, false))
+        .collect();
+    ctx.insert("rows", &rows);
+    ctx.insert("functions", &functions);
+    ctx.insert("context_units", &context);
+}
+
+fn timeline(v: &mut Views<'_, '_>, ctx: &mut Context) {
+    #[derive(Serialize)]
+    struct Year {
+        year: u16,
+        events: Vec<EventView>,
+    }
+    let r = v.reform;
+    let mut years: Vec<Year> = Vec::new();
+    for &e in &r.timeline {
+        let ev = &r.events[e];
+        v.md.anchor(&format!("event-{}", ev.id));
+        let view = v.event(ev);
+        match years.last_mut() {
+            Some(y) if y.year == ev.date.year => y.events.push(view),
+            _ => years.push(Year {
+                year: ev.date.year,
+                events: vec![view],
+            }),
+        }
+    }
+    ctx.insert("years", &years);
+}
+
+fn glossary(v: &mut Views<'_, '_>, ctx: &mut Context) {
+    let r = v.reform;
+    let mut order: Vec<usize> = (0..r.terms.len()).collect();
+    order.sort_by_key(|&i| r.terms[i].term.to_lowercase());
+    let terms: Vec<TermView> = order.iter().map(|&i| v.term(&r.terms[i])).collect();
+    for t in &r.terms {
+        v.md.anchor(&format!("term-{}", t.id));
+    }
+    ctx.insert("terms", &terms);
+}
+
+fn sources(v: &mut Views<'_, '_>, ctx: &mut Context, cited_by: &[Vec<PageLink>]) {
+    let r = v.reform;
+    let notes: Vec<NoteView> = r.notes.iter().map(|n| v.note(n)).collect();
+    let list: Vec<SourceView> = r
+        .source_list
+        .iter()
+        .enumerate()
+        .map(|(i, s)| v.source(s, cited_by.get(i).cloned().unwrap_or_default()))
+        .collect();
+    for s in &r.source_list {
+        v.md.anchor(&format!("source-{}", s.id));
+    }
+    for n in &r.notes {
+        v.md.anchor(&format!("note-{}", n.id));
+    }
+    ctx.insert("sources", &list);
+    ctx.insert("notes", &notes);
+}
+
+/// For each source, the pages that cite it (sorted, without duplicates).
+pub fn cited_by(site: &Site, prepared: &[Prepared]) -> Vec<Vec<PageLink>> {
+    let n = site.reform.as_ref().map_or(0, |r| r.source_list.len());
+    let mut sets: Vec<BTreeSet<PageLink>> = vec![BTreeSet::new(); n];
+    for p in prepared {
+        let page = &site.pages[p.page];
+        for &s in &p.notes.cites {
+            if let Some(set) = sets.get_mut(s) {
+                set.insert(PageLink {
+                    title: page.title.clone(),
+                    url: page.url.clone(),
+                });
+            }
+        }
+    }
+    sets.into_iter().map(|s| s.into_iter().collect()).collect()
+}

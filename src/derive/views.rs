@@ -1,0 +1,305 @@
+//! View models: what the templates receive for units, functions, events, sources, terms and
+//! notes. Built here, from the model, with Markdown already rendered for the page at hand, so
+//! that templates only lay out.
+
+use serde::Serialize;
+
+use crate::data::date::PartialDate;
+use crate::markdown::PageRenderer;
+use crate::model::reform::{Event, Function, Note, Reform, Source, Term, Unit};
+
+#[derive(Serialize, Clone)]
+pub struct DateView {
+    pub iso: String,
+    pub human: String,
+}
+
+impl From<PartialDate> for DateView {
+    fn from(d: PartialDate) -> Self {
+        Self {
+            iso: d.iso(),
+            human: d.human(),
+        }
+    }
+}
+
+pub fn date(d: Option<PartialDate>) -> Option<DateView> {
+    d.map(DateView::from)
+}
+
+/// A link to a unit.
+#[derive(Serialize, Clone)]
+pub struct UnitRef {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub url: String,
+    pub era: crate::data::schema::Era,
+    pub kind: String,
+    pub context: bool,
+}
+
+pub fn unit_ref(r: &Reform, units_dir: &str, i: usize) -> UnitRef {
+    let u = &r.units[i];
+    UnitRef {
+        id: u.id.clone(),
+        name: u.name.clone(),
+        label: u.label().to_owned(),
+        url: format!("{units_dir}/{}/", u.id),
+        era: u.era,
+        kind: u.kind.clone(),
+        context: u.context,
+    }
+}
+
+/// Everything the data says about one unit.
+#[derive(Serialize)]
+pub struct UnitView {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    pub acronym: Option<String>,
+    pub level: Option<String>,
+    pub summary: String,
+    pub established: Option<DateView>,
+    pub ended: Option<DateView>,
+    pub parent: Option<UnitRef>,
+    pub children: Vec<UnitRef>,
+    pub becomes: Vec<UnitRef>,
+    pub absorbs: Vec<UnitRef>,
+    pub heads: Vec<HeadView>,
+    pub functions_out: Vec<FunctionView>,
+    pub functions_in: Vec<FunctionView>,
+    pub events: Vec<EventView>,
+    pub notes: Vec<NoteView>,
+    pub cite: String,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Serialize)]
+pub struct HeadView {
+    pub name: String,
+    pub title: Option<String>,
+    pub nationality: Option<String>,
+    pub from: Option<DateView>,
+    pub to: Option<DateView>,
+    pub note: Option<String>,
+    pub cite: String,
+}
+
+#[derive(Serialize)]
+pub struct FunctionView {
+    pub id: String,
+    pub name: String,
+    pub from: Vec<UnitRef>,
+    pub to: Vec<UnitRef>,
+    pub note: Option<String>,
+    pub cite: String,
+}
+
+#[derive(Serialize)]
+pub struct EventView {
+    pub id: String,
+    pub date: DateView,
+    pub date_note: Option<String>,
+    pub title: String,
+    pub kind: String,
+    pub summary: Option<String>,
+    pub units: Vec<UnitRef>,
+    pub cite: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SourceRef {
+    pub id: String,
+    pub number: usize,
+    pub title: String,
+    pub publisher: String,
+}
+
+#[derive(Serialize)]
+pub struct SourceView {
+    #[serde(flatten)]
+    pub source: SourceRef,
+    pub author: Option<String>,
+    pub date: Option<DateView>,
+    pub date_text: Option<String>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    /// Pages that cite this source.
+    pub cited_by: Vec<crate::derive::PageLink>,
+}
+
+#[derive(Serialize)]
+pub struct TermView {
+    pub id: String,
+    pub term: String,
+    pub expansion: String,
+    pub definition: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct NoteView {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub units: Vec<UnitRef>,
+    pub cite: String,
+}
+
+/// Builds views for one page, rendering Markdown through that page's renderer.
+pub struct Views<'a, 'r> {
+    pub reform: &'a Reform,
+    pub units_dir: &'a str,
+    pub md: &'a mut PageRenderer<'r>,
+}
+
+impl Views<'_, '_> {
+    fn refs(&self, list: &[usize]) -> Vec<UnitRef> {
+        list.iter()
+            .map(|&i| unit_ref(self.reform, self.units_dir, i))
+            .collect()
+    }
+
+    pub fn unit_ref(&self, i: usize) -> UnitRef {
+        unit_ref(self.reform, self.units_dir, i)
+    }
+
+    pub fn source_ref(s: &Source) -> SourceRef {
+        SourceRef {
+            id: s.id.clone(),
+            number: s.number,
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+        }
+    }
+
+    pub fn unit(&mut self, i: usize, full: bool) -> UnitView {
+        let r = self.reform;
+        let u: &Unit = &r.units[i];
+        let summary = self.md.render_data(&u.summary.text, &u.summary.origin);
+        let cite = self.md.cite(&u.sources);
+        let (heads, functions_out, functions_in, events, notes) = if full {
+            let heads = u
+                .heads
+                .iter()
+                .map(|h| HeadView {
+                    name: h.name.clone(),
+                    title: h.title.clone(),
+                    nationality: h.nationality.clone(),
+                    from: date(h.from),
+                    to: date(h.to),
+                    note: h
+                        .note
+                        .as_ref()
+                        .map(|n| self.md.render_inline(&n.text, &n.origin)),
+                    cite: self.md.cite(&h.sources),
+                })
+                .collect();
+            let fo = u
+                .functions_out
+                .iter()
+                .map(|&f| self.function(&r.functions[f]))
+                .collect();
+            let fi = u
+                .functions_in
+                .iter()
+                .map(|&f| self.function(&r.functions[f]))
+                .collect();
+            let ev = u.events.iter().map(|&e| self.event(&r.events[e])).collect();
+            let notes = u.notes.iter().map(|&n| self.note(&r.notes[n])).collect();
+            (heads, fo, fi, ev, notes)
+        } else {
+            Default::default()
+        };
+        UnitView {
+            unit: self.unit_ref(i),
+            acronym: u.acronym.clone(),
+            level: u.level.clone(),
+            summary,
+            established: date(u.established),
+            ended: date(u.ended),
+            parent: u.parent.map(|p| self.unit_ref(p)),
+            children: self.refs(&u.children),
+            becomes: self.refs(&u.becomes),
+            absorbs: self.refs(&u.absorbs),
+            heads,
+            functions_out,
+            functions_in,
+            events,
+            notes,
+            cite,
+            sources: u
+                .sources
+                .iter()
+                .map(|&s| Self::source_ref(&r.source_list[s]))
+                .collect(),
+        }
+    }
+
+    pub fn function(&mut self, f: &Function) -> FunctionView {
+        FunctionView {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            from: self.refs(&f.from),
+            to: self.refs(&f.to),
+            note: f
+                .note
+                .as_ref()
+                .map(|n| self.md.render_inline(&n.text, &n.origin)),
+            cite: self.md.cite(&f.sources),
+        }
+    }
+
+    pub fn event(&mut self, e: &Event) -> EventView {
+        EventView {
+            id: e.id.clone(),
+            date: e.date.into(),
+            date_note: e.date_note.clone(),
+            title: e.title.clone(),
+            kind: e.kind.clone(),
+            summary: e
+                .summary
+                .as_ref()
+                .map(|s| self.md.render_data(&s.text, &s.origin)),
+            units: self.refs(&e.units),
+            cite: self.md.cite(&e.sources),
+        }
+    }
+
+    pub fn note(&mut self, n: &Note) -> NoteView {
+        NoteView {
+            id: n.id.clone(),
+            title: n.title.clone(),
+            body: self.md.render_data(&n.body.text, &n.body.origin),
+            units: self.refs(&n.units),
+            cite: self.md.cite(&n.sources),
+        }
+    }
+
+    pub fn term(&mut self, t: &Term) -> TermView {
+        TermView {
+            id: t.id.clone(),
+            term: t.term.clone(),
+            expansion: t.expansion.clone(),
+            definition: t
+                .definition
+                .as_ref()
+                .map(|d| self.md.render_inline(&d.text, &d.origin)),
+        }
+    }
+
+    pub fn source(&mut self, s: &Source, cited_by: Vec<crate::derive::PageLink>) -> SourceView {
+        SourceView {
+            source: Self::source_ref(s),
+            author: s.author.clone(),
+            date: date(s.date),
+            date_text: s.date_text.clone(),
+            url: s.url.clone(),
+            note: s
+                .note
+                .as_ref()
+                .map(|n| self.md.render_inline(&n.text, &n.origin)),
+            cited_by,
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Diagnostics: every problem pillar reports carries its file, line and column as data,
+//! prints as `path:line:col: message` with the offending line beneath, and may carry a hint.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is: errors stop a build, warnings stop only `check --strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One located problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as shown to the user (relative to the project root where possible).
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The text of the offending line, shown beneath the message.
+    pub snippet: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at a known line and column, without a snippet.
+    pub fn error(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Error,
+            path: path.into(),
+            line: line.max(1),
+            col: col.max(1),
+            message: message.into(),
+            hint: None,
+            snippet: None,
+        }
+    }
+
+    /// An error located by a byte offset into `text` (the whole file), with its line shown.
+    pub fn at(
+        path: impl Into<PathBuf>,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, col) = line_col(text, offset);
+        let mut d = Self::error(path, line, col, message);
+        d.snippet = line_text(text, line).map(str::to_owned);
+        d
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {kind}{}",
+            self.path.display(),
+            self.line,
+            self.col,
+            self.message
+        )?;
+        if let Some(snippet) = &self.snippet {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            let shown: String = snippet.chars().take(200).collect();
+            let caret_pad: String = snippet
+                .chars()
+                .take(self.col.saturating_sub(1).min(200))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n {num} | {shown}\n {pad} | {caret_pad}^")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Line (1-based) and column (1-based, in characters) of a byte offset in `text`.
+/// Offsets past the end, or inside a character, are clamped.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].trim_end_matches('\r').chars().count() + 1;
+    (line, col)
+}
+
+/// The text of a 1-based line, without its line ending.
+pub fn line_text(text: &str, line: usize) -> Option<&str> {
+    text.split('\n')
+        .nth(line.checked_sub(1)?)
+        .map(|l| l.trim_end_matches('\r'))
+}
+
+/// The closest candidate to `wanted`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(wanted, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A hint string for an unknown name, if there is a near miss.
+pub fn suggestion<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    did_you_mean(wanted, candidates).map(|c| format!("did you mean \"{c}\"?"))
+}
+
+/// Shows `path` relative to `root` when it lies inside it.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+/// A list of problems found so far; a stage returns it whole rather than stopping at the first.
+#[derive(Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    /// Sorted by path, line and column, so that output is stable whatever the thread order.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+        });
+        self.0.dedup();
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_in_characters() {
+        let text = "ab\ncdé f\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        // "é" is two bytes; the space after it is column 4.
+        assert_eq!(line_col(text, 3 + 4), (2, 4));
+        assert_eq!(line_col(text, 999), (3, 1));
+    }
+
+    #[test]
+    fn line_col_ignores_carriage_returns() {
+        assert_eq!(line_col("a\r\nbc", 4), (2, 2));
+        assert_eq!(line_text("a\r\nbc", 1), Some("a"));
+    }
+
+    #[test]
+    fn suggests_near_misses_only() {
+        assert_eq!(did_you_mean("dpk", ["dpko", "dppa", "oma"]), Some("dpko"));
+        assert_eq!(did_you_mean("zzz", ["dpko", "dppa"]), None);
+    }
+
+    #[test]
+    fn prints_location_snippet_and_hint() {
+        let d = Diagnostic::at(
+            "c/r.toml",
+            "a = 1\nfrom = [\"dpk\"]\n",
+            14,
+            "unknown unit \"dpk\"",
+        )
+        .with_hint("did you mean \"dpko\"?");
+        assert_eq!(
+            d.to_string(),
+            "c/r.toml:2:9: unknown unit \"dpk\"\n 2 | from = [\"dpk\"]\n   |         ^\n  hint: did you mean \"dpko\"?"
+        );
+    }
+}

@@ -1,0 +1,394 @@
+//! Loading: walk `content/`, read each file as UTF-8, split TOML front matter from Markdown
+//! and parse it. Nothing is interpreted here; every piece keeps the byte offset it came from
+//! so that later stages can report `path:line:col` in the original file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::data::date::PartialDate;
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// A Markdown file from `content/`, split but not yet rendered.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    /// Path relative to `content/`, with `/` separators: `departments/dpo.md`.
+    pub rel: String,
+    /// Path as shown in messages: `content/departments/dpo.md`.
+    pub shown: PathBuf,
+    /// The whole file (BOM removed).
+    pub text: String,
+    pub front: FrontMatter,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_start: usize,
+}
+
+impl ContentFile {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// Front matter of a page or section, as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<PartialDate>,
+    pub updated: Option<PartialDate>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub weight: i64,
+    pub template: Option<String>,
+    /// Sections only: how their pages are ordered (`weight`, `date` or `title`).
+    pub sort_by: Option<SortBy>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    Weight,
+    Date,
+    Title,
+}
+
+/// A non-Markdown file under `content/`, copied to the same place in the output.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    pub rel: String,
+    pub abs: PathBuf,
+}
+
+/// Everything read from disk.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<ContentFile>,
+    pub assets: Vec<AssetFile>,
+    /// The data file's text, if any.
+    pub data: Option<(PathBuf, String)>,
+}
+
+/// Reads `content/` and the data file. Problems with individual files are collected.
+pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let mut paths = Vec::new();
+    let mut assets = Vec::new();
+    if config.content_dir.is_dir() {
+        walk(config, &mut paths, &mut assets, &mut diags);
+    }
+    let root = &config.root;
+    // Read and split in parallel: on big sites this is most of the I/O.
+    use rayon::prelude::*;
+    let results: Vec<Result<ContentFile, Diagnostic>> = paths
+        .par_iter()
+        .map(|(rel, abs)| read_content(root, rel, abs))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    let data = match &config.data_file {
+        Some(p) => match std::fs::read(p) {
+            Ok(bytes) => {
+                let shown = config.show(p);
+                match decode(p, &bytes, &shown) {
+                    Ok(text) => Some((shown, text)),
+                    Err(d) => {
+                        diags.push(d);
+                        None
+                    }
+                }
+            }
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    config.show(p),
+                    1,
+                    1,
+                    format!("cannot read the data file: {e}"),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    Ok(Loaded {
+        files,
+        assets,
+        data,
+    })
+}
+
+/// Editor droppings and hidden files are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+fn walk(
+    config: &Config,
+    paths: &mut Vec<(String, PathBuf)>,
+    assets: &mut Vec<AssetFile>,
+    diags: &mut Diagnostics,
+) {
+    let root = config
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| config.root.clone());
+    let mut it = walkdir::WalkDir::new(&config.content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    loop {
+        let entry = match it.next() {
+            None => break,
+            Some(Ok(e)) => e,
+            Some(Err(e)) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| config.content_dir.clone());
+                let msg = if e.loop_ancestor().is_some() {
+                    "symbolic link loop: this directory links back to one of its parents".to_owned()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), ToString::to_string)
+                    )
+                };
+                diags.push(Diagnostic::error(config.show(&path), 1, 1, msg));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && is_ignored(&name) {
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            // A link may point anywhere; only follow it when it stays inside the project.
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&root) => {}
+                Ok(target) => {
+                    diags.push(
+                        Diagnostic::error(
+                            config.show(entry.path()),
+                            1,
+                            1,
+                            format!(
+                                "symbolic link points outside the project (to {})",
+                                target.display()
+                            ),
+                        )
+                        .with_hint("copy the file into the project instead of linking to it"),
+                    );
+                    if entry.file_type().is_dir() {
+                        it.skip_current_dir();
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        config.show(entry.path()),
+                        1,
+                        1,
+                        format!("broken symbolic link: {e}"),
+                    ));
+                    continue;
+                }
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let abs = entry.path().to_path_buf();
+        if Some(&abs) == config.data_file.as_ref() {
+            continue;
+        }
+        let Ok(rel) = abs.strip_prefix(&config.content_dir) else {
+            continue;
+        };
+        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(Diagnostic::error(
+                config.show(&abs),
+                1,
+                1,
+                "file name is not valid UTF-8",
+            ));
+            continue;
+        };
+        if rel.ends_with(".md") {
+            paths.push((rel, abs));
+        } else {
+            assets.push(AssetFile { rel, abs });
+        }
+    }
+}
+
+fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Diagnostic> {
+    let shown = crate::diag::display_path(root, abs);
+    let bytes = std::fs::read(abs)
+        .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot read: {e}")))?;
+    let text = decode(abs, &bytes, &shown)?;
+    let (front_text, front_start, body_start) =
+        split_front_matter(&text).map_err(|(offset, msg)| {
+            Diagnostic::at(&shown, &text, offset, msg)
+                .with_hint("front matter is TOML between two lines of `+++`")
+        })?;
+    let front = match front_text {
+        Some(t) => toml::from_str::<FrontMatter>(t)
+            .map_err(|e| toml_diagnostic(&shown, &text, front_start, &e))?,
+        None => FrontMatter::default(),
+    };
+    Ok(ContentFile {
+        rel: rel.to_owned(),
+        shown,
+        text,
+        front,
+        body_start,
+    })
+}
+
+/// Bytes to text: UTF-8 only, with a byte-order mark removed. The error points at the first
+/// invalid byte.
+pub fn decode(_abs: &Path, bytes: &[u8], shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let text = String::from_utf8_lossy(valid);
+            let (line, col) = crate::diag::line_col(&text, text.len());
+            Err(
+                Diagnostic::error(shown, line, col, "the file is not valid UTF-8")
+                    .with_hint("save the file as UTF-8"),
+            )
+        }
+    }
+}
+
+/// Splits `+++\nTOML\n+++\nbody`. Returns the front matter text (if any), its byte offset and
+/// the offset of the body. A file without a leading `+++` line is all body.
+pub fn split_front_matter(
+    text: &str,
+) -> Result<(Option<&str>, usize, usize), (usize, &'static str)> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "+++" {
+        return Ok((None, 0, 0));
+    }
+    let start = first_line_end;
+    let mut pos = start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_end() == "+++" {
+            return Ok((Some(&text[start..pos]), start, end));
+        }
+        pos = end;
+    }
+    Err((0, "front matter is not closed: no second `+++` line"))
+}
+
+/// A TOML error as a located diagnostic; `base` is the offset of the TOML inside `text`.
+pub fn toml_diagnostic(shown: &Path, text: &str, base: usize, e: &toml::de::Error) -> Diagnostic {
+    let offset = base + e.span().map_or(0, |s| s.start);
+    let message = e.message().trim().to_owned();
+    let mut d = Diagnostic::at(shown, text, offset, first_line(&message));
+    if let Some(hint) = toml_hint(&message) {
+        d = d.with_hint(hint);
+    }
+    d
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .next()
+        .unwrap_or(s)
+        .trim_end_matches('.')
+        .to_owned()
+}
+
+fn toml_hint(message: &str) -> Option<String> {
+    if let Some(rest) = message.split("expected one of ").nth(1) {
+        return Some(format!(
+            "valid keys here: {}",
+            rest.trim().trim_end_matches('.')
+        ));
+    }
+    if message.contains("expected `one of") || message.contains("unknown variant") {
+        return message.lines().nth(1).map(str::to_owned);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let t = "+++\ntitle = \"a\"\n+++\n# Body\n";
+        let (fm, fs, bs) = split_front_matter(t).unwrap();
+        assert_eq!(fm, Some("title = \"a\"\n"));
+        assert_eq!(fs, 4);
+        assert_eq!(&t[bs..], "# Body\n");
+    }
+
+    #[test]
+    fn splits_front_matter_with_crlf() {
+        let t = "+++\r\ntitle = \"a\"\r\n+++\r\nbody";
+        let (fm, _, bs) = split_front_matter(t).unwrap();
+        assert_eq!(fm, Some("title = \"a\"\r\n"));
+        assert_eq!(&t[bs..], "body");
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_all_body() {
+        assert_eq!(split_front_matter("hello").unwrap(), (None, 0, 0));
+        assert_eq!(split_front_matter("").unwrap(), (None, 0, 0));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        assert!(split_front_matter("+++\ntitle = 1\n").is_err());
+    }
+
+    #[test]
+    fn toml_errors_count_lines_from_the_top_of_the_file() {
+        let t = "+++\ntitle = \"a\"\nweight = \"x\"\n+++\n";
+        let (fm, fs, _) = split_front_matter(t).unwrap();
+        let e = toml::from_str::<FrontMatter>(fm.unwrap()).unwrap_err();
+        let d = toml_diagnostic(Path::new("p.md"), t, fs, &e);
+        assert_eq!((d.line, d.col), (3, 10), "{d}");
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_bad_byte() {
+        let d = decode(Path::new("x"), b"ok\nab\xFFc", Path::new("x.md")).unwrap_err();
+        assert_eq!((d.line, d.col), (2, 3));
+    }
+
+    #[test]
+    fn byte_order_mark_is_removed() {
+        assert_eq!(
+            decode(Path::new("x"), b"\xEF\xBB\xBFhi", Path::new("x")).unwrap(),
+            "hi"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! The `pillar` binary: parse the command line, call the library, print diagnostics, and map
+//! the outcome to an exit code (0 success, 1 the site has problems, 2 the tool could not run).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use pillar::cli::{Cli, Command, ProjectArgs};
+use pillar::{Failure, Overrides, Report};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => {
+            let overrides = Overrides {
+                output_dir: args.output,
+                base_url: args.base_url,
+                drafts: args.project.drafts,
+            };
+            finish(
+                pillar::build(&args.project.root, &overrides),
+                &args.project,
+                "built",
+            )
+        }
+        Command::Check(args) => {
+            let overrides = Overrides {
+                drafts: args.project.drafts,
+                ..Overrides::default()
+            };
+            finish(
+                pillar::check(&args.project.root, &overrides, args.strict),
+                &args.project,
+                "checked",
+            )
+        }
+    }
+}
+
+fn finish(result: Result<Report, Failure>, project: &ProjectArgs, verb: &str) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    match result {
+        Ok(report) => {
+            if !project.quiet {
+                for w in &report.warnings {
+                    let _ = writeln!(err, "{w}");
+                }
+                let mut out = std::io::stdout().lock();
+                let written = report.write.map_or_else(String::new, |w| {
+                    format!(
+                        " into {} ({} written, {} unchanged, {} removed)",
+                        report.output_dir.display(),
+                        w.written,
+                        w.unchanged,
+                        w.removed
+                    )
+                });
+                let warn = match report.warnings.len() {
+                    0 => String::new(),
+                    1 => ", 1 warning".into(),
+                    n => format!(", {n} warnings"),
+                };
+                let _ = writeln!(
+                    out,
+                    "{verb} {} pages, {} files{written}{warn} in {} ms",
+                    report.pages,
+                    report.files,
+                    report.elapsed.as_millis()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Site(diags)) => {
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            for d in &diags {
+                let _ = writeln!(err, "{d}");
+            }
+            let _ = writeln!(
+                err,
+                "error: {} problem{} found; nothing was written",
+                diags.len(),
+                if diags.len() == 1 { "" } else { "s" }
+            );
+            let _ = errors;
+            ExitCode::from(1)
+        }
+        Err(Failure::Tool(msg)) => {
+            let _ = writeln!(err, "error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

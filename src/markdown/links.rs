@@ -1,0 +1,331 @@
+//! Link resolution for Markdown: content paths (`@/departments/dpo.md#x`), links relative to
+//! the source file (`../about.md`, `img.png`), site-absolute paths (`/timeline/`), same-page
+//! anchors and citations. Every internal link becomes a path relative to the page, so the site
+//! works under any sub-path and from disk; unsafe schemes are refused.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{BrokenLink, CowStr};
+
+use super::{Terms, escape};
+use crate::model::reform::{Origin, Source};
+
+pub const CITE_SCHEME: &str = "pillar-cite:";
+
+/// An internal link whose anchor must be checked once every page has rendered.
+#[derive(Debug, Clone)]
+pub struct LinkCheck {
+    pub page: usize,
+    pub anchor: String,
+    /// Where the link was written (origin and offset inside the Markdown).
+    pub origin: Option<(Origin, usize)>,
+}
+
+/// Site-wide knowledge the Markdown stage needs; shared by all pages and threads.
+pub struct Resolver<'a> {
+    pub by_rel: &'a HashMap<String, usize>,
+    pub by_url: &'a HashMap<String, usize>,
+    pub page_urls: Vec<&'a str>,
+    /// Other files the site will contain, root-relative (`images/x.png`, `sitemap.xml`).
+    pub files: HashSet<String>,
+    pub source_ids: Option<&'a HashMap<String, usize>>,
+    pub sources: &'a [Source],
+    /// URL of the sources page, root-relative.
+    pub sources_url: String,
+    pub terms: Option<Terms>,
+}
+
+type LinkResult = Result<(String, Option<LinkCheck>), (String, Option<String>)>;
+
+impl Resolver<'_> {
+    pub fn source(&self, id: &str) -> Option<usize> {
+        self.source_ids?.get(id).copied()
+    }
+
+    pub fn suggest_source(&self, id: &str) -> Option<String> {
+        crate::diag::suggestion(id, self.source_ids?.keys().map(String::as_str))
+    }
+
+    /// `<sup>` with one numbered link per source, to its entry on the sources page.
+    pub fn cite_html(&self, sources: &[usize], root: &str) -> String {
+        if sources.is_empty() {
+            return String::new();
+        }
+        let mut order: Vec<usize> = sources.to_vec();
+        order.sort_by_key(|&i| self.sources[i].number);
+        order.dedup();
+        let mut s = String::from("<sup class=\"cite\">[");
+        for (k, &i) in order.iter().enumerate() {
+            let src = &self.sources[i];
+            if k > 0 {
+                s.push_str(", ");
+            }
+            s.push_str(&format!(
+                "<a href=\"{root}{}#source-{}\" title=\"{}\">{}</a>",
+                self.sources_url,
+                escape(&src.id),
+                escape(&format!("{}: {}", src.publisher, src.title)),
+                src.number
+            ));
+        }
+        s.push_str("]</sup>");
+        s
+    }
+
+    /// Resolves a link destination written on the page at `page_url`, whose source file is
+    /// in the content folder `source_dir` (`""` or ending in `/`).
+    pub fn resolve(&self, dest: &str, page_url: &str, source_dir: &str, image: bool) -> LinkResult {
+        let root = root_prefix(page_url);
+        if dest.is_empty() {
+            return Ok((String::new(), None));
+        }
+        if let Some(rest) = dest.strip_prefix("@/") {
+            let (path, anchor) = split_anchor(rest);
+            let path = normalize(path).ok_or_else(|| {
+                (
+                    format!("link {dest:?} points outside the content folder"),
+                    None,
+                )
+            })?;
+            return match self.by_rel.get(&path) {
+                Some(&page) => Ok(self.page_link(page, anchor, &root)),
+                None => Err((
+                    format!("link to a missing page: {dest}"),
+                    crate::diag::suggestion(&path, self.by_rel.keys().map(String::as_str))
+                        .map(|h| format!("{h} (content paths are relative to content/)")),
+                )),
+            };
+        }
+        if let Some(scheme) = scheme(dest) {
+            let s = scheme.to_ascii_lowercase();
+            let data_image = image && s == "data" && dest[5..].trim_start().starts_with("image/");
+            if matches!(s.as_str(), "javascript" | "vbscript" | "data") && !data_image {
+                return Err((
+                    format!("unsafe link scheme \"{scheme}:\""),
+                    Some("links may use http:, https:, mailto: and similar schemes".into()),
+                ));
+            }
+            return Ok((dest.to_owned(), None));
+        }
+        if dest.starts_with("//") {
+            return Ok((dest.to_owned(), None));
+        }
+        if let Some(anchor) = dest.strip_prefix('#') {
+            let page = self.by_url.get(page_url).copied();
+            return Ok((
+                dest.to_owned(),
+                page.map(|page| LinkCheck {
+                    page,
+                    anchor: decode(anchor),
+                    origin: None,
+                }),
+            ));
+        }
+        let (path_q, anchor) = split_anchor(dest);
+        let (path, query) = match path_q.find('?') {
+            Some(i) => (&path_q[..i], &path_q[i..]),
+            None => (path_q, ""),
+        };
+        let path = decode(path);
+        let suffix =
+            |a: Option<&str>| format!("{query}{}", a.map(|a| format!("#{a}")).unwrap_or_default());
+        if let Some(abs) = path.strip_prefix('/') {
+            let target = normalize(abs)
+                .ok_or_else(|| (format!("link {dest:?} points outside the site"), None))?;
+            return self
+                .site_path(&target, anchor, &root, &suffix)
+                .ok_or_else(|| (format!("link to a missing page or file: {dest}"), None));
+        }
+        // Relative: first against the source file's folder (as on GitHub), then against the
+        // page's URL (as in the browser).
+        if let Some(content) = normalize(&format!("{source_dir}{path}")) {
+            if content.ends_with(".md") {
+                return match self.by_rel.get(&content) {
+                    Some(&page) => Ok(self.page_link(page, anchor, &root)),
+                    None => Err((
+                        format!("link to a missing page: {dest}"),
+                        crate::diag::suggestion(&content, self.by_rel.keys().map(String::as_str))
+                            .map(|h| format!("{h} (relative to this file's folder)")),
+                    )),
+                };
+            }
+            if self.files.contains(&content) {
+                return Ok((format!("{root}{}{}", content, suffix(anchor)), None));
+            }
+        }
+        if let Some(from_url) = normalize(&format!("{page_url}{path}"))
+            && let Some(found) = self.site_path(&from_url, anchor, &root, &suffix)
+        {
+            return Ok((dest.to_owned(), found.1));
+        }
+        Err((format!("link to a missing page or file: {dest}"), None))
+    }
+
+    fn page_link(
+        &self,
+        page: usize,
+        anchor: Option<&str>,
+        root: &str,
+    ) -> (String, Option<LinkCheck>) {
+        let url = self.page_urls[page];
+        let href = match (url.is_empty() && root.is_empty(), anchor) {
+            (true, Some(a)) => format!("./#{a}"),
+            (true, None) => "./".to_owned(),
+            (false, Some(a)) => format!("{root}{url}#{a}"),
+            (false, None) => format!("{root}{url}"),
+        };
+        let check = anchor.map(|a| LinkCheck {
+            page,
+            anchor: decode(a),
+            origin: None,
+        });
+        (href, check)
+    }
+
+    /// A root-relative path (`timeline/`, `timeline`, `img/x.png`) that the site produces.
+    fn site_path(
+        &self,
+        target: &str,
+        anchor: Option<&str>,
+        root: &str,
+        suffix: &dyn Fn(Option<&str>) -> String,
+    ) -> Option<(String, Option<LinkCheck>)> {
+        let as_dir = if target.is_empty() || target.ends_with('/') {
+            target.to_owned()
+        } else {
+            format!("{target}/")
+        };
+        let page = self
+            .by_url
+            .get(&as_dir)
+            .or_else(|| self.by_url.get(target.trim_end_matches("index.html")))
+            .copied();
+        if let Some(page) = page {
+            let url = self.page_urls[page];
+            let href = if url.is_empty() && root.is_empty() {
+                format!("./{}", suffix(anchor))
+            } else {
+                format!("{root}{url}{}", suffix(anchor))
+            };
+            let check = anchor.map(|a| LinkCheck {
+                page,
+                anchor: decode(a),
+                origin: None,
+            });
+            return Some((href, check));
+        }
+        self.files
+            .contains(target)
+            .then(|| (format!("{root}{target}{}", suffix(anchor)), None))
+    }
+}
+
+/// Turns `[@s00]` and `[@s00; @s22]` into a link the renderer recognises as a citation.
+pub fn citation_callback<'a>(link: BrokenLink<'a>) -> Option<(CowStr<'a>, CowStr<'a>)> {
+    let r = link.reference.trim();
+    if !r.starts_with('@') || r.starts_with("@/") {
+        return None;
+    }
+    let mut ids = Vec::new();
+    for part in r.split(';') {
+        let id = part.trim().strip_prefix('@')?.trim();
+        if id.is_empty() || id.contains(char::is_whitespace) {
+            return None;
+        }
+        ids.push(id);
+    }
+    Some((
+        CowStr::from(format!("{CITE_SCHEME}{}", ids.join(";"))),
+        CowStr::from(""),
+    ))
+}
+
+/// `../../` for a page at `a/b/`; empty at the root.
+pub fn root_prefix(page_url: &str) -> String {
+    "../".repeat(page_url.matches('/').count())
+}
+
+fn split_anchor(s: &str) -> (&str, Option<&str>) {
+    match s.find('#') {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    }
+}
+
+fn scheme(s: &str) -> Option<&str> {
+    let i = s.find(':')?;
+    let head = &s[..i];
+    let mut chars = head.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(head)
+}
+
+fn decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above the top.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefix_climbs_one_level_per_segment() {
+        assert_eq!(root_prefix(""), "");
+        assert_eq!(root_prefix("about/"), "../");
+        assert_eq!(root_prefix("departments/dpo/"), "../../");
+    }
+
+    #[test]
+    fn normalize_refuses_to_climb_out() {
+        assert_eq!(normalize("a/./b/../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(normalize("a/b/").as_deref(), Some("a/b/"));
+        assert_eq!(normalize("../x"), None);
+    }
+
+    #[test]
+    fn detects_schemes() {
+        assert_eq!(scheme("https://x"), Some("https"));
+        assert_eq!(scheme("JavaScript:alert(1)"), Some("JavaScript"));
+        assert_eq!(scheme("a/b:c"), None);
+        assert_eq!(scheme("@/x.md"), None);
+    }
+
+    #[test]
+    fn citations_need_at_signs() {
+        let l = |r: &'static str| BrokenLink {
+            span: 0..1,
+            link_type: pulldown_cmark::LinkType::Shortcut,
+            reference: CowStr::from(r),
+        };
+        assert_eq!(
+            citation_callback(l("@s00; @s22")).unwrap().0.as_ref(),
+            "pillar-cite:s00;s22"
+        );
+        assert!(citation_callback(l("s00")).is_none());
+        assert!(citation_callback(l("@/x.md")).is_none());
+        assert!(citation_callback(l("@a b")).is_none());
+    }
+}

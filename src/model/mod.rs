@@ -1,0 +1,63 @@
+//! The model stage: the validated site as plain data — pages, sections and the reform — with
+//! every cross-reference resolved and every URL assigned. Nothing here renders or writes.
+
+pub mod reform;
+pub mod site;
+
+pub use site::{Page, PageKind, Site, assemble};
+
+/// Ids and URL segments: lower-case ASCII letters, digits and `-`, not starting or ending with `-`.
+pub fn is_valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A URL- and anchor-safe slug of any text: letters and digits kept (lower-cased, Unicode
+/// included), everything else collapsed into single dashes.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c != '\'' && c != '’' {
+            dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_url_safe() {
+        assert!(is_valid_id("dpko"));
+        assert!(is_valid_id("s00"));
+        assert!(is_valid_id("us-share"));
+        for bad in [
+            "", "DPKO", "a b", "a/b", "..", "a\\b", "a\0b", "é", "-a", "a-",
+        ] {
+            assert!(!is_valid_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn slugs_keep_letters_and_collapse_the_rest() {
+        assert_eq!(slugify("Why it matters?"), "why-it-matters");
+        assert_eq!(slugify("  DPA → DPPA  "), "dpa-dppa");
+        assert_eq!(slugify("Guterres’s plan"), "guterress-plan");
+        assert_eq!(slugify("Café au lait"), "café-au-lait");
+        assert_eq!(slugify("../../etc"), "etc");
+        assert_eq!(slugify("///"), "");
+    }
+}

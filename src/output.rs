@@ -1,0 +1,376 @@
+//! The output stage: the only code that writes. Nothing touches the disk until the whole site
+//! has rendered and passed its checks; then each file is written through a temporary file and
+//! a rename, only where its bytes changed, and files an earlier build produced but this one
+//! does not are removed. Every path is confined to the output directory, which may never be
+//! the project root, `content/`, `theme/`, `/`, or a parent of any of them.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// A file of the finished site, with a path relative to the output directory.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a write did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriteReport {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Lists what the last build wrote (hash, length, path), so that the next one can skip
+/// unchanged files and remove files it no longer produces, without reading the whole tree.
+pub const MANIFEST: &str = ".pillar-manifest";
+/// Present while a build writes; found at the start of a build, it means the last one was
+/// interrupted, and the manifest cannot be trusted.
+const IN_PROGRESS: &str = ".pillar-writing";
+const LOCK: &str = ".pillar-lock";
+const TMP_SUFFIX: &str = ".pillar-tmp";
+
+/// Refuses output directories that would overwrite or delete the project.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
+    let root = crate::config::normalize(root);
+    let out = crate::config::normalize(out);
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let (root_c, out_c) = (canon(&root), canon_existing_prefix(&out));
+    if out_c.parent().is_none() {
+        return Err(format!(
+            "refusing to use {} as the output directory: it is the file-system root",
+            out.display()
+        ));
+    }
+    if out_c == root_c || root_c.starts_with(&out_c) {
+        return Err(format!(
+            "refusing to use {} as the output directory: it holds the project (content, theme, configuration)",
+            out.display()
+        ));
+    }
+    for protected in ["content", "theme"] {
+        if out_c.starts_with(root_c.join(protected)) {
+            return Err(format!(
+                "refusing to use {} as the output directory: it is inside {protected}/",
+                out.display()
+            ));
+        }
+    }
+    if out.is_dir()
+        && (out.join("content").is_dir()
+            || out.join("theme").is_dir()
+            || out.join(crate::config::CONFIG_FILE).is_file())
+    {
+        return Err(format!(
+            "refusing to use {} as the output directory: it holds another project",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Canonicalizes the longest existing prefix of `p` (the rest may not exist yet).
+fn canon_existing_prefix(p: &Path) -> PathBuf {
+    let mut existing = p.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(ToOwned::to_owned),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    out
+}
+
+/// Checks a relative output path: no `..`, no root, no empty or odd components.
+fn confined(out: &Path, rel: &str) -> io::Result<PathBuf> {
+    let p = Path::new(rel);
+    let ok = !rel.is_empty()
+        && !rel.contains('\0')
+        && p.components().all(|c| matches!(c, Component::Normal(_)));
+    if !ok {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write outside the output directory: {rel:?}"),
+        ));
+    }
+    Ok(out.join(p))
+}
+
+/// A held lock on an output directory: two builds never write the same site at once.
+pub struct Lock(#[allow(dead_code)] fs::File);
+
+pub fn lock(out: &Path) -> io::Result<Lock> {
+    fs::create_dir_all(out)?;
+    let f = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(LOCK))?;
+    match f.try_lock() {
+        Ok(()) => Ok(Lock(f)),
+        Err(fs::TryLockError::WouldBlock) => Err(io::Error::new(
+            io::ErrorKind::WouldBlock,
+            format!(
+                "another pillar build is writing to {}; wait for it to finish",
+                out.display()
+            ),
+        )),
+        Err(fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+type Manifest = HashMap<String, (u64, u64)>;
+
+fn read_manifest(out: &Path) -> Manifest {
+    let Ok(text) = fs::read_to_string(out.join(MANIFEST)) else {
+        return Manifest::new();
+    };
+    text.lines()
+        .filter_map(|l| {
+            let mut it = l.splitn(3, '\t');
+            let hash = u64::from_str_radix(it.next()?, 16).ok()?;
+            let len = it.next()?.parse().ok()?;
+            Some((it.next()?.to_owned(), (hash, len)))
+        })
+        .collect()
+}
+
+/// Writes the site into `out`. The caller holds the [`Lock`].
+pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
+    fs::create_dir_all(out)?;
+    let out = &out.canonicalize()?;
+    let interrupted = out.join(IN_PROGRESS).exists();
+    let old = if interrupted {
+        Manifest::new()
+    } else {
+        read_manifest(out)
+    };
+    fs::write(out.join(IN_PROGRESS), b"")?;
+
+    // Directories first, once each, checking that none is a link leading out of the site.
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut seen: HashSet<&str> = HashSet::with_capacity(files.len());
+    for f in files {
+        if !seen.insert(&f.path) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("two files would be written to {}", f.path),
+            ));
+        }
+        let target = confined(out, &f.path)?;
+        if let Some(parent) = target.parent() {
+            dirs.insert(parent.to_path_buf());
+        }
+    }
+    for d in &dirs {
+        ensure_dir(out, d)?;
+    }
+
+    let results: Vec<io::Result<(bool, u64)>> = files
+        .par_iter()
+        .map(|f| {
+            let hash = xxhash_rust::xxh3::xxh3_64(&f.bytes);
+            let target = out.join(&f.path);
+            let meta = fs::symlink_metadata(&target).ok();
+            let same_len = meta
+                .as_ref()
+                .is_some_and(|m| m.is_file() && m.len() == f.bytes.len() as u64);
+            let unchanged = same_len
+                && match old.get(&f.path) {
+                    Some(&(h, _)) => h == hash,
+                    // Not in the manifest: compare the bytes themselves.
+                    None => fs::read(&target).is_ok_and(|b| b == f.bytes),
+                };
+            if !unchanged {
+                write_atomic(&target, &f.bytes)?;
+            }
+            Ok((!unchanged, hash))
+        })
+        .collect();
+    let mut report = WriteReport::default();
+    let mut manifest = String::with_capacity(files.len() * 48);
+    for (f, r) in files.iter().zip(results) {
+        let (written, hash) = r?;
+        if written {
+            report.written += 1;
+        } else {
+            report.unchanged += 1;
+        }
+        manifest.push_str(&format!("{hash:016x}\t{}\t{}\n", f.bytes.len(), f.path));
+    }
+
+    // Remove what the previous build produced and this one does not.
+    let mut stale: Vec<&String> = old.keys().filter(|p| !seen.contains(p.as_str())).collect();
+    stale.sort();
+    for rel in stale {
+        if let Ok(p) = confined(out, rel)
+            && fs::symlink_metadata(&p).is_ok_and(|m| m.is_file())
+        {
+            fs::remove_file(&p)?;
+            report.removed += 1;
+            remove_empty_parents(out, &p);
+        }
+    }
+    if interrupted {
+        remove_temporaries(out);
+    }
+    write_atomic(&out.join(MANIFEST), manifest.as_bytes())?;
+    fs::remove_file(out.join(IN_PROGRESS))?;
+    Ok(report)
+}
+
+/// Creates `dir` (inside `out`), refusing any existing component that is not a real directory.
+fn ensure_dir(out: &Path, dir: &Path) -> io::Result<()> {
+    let rel = dir
+        .strip_prefix(out)
+        .map_err(|_| io::Error::other("directory outside the output"))?;
+    let mut at = out.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(io::Error::other(format!(
+                    "{} is a symbolic link; pillar does not write through links in the output directory",
+                    at.display()
+                )));
+            }
+            Ok(_) => fs::remove_file(&at).and_then(|()| fs::create_dir(&at))?,
+            Err(_) => fs::create_dir(&at)?,
+        }
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file in the same directory and renames it over the target, so
+/// that a reader (or a crash) never sees half a file.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file");
+    let tmp = target.with_file_name(format!(".{name}{TMP_SUFFIX}"));
+    let mut f = fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    drop(f);
+    if fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) {
+        fs::remove_dir_all(target)?;
+    }
+    fs::rename(&tmp, target)
+}
+
+fn remove_empty_parents(out: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == out || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+fn remove_temporaries(out: &Path) {
+    for e in walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(TMP_SUFFIX) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, s: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: s.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn refuses_paths_that_climb_out() {
+        let out = Path::new("/tmp/x");
+        for bad in ["../a", "/etc/passwd", "a/../../b", "", "a\0b"] {
+            assert!(confined(out, bad).is_err(), "{bad:?}");
+        }
+        assert!(confined(out, "a/b/index.html").is_ok());
+    }
+
+    #[test]
+    fn rewrites_only_changed_files_and_removes_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let r = write(
+            &out,
+            &[file("a/index.html", "A"), file("b/index.html", "B")],
+        )
+        .unwrap();
+        assert_eq!((r.written, r.unchanged, r.removed), (2, 0, 0));
+        let r = write(&out, &[file("a/index.html", "A2")]).unwrap();
+        assert_eq!((r.written, r.unchanged, r.removed), (1, 0, 1));
+        assert!(
+            !out.join("b").exists(),
+            "empty folder of a removed page is removed too"
+        );
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A2");
+        let r = write(&out, &[file("a/index.html", "A2")]).unwrap();
+        assert_eq!((r.written, r.unchanged), (0, 1));
+    }
+
+    #[test]
+    fn an_interrupted_write_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &[file("a.html", "old")]).unwrap();
+        // Simulate a killed build that changed the file after the manifest was written.
+        fs::write(out.join("a.html"), "new").unwrap();
+        fs::write(out.join(IN_PROGRESS), "").unwrap();
+        fs::write(out.join(".x.html.pillar-tmp"), "half").unwrap();
+        write(&out, &[file("a.html", "old")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old");
+        assert!(!out.join(".x.html.pillar-tmp").exists());
+    }
+
+    #[test]
+    fn refuses_the_project_and_its_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output_dir(root, root).is_err());
+        assert!(check_output_dir(root, &root.join("content")).is_err());
+        assert!(check_output_dir(root, &root.join("content/x")).is_err());
+        assert!(check_output_dir(root, root.parent().unwrap()).is_err());
+        assert!(check_output_dir(root, Path::new("/")).is_err());
+        assert!(check_output_dir(root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn a_second_lock_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = lock(dir.path()).unwrap();
+        assert_eq!(
+            lock(dir.path()).err().unwrap().kind(),
+            io::ErrorKind::WouldBlock
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! Helpers shared by the integration tests: running the binary, reading a built site.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use scraper::{Html, Selector};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn pillar(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pillar"))
+        .args(args)
+        .output()
+        .expect("the pillar binary runs")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Builds the shipped explainer into a fresh temporary folder.
+pub fn build_shipped(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let root = repo();
+    let mut args = vec![
+        "build",
+        "--quiet",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = pillar(&args);
+    assert!(o.status.success(), "build failed:\n{}", text(&o.stderr));
+    (dir, out)
+}
+
+pub fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+pub fn parse(path: &Path) -> Html {
+    Html::parse_document(
+        &std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+}
+
+/// All text inside an element, whitespace collapsed.
+pub fn inner_text(el: scraper::ElementRef<'_>) -> String {
+    el.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every file of a built site, relative to its root, with `/` separators.
+pub fn files(out: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .filter(|p| !p.starts_with(".pillar"))
+        .collect()
+}
+
+/// Every `id` of every HTML page.
+pub fn ids(out: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let id = sel("[id]");
+    files(out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .map(|f| {
+            let doc = parse(&out.join(&f));
+            let set = doc
+                .select(&id)
+                .filter_map(|e| e.value().attr("id").map(str::to_owned))
+                .collect();
+            (f, set)
+        })
+        .collect()
+}
+
+/// Checks that every relative `href` and `src` of every page resolves to a file of the site
+/// and every `#anchor` to an id on its page. Returns the problems.
+pub fn broken_links(out: &Path) -> Vec<String> {
+    let all = files(out);
+    let ids = ids(out);
+    let links = sel("[href], [src]");
+    let mut problems = Vec::new();
+    for page in all
+        .iter()
+        .filter(|f| f.ends_with(".html") && f.as_str() != "404.html")
+    {
+        let doc = parse(&out.join(page));
+        for el in doc.select(&links) {
+            for attr in ["href", "src"] {
+                let Some(link) = el.value().attr(attr) else {
+                    continue;
+                };
+                if link.starts_with("http:")
+                    || link.starts_with("https:")
+                    || link.starts_with("mailto:")
+                    || link.starts_with("//")
+                {
+                    continue;
+                }
+                if link.starts_with('/') {
+                    problems.push(format!(
+                        "{page}: root-relative link {link} breaks under a sub-path"
+                    ));
+                    continue;
+                }
+                let (path, anchor) = link
+                    .split_once('#')
+                    .map_or((link, None), |(p, a)| (p, Some(a)));
+                let dir = page.rfind('/').map_or("", |i| &page[..=i]);
+                let target = if path.is_empty() {
+                    page.clone()
+                } else {
+                    resolve(dir, path)
+                };
+                let file = if target.is_empty() || target.ends_with('/') {
+                    format!("{target}index.html")
+                } else {
+                    target
+                };
+                if !all.contains(&file) {
+                    problems.push(format!("{page}: {link} -> missing {file}"));
+                    continue;
+                }
+                if let Some(a) = anchor.filter(|a| !a.is_empty())
+                    && !ids.get(&file).is_some_and(|s| s.contains(a))
+                {
+                    problems.push(format!("{page}: {link} -> {file} has no id {a}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn resolve(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                assert!(
+                    parts.pop().is_some(),
+                    "{rel} climbs out of the site from {dir}"
+                );
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut s = parts.join("/");
+    if rel.ends_with('/') && !s.is_empty() {
+        s.push('/');
+    }
+    s
+}
+
+/// The data file, read independently of pillar.
+pub fn data() -> toml::Table {
+    toml::from_str(&std::fs::read_to_string(repo().join("content/reform.toml")).unwrap()).unwrap()
+}
+
+pub fn table<'a>(data: &'a toml::Table, key: &str) -> Vec<&'a toml::Table> {
+    data.get(key)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_table()).collect())
+        .unwrap_or_default()
+}
+
+pub fn s<'a>(t: &'a toml::Table, key: &str) -> &'a str {
+    t.get(key).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+pub fn list<'a>(t: &'a toml::Table, key: &str) -> Vec<&'a str> {
+    t.get(key)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,7 @@
+//! pillar's integration tests, in one binary: the shipped explainer, broken sites, the CLI.
+
+#![allow(clippy::unwrap_used)]
+
+mod broken;
+mod common;
+mod shipped;

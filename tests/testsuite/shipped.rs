@@ -1,0 +1,297 @@
+//! The shipped explainer, built from this repository, checked against its own data file
+//! (read independently with the `toml` crate).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::common::*;
+
+fn label_map(data: &toml::Table) -> HashMap<String, String> {
+    table(data, "unit")
+        .iter()
+        .map(|u| {
+            let label = if s(u, "acronym").is_empty() {
+                s(u, "name")
+            } else {
+                s(u, "acronym")
+            };
+            (s(u, "id").to_owned(), label.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_unit_has_its_page_with_its_name() {
+    let (_tmp, out) = build_shipped(&[]);
+    let data = data();
+    let units = table(&data, "unit");
+    assert!(
+        units.len() >= 10,
+        "the shipped data has every unit of the reform"
+    );
+    for u in units {
+        let page = out.join(format!("departments/{}/index.html", s(u, "id")));
+        let doc = parse(&page);
+        let h1 = inner_text(doc.select(&sel("h1")).next().expect("an h1"));
+        assert!(
+            h1.starts_with(s(u, "name")),
+            "{}: h1 is {h1:?}",
+            page.display()
+        );
+    }
+    let index = parse(&out.join("departments/index.html"));
+    assert_eq!(
+        index.select(&sel(".unit-card")).count(),
+        table(&data, "unit").len(),
+        "the index lists every unit"
+    );
+}
+
+#[test]
+fn comparison_table_rows_match_the_data() {
+    let (_tmp, out) = build_shipped(&[]);
+    let data = data();
+    let labels = label_map(&data);
+    let units = table(&data, "unit");
+    let ctx = |u: &toml::Table| u.get("context").and_then(|v| v.as_bool()).unwrap_or(false);
+    let mut expected: Vec<(String, Vec<String>)> = Vec::new();
+    for u in &units {
+        let era = s(u, "era");
+        if ctx(u) || era == "after" {
+            continue;
+        }
+        let mut after: Vec<String> = if era == "both" {
+            vec![labels[s(u, "id")].clone()]
+        } else {
+            vec![]
+        };
+        after.extend(list(u, "becomes").iter().map(|b| labels[*b].clone()));
+        expected.push((labels[s(u, "id")].clone(), after));
+    }
+    for u in &units {
+        let id = s(u, "id");
+        let has_predecessor = units.iter().any(|o| list(o, "becomes").contains(&id));
+        if !ctx(u) && s(u, "era") == "after" && !has_predecessor {
+            expected.push(("New".into(), vec![labels[id].clone()]));
+        }
+    }
+
+    let doc = parse(&out.join("comparison/index.html"));
+    let table_el = doc
+        .select(&sel("table#comparison-units"))
+        .next()
+        .expect("the comparison table");
+    assert!(
+        table_el.select(&sel("caption")).next().is_some(),
+        "the table has a caption"
+    );
+    assert_eq!(table_el.select(&sel("thead th[scope=col]")).count(), 3);
+    let rows: Vec<(String, Vec<String>)> = table_el
+        .select(&sel("tbody tr"))
+        .map(|tr| {
+            let th = inner_text(
+                tr.select(&sel("th[scope=row]"))
+                    .next()
+                    .expect("a row header"),
+            );
+            let after_cell = tr.select(&sel("td")).next().expect("an after cell");
+            let after = after_cell
+                .select(&sel("a.unit-link"))
+                .map(inner_text)
+                .collect();
+            (th, after)
+        })
+        .collect();
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn function_map_lists_every_function_with_its_units() {
+    let (_tmp, out) = build_shipped(&[]);
+    let data = data();
+    let labels = label_map(&data);
+    let doc = parse(&out.join("comparison/index.html"));
+    let functions = table(&data, "function");
+    assert!(functions.len() >= 15);
+    for f in functions {
+        let row = doc
+            .select(&sel(&format!("tr#function-{}", s(f, "id"))))
+            .next()
+            .unwrap_or_else(|| panic!("no row for function {}", s(f, "id")));
+        assert_eq!(
+            inner_text(row.select(&sel("th")).next().unwrap()),
+            s(f, "name")
+        );
+        let cells: Vec<_> = row.select(&sel("td")).collect();
+        let got = |i: usize| {
+            cells[i]
+                .select(&sel("a.unit-link"))
+                .map(inner_text)
+                .collect::<Vec<_>>()
+        };
+        let want = |k: &str| {
+            list(f, k)
+                .iter()
+                .map(|u| labels[*u].clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(got(0), want("from"), "function {} before", s(f, "id"));
+        assert_eq!(got(1), want("to"), "function {} after", s(f, "id"));
+    }
+}
+
+#[test]
+fn timeline_lists_every_event_in_date_order_with_a_source() {
+    let (_tmp, out) = build_shipped(&[]);
+    let data = data();
+    let events = table(&data, "event");
+    assert!(events.len() >= 25);
+    let doc = parse(&out.join("timeline/index.html"));
+    let items: Vec<_> = doc.select(&sel("li.event")).collect();
+    assert_eq!(items.len(), events.len(), "one entry per event");
+    let dates: Vec<String> = items
+        .iter()
+        .map(|li| {
+            li.select(&sel("time[datetime]"))
+                .next()
+                .expect("a <time datetime>")
+                .value()
+                .attr("datetime")
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let key = |d: &str| {
+        let mut p = d.split('-').map(|x| x.parse::<u32>().unwrap());
+        (
+            p.next().unwrap(),
+            p.next().unwrap_or(0),
+            p.next().unwrap_or(0),
+        )
+    };
+    for pair in dates.windows(2) {
+        assert!(
+            key(&pair[0]) <= key(&pair[1]),
+            "{} comes before {}",
+            pair[0],
+            pair[1]
+        );
+    }
+    let mut want: Vec<String> = events
+        .iter()
+        .map(|e| {
+            e.get("date")
+                .unwrap()
+                .to_string()
+                .trim_matches('"')
+                .to_owned()
+        })
+        .collect();
+    want.sort_by_key(|d| key(d));
+    assert_eq!(dates, want, "every event's date, in order");
+    let in_range = dates
+        .iter()
+        .filter(|d| ("1992".."2019-02").contains(&d.as_str()))
+        .count();
+    assert!(
+        in_range >= 25,
+        "at least 25 events from 1992 to January 2019, got {in_range}"
+    );
+    for li in &items {
+        assert!(
+            li.select(&sel("sup.cite a[href*='sources/#source-']"))
+                .next()
+                .is_some(),
+            "every event cites a source"
+        );
+    }
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let (_tmp, out) = build_shipped(&[]);
+    let problems = broken_links(&out);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn sitemap_lists_every_page() {
+    let (_tmp, out) = build_shipped(&[]);
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let locs: BTreeSet<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap().to_owned())
+        .collect();
+    let base = "https://example.org/un-peace-security-reform/";
+    let pages: BTreeSet<String> = files(&out)
+        .into_iter()
+        .filter(|f| f.ends_with("index.html"))
+        .map(|f| format!("{base}{}", f.trim_end_matches("index.html")))
+        .collect();
+    assert_eq!(locs, pages);
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(robots.contains(&format!("Sitemap: {base}sitemap.xml")));
+}
+
+#[test]
+fn a_sub_path_base_url_keeps_every_link_working() {
+    let (_tmp, out) = build_shipped(&["--base-url", "https://example.org/explainer/"]);
+    let problems = broken_links(&out);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://example.org/explainer/departments/dpo/</loc>"));
+    let dpo = parse(&out.join("departments/dpo/index.html"));
+    let canonical = dpo
+        .select(&sel("link[rel=canonical]"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    assert_eq!(canonical, "https://example.org/explainer/departments/dpo/");
+    // The 404 page is served at any depth, so its links carry the sub-path.
+    let not_found = parse(&out.join("404.html"));
+    let css = not_found
+        .select(&sel("link[rel=stylesheet]"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    assert!(css.starts_with("/explainer/style."), "{css}");
+}
+
+#[test]
+fn static_files_carry_a_content_hash() {
+    let (_tmp, out) = build_shipped(&[]);
+    let css: Vec<String> = files(&out)
+        .into_iter()
+        .filter(|f| f.ends_with(".css"))
+        .collect();
+    assert_eq!(css.len(), 1, "{css:?}");
+    let name = &css[0];
+    let hash = name.trim_start_matches("style.").trim_end_matches(".css");
+    assert_eq!(hash.len(), 12, "{name}");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{name}");
+}
+
+#[test]
+fn a_second_build_rewrites_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let root = repo();
+    let args = [
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    assert!(pillar(&args).status.success());
+    let o = pillar(&args);
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains("(0 written,"), "{stdout}");
+    assert!(stdout.contains(" 0 removed)"), "{stdout}");
+}
