@@ -32,7 +32,7 @@ pub fn markdown_anchors(site: &Site, prepared: &[Prepared]) -> Vec<Diagnostic> {
             let mut d = Diagnostic::at(
                 origin.shown.to_path_buf(),
                 &origin.text,
-                origin.base + offset,
+                origin.offset(*offset),
                 format!(
                     "link to a missing anchor #{} on {}",
                     link.anchor,

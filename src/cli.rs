@@ -1,5 +1,6 @@
 //! The command line (clap derive): one `*Args` struct per subcommand, shared options flattened.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -22,6 +23,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Verify everything `build` verifies, plus every link and anchor; write nothing
     Check(CheckArgs),
+    /// Build, serve the site on 127.0.0.1, rebuild on every change and reload open pages
+    Serve(ServeArgs),
 }
 
 /// Options every subcommand that reads a project shares.
@@ -46,7 +49,7 @@ pub struct BuildArgs {
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// The address the site will be published at, e.g. https://example.org/explainer/
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = base_url)]
     pub base_url: Option<String>,
 }
 
@@ -57,6 +60,32 @@ pub struct CheckArgs {
     /// Also fail on warnings: an unsourced claim, an unused source, a glossary term never used
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Where to write the site (default: `output_dir` from site-config.toml, or public/)
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on; anything but a loopback address shows the site to the network
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: IpAddr,
+    /// Poll for changes instead of using file-system notifications (containers, WSL, network drives)
+    #[arg(long)]
+    pub poll: bool,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+}
+
+/// Checks `--base-url` when the command line is read, so that a typo is a usage error.
+fn base_url(s: &str) -> Result<String, String> {
+    crate::config::parse_base_url(s).map(|_| s.to_owned())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diag::{Diagnostic, display_path};
 use crate::load::toml_diagnostic;
@@ -17,11 +18,11 @@ pub const CONFIG_FILE: &str = "site-config.toml";
 pub struct RawConfig {
     pub title: Option<String>,
     pub description: Option<String>,
-    pub base_url: Option<String>,
+    pub base_url: Option<Spanned<String>>,
     pub language: Option<String>,
     pub author: Option<String>,
-    pub output_dir: Option<String>,
-    pub data: Option<String>,
+    pub output_dir: Option<Spanned<String>>,
+    pub data: Option<Spanned<String>>,
     /// Raw HTML in Markdown content files: passed through (true, the default) or escaped.
     pub allow_html: Option<bool>,
     #[serde(default)]
@@ -34,11 +35,11 @@ pub struct RawConfig {
 #[derive(Debug, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RawPaths {
-    pub units: Option<String>,
-    pub comparison: Option<String>,
-    pub timeline: Option<String>,
-    pub sources: Option<String>,
-    pub glossary: Option<String>,
+    pub units: Option<Spanned<String>>,
+    pub comparison: Option<Spanned<String>>,
+    pub timeline: Option<Spanned<String>>,
+    pub sources: Option<Spanned<String>>,
+    pub glossary: Option<Spanned<String>>,
 }
 
 /// Options given on the command line, which override the file.
@@ -97,23 +98,21 @@ impl Config {
 /// Reads and resolves `ROOT/site-config.toml`. A missing file is allowed (all defaults).
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
-    let raw = match std::fs::read(&path) {
-        Ok(bytes) => {
-            let text =
-                crate::load::decode(&path, &bytes, Path::new(CONFIG_FILE)).map_err(|d| vec![d])?;
-            parse(&text, Path::new(CONFIG_FILE)).map_err(|d| vec![d])?
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => RawConfig::default(),
+    let shown = Path::new(CONFIG_FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => crate::load::decode(&path, &bytes, shown).map_err(|d| vec![d])?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
             return Err(vec![Diagnostic::error(
-                CONFIG_FILE,
+                shown,
                 1,
                 1,
                 format!("cannot read: {e}"),
             )]);
         }
     };
-    resolve(root, raw, overrides, &path)
+    let raw = parse(&text, shown).map_err(|d| vec![d])?;
+    resolve(root, raw, overrides, &text)
 }
 
 /// Parses the text of a config file.
@@ -125,83 +124,110 @@ fn resolve(
     root: &Path,
     raw: RawConfig,
     o: &Overrides,
-    file: &Path,
+    text: &str,
 ) -> Result<Config, Vec<Diagnostic>> {
-    let shown = display_path(root, file);
-    let text = std::fs::read_to_string(file).unwrap_or_default();
-    let locate = |key: &str| key_location(&text, key);
+    let at =
+        |s: &Spanned<String>, msg: String| Diagnostic::at(CONFIG_FILE, text, s.span().start, msg);
     let mut problems = Vec::new();
 
+    // The command line's --base-url is checked by the command line parser.
     let base_raw = o
         .base_url
         .clone()
-        .or(raw.base_url)
+        .or_else(|| raw.base_url.as_ref().map(|b| b.get_ref().clone()))
         .unwrap_or_else(|| "/".to_owned());
     let (base_url, base_path) = match parse_base_url(&base_raw) {
         Ok(v) => v,
         Err(msg) => {
-            let (l, c) = locate("base_url");
-            problems.push(
-                Diagnostic::error(&shown, l, c, format!("invalid base_url {base_raw:?}: {msg}"))
-                    .with_hint("use an absolute URL such as \"https://example.org/\" or \"https://example.org/explainer/\""),
-            );
+            let d = match (&o.base_url, &raw.base_url) {
+                (None, Some(b)) => at(b, format!("invalid base_url {base_raw:?}: {msg}")),
+                _ => Diagnostic::error(
+                    "--base-url",
+                    1,
+                    1,
+                    format!("invalid base URL {base_raw:?}: {msg}"),
+                ),
+            };
+            problems.push(d.with_hint("use an absolute URL such as \"https://example.org/\" or \"https://example.org/explainer/\""));
             (String::new(), String::new())
         }
     };
 
-    let paths = Paths {
-        units: raw.paths.units.unwrap_or_else(|| "departments".into()),
-        comparison: raw.paths.comparison.unwrap_or_else(|| "comparison".into()),
-        timeline: raw.paths.timeline.unwrap_or_else(|| "timeline".into()),
-        sources: raw.paths.sources.unwrap_or_else(|| "sources".into()),
-        glossary: raw.paths.glossary.unwrap_or_else(|| "glossary".into()),
+    let rp = &raw.paths;
+    let seg = |v: &Option<Spanned<String>>, default: &str| {
+        v.as_ref()
+            .map_or_else(|| default.to_owned(), |s| s.get_ref().clone())
     };
-    for (key, value) in [
-        ("units", &paths.units),
-        ("comparison", &paths.comparison),
-        ("timeline", &paths.timeline),
-        ("sources", &paths.sources),
-        ("glossary", &paths.glossary),
-    ] {
+    let paths = Paths {
+        units: seg(&rp.units, "departments"),
+        comparison: seg(&rp.comparison, "comparison"),
+        timeline: seg(&rp.timeline, "timeline"),
+        sources: seg(&rp.sources, "sources"),
+        glossary: seg(&rp.glossary, "glossary"),
+    };
+    let keyed = [
+        ("units", &rp.units, &paths.units),
+        ("comparison", &rp.comparison, &paths.comparison),
+        ("timeline", &rp.timeline, &paths.timeline),
+        ("sources", &rp.sources, &paths.sources),
+        ("glossary", &rp.glossary, &paths.glossary),
+    ];
+    for (i, (key, spanned, value)) in keyed.iter().enumerate() {
+        let Some(spanned) = spanned else { continue };
         if !crate::model::is_valid_id(value) {
-            let (l, c) = locate(key);
-            problems.push(Diagnostic::error(
-                &shown,
-                l,
-                c,
-                format!("paths.{key} = {value:?} is not a valid URL segment (lower-case letters, digits and '-')"),
-            ));
+            problems.push(
+                at(
+                    spanned,
+                    format!("paths.{key} = {value:?} is not a valid URL segment"),
+                )
+                .with_hint("use lower-case letters, digits and '-'"),
+            );
+        } else if let Some((other, _, _)) = keyed
+            .iter()
+            .enumerate()
+            .find(|(j, (_, _, v))| *j != i && v == value)
+            .map(|(_, k)| k)
+        {
+            problems.push(
+                at(
+                    spanned,
+                    format!("paths.{key} = {value:?} is also the URL segment of paths.{other}"),
+                )
+                .with_hint("give every generated page its own segment"),
+            );
         }
     }
 
-    let output_dir = match &o.output_dir {
-        Some(p) if p.is_absolute() => p.clone(),
-        Some(p) => std::env::current_dir()
+    let output_dir = match (&o.output_dir, &raw.output_dir) {
+        (Some(p), _) if p.is_absolute() => p.clone(),
+        (Some(p), _) => std::env::current_dir()
             .map(|d| d.join(p))
             .unwrap_or_else(|_| p.clone()),
-        None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
+        (None, Some(d)) => root.join(d.get_ref()),
+        (None, None) => root.join("public"),
     };
     let output_dir = normalize(&output_dir);
     let content_dir = root.join("content");
     let theme_dir = root.join("theme");
 
-    let data_file = match raw.data {
+    let data_file = match &raw.data {
         Some(d) => {
-            let p = normalize(&root.join(&d));
+            let p = normalize(&root.join(d.get_ref()));
             if !p.starts_with(root) {
-                let (l, c) = locate("data");
-                problems.push(Diagnostic::error(
-                    &shown,
-                    l,
-                    c,
-                    format!("data file {d:?} is outside the project"),
+                problems.push(at(
+                    d,
+                    format!("data file {:?} is outside the project", d.get_ref()),
                 ));
             } else if !p.is_file() {
-                let (l, c) = locate("data");
-                problems.push(
-                    Diagnostic::error(&shown, l, c, format!("data file {d:?} does not exist"))
-                        .with_hint("remove the `data` key to build without a data file"),
-                );
+                let mut diag = at(d, format!("data file {:?} does not exist", d.get_ref()));
+                diag = match crate::load::nearby_file(&p) {
+                    Some(near) => diag.with_hint(format!(
+                        "did you mean \"{}\"?",
+                        display_path(root, &near).display()
+                    )),
+                    None => diag.with_hint("remove the `data` key to build without a data file"),
+                };
+                problems.push(diag);
             }
             Some(p)
         }
@@ -212,17 +238,11 @@ fn resolve(
     };
 
     if let Err(msg) = crate::output::check_output_dir(root, &output_dir) {
-        let (l, c) = if o.output_dir.is_some() {
-            (1, 1)
-        } else {
-            locate("output_dir")
-        };
-        let shown = if o.output_dir.is_some() {
-            PathBuf::from("--output")
-        } else {
-            shown.clone()
-        };
-        problems.push(Diagnostic::error(&shown, l, c, msg));
+        problems.push(match (&o.output_dir, &raw.output_dir) {
+            (None, Some(d)) => at(d, msg),
+            (Some(_), _) => Diagnostic::error("--output", 1, 1, msg),
+            (None, None) => Diagnostic::error(CONFIG_FILE, 1, 1, msg),
+        });
     }
 
     if !problems.is_empty() {
@@ -249,7 +269,7 @@ fn resolve(
 
 /// `https://example.org/a/b` → (`https://example.org/a/b/`, `/a/b/`); a bare `/` is allowed
 /// for sites that do not know their address yet.
-fn parse_base_url(raw: &str) -> Result<(String, String), String> {
+pub fn parse_base_url(raw: &str) -> Result<(String, String), String> {
     if raw == "/" {
         return Ok(("/".into(), "/".into()));
     }
@@ -272,20 +292,6 @@ fn parse_base_url(raw: &str) -> Result<(String, String), String> {
         path.push('/');
     }
     Ok((s, path))
-}
-
-/// The line and column of `key = …` in a TOML text, for errors found after parsing.
-fn key_location(text: &str, key: &str) -> (usize, usize) {
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim_start();
-        if let Some(rest) = t.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            let col = line.len() - t.len() + 1;
-            return (i + 1, col);
-        }
-    }
-    (1, 1)
 }
 
 /// Removes `.` and `..` components without touching the file system (the path may not exist).

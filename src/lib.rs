@@ -18,6 +18,7 @@ pub mod model;
 pub mod output;
 mod pipeline;
 pub mod render;
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -25,6 +26,7 @@ use std::time::{Duration, Instant};
 pub use config::Overrides;
 pub use diag::{Diagnostic, Severity};
 pub use output::{OutputFile, WriteReport};
+pub use serve::ServeOptions;
 
 /// Why a run failed.
 #[derive(Debug)]

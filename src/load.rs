@@ -266,6 +266,18 @@ fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Diagn
     })
 }
 
+/// A file in the same folder whose name is close to `path`'s, for "did you mean" hints.
+pub fn nearby_file(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let entries = std::fs::read_dir(path.parent()?).ok()?;
+    let names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    crate::diag::did_you_mean(name, names.iter().map(String::as_str))
+        .map(|n| path.with_file_name(n))
+}
+
 /// Bytes to text: UTF-8 only, with a byte-order mark removed. The error points at the first
 /// invalid byte.
 pub fn decode(_abs: &Path, bytes: &[u8], shown: &Path) -> Result<String, Diagnostic> {
@@ -308,33 +320,75 @@ pub fn split_front_matter(
 /// A TOML error as a located diagnostic; `base` is the offset of the TOML inside `text`.
 pub fn toml_diagnostic(shown: &Path, text: &str, base: usize, e: &toml::de::Error) -> Diagnostic {
     let offset = base + e.span().map_or(0, |s| s.start);
-    let message = e.message().trim().to_owned();
-    let mut d = Diagnostic::at(shown, text, offset, first_line(&message));
-    if let Some(hint) = toml_hint(&message) {
-        d = d.with_hint(hint);
+    let raw = e.message().trim();
+    let (message, hint) = explain_toml(raw.lines().next().unwrap_or(raw).trim_end_matches('.'));
+    let d = Diagnostic::at(shown, text, offset, message);
+    match hint {
+        Some(h) => d.with_hint(h),
+        None => d,
     }
-    d
 }
 
-fn first_line(s: &str) -> String {
-    s.lines()
-        .next()
-        .unwrap_or(s)
-        .trim_end_matches('.')
-        .to_owned()
-}
-
-fn toml_hint(message: &str) -> Option<String> {
-    if let Some(rest) = message.split("expected one of ").nth(1) {
-        return Some(format!(
-            "valid keys here: {}",
-            rest.trim().trim_end_matches('.')
-        ));
+/// Turns serde's wording into the user's: "unknown field `nmae`, expected one of …" becomes
+/// "unknown key `nmae`" with a "did you mean" hint; Rust type names become TOML ones.
+fn explain_toml(message: &str) -> (String, Option<String>) {
+    let choices = |rest: &str| -> Vec<String> {
+        rest.split(", ")
+            .map(|c| c.trim().trim_matches('`').to_owned())
+            .collect()
+    };
+    let suggest = |wanted: &str, options: &[String], noun: &str| -> String {
+        let list = options
+            .iter()
+            .map(|o| format!("`{o}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match crate::diag::did_you_mean(wanted, options.iter().map(String::as_str)) {
+            Some(m) => format!("did you mean `{m}`?"),
+            None => format!("valid {noun}: {list}"),
+        }
+    };
+    for (prefix, noun, what) in [
+        ("unknown field `", "keys", "unknown key"),
+        ("unknown variant `", "values", "invalid value"),
+    ] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some((name, tail)) = rest.split_once('`')
+        {
+            let hint = tail
+                .split_once("expected one of ")
+                .map(|(_, list)| suggest(name, &choices(list), noun))
+                .or_else(|| {
+                    tail.contains("there are no fields")
+                        .then(|| "this table takes no keys".to_owned())
+                });
+            return (format!("{what} `{name}`"), hint);
+        }
     }
-    if message.contains("expected `one of") || message.contains("unknown variant") {
-        return message.lines().nth(1).map(str::to_owned);
+    let mut m = message.to_owned();
+    for (rust, toml) in [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a table"),
+        ("expected struct", "expected a table for"),
+        ("invalid type: sequence", "invalid type: list"),
+        ("invalid type: map", "invalid type: table"),
+        ("invalid type: integer", "invalid type: number"),
+    ] {
+        m = m.replace(rust, toml);
     }
-    None
+    if let Some(field) = m
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        return (
+            format!("missing key `{field}`"),
+            Some(format!("this table needs `{field}`")),
+        );
+    }
+    (m, None)
 }
 
 #[cfg(test)]
@@ -376,6 +430,23 @@ mod tests {
         let e = toml::from_str::<FrontMatter>(fm.unwrap()).unwrap_err();
         let d = toml_diagnostic(Path::new("p.md"), t, fs, &e);
         assert_eq!((d.line, d.col), (3, 10), "{d}");
+    }
+
+    #[test]
+    fn toml_wording_is_the_users() {
+        let (m, h) = explain_toml("unknown field `nmae`, expected one of `id`, `name`, `era`");
+        assert_eq!(m, "unknown key `nmae`");
+        assert_eq!(h.unwrap(), "did you mean `name`?");
+        let (_, h) = explain_toml("unknown field `zzz`, expected one of `id`, `name`");
+        assert_eq!(h.unwrap(), "valid keys: `id`, `name`");
+        let (m, h) =
+            explain_toml("unknown variant `during`, expected one of `before`, `after`, `both`");
+        assert_eq!(m, "invalid value `during`");
+        assert_eq!(h.unwrap(), "valid values: `before`, `after`, `both`");
+        assert_eq!(
+            explain_toml("invalid type: string \"x\", expected i64").0,
+            "invalid type: string \"x\", expected an integer"
+        );
     }
 
     #[test]

@@ -34,6 +34,14 @@ fn main() -> ExitCode {
                 "checked",
             )
         }
+        Command::Serve(args) => match pillar::serve::run(&pillar::ServeOptions::from(&args)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(Failure::Tool(msg)) => {
+                let _ = writeln!(std::io::stderr(), "error: {msg}");
+                ExitCode::from(2)
+            }
+            Err(site) => finish(Err(site), &args.project, "served"),
+        },
     }
 }
 

@@ -82,6 +82,7 @@ pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Ge
             .as_ref()
             .map_or(&[], |r| r.source_list.as_slice()),
         sources_url: format!("{}/", config.paths.sources),
+        drafts: Some(&site.drafts),
         terms: site.reform.as_ref().and_then(|r| {
             Terms::new(
                 r.terms
@@ -211,7 +212,11 @@ fn missing_template(site: &Site, p: &Prepared) -> Diagnostic {
     let hint = "templates live in theme/templates/ (docs/templates.md lists the built-in ones)";
     match site.file(page) {
         Some(f) => {
-            let offset = f.text.find("template").unwrap_or(0);
+            // Point at the value of `template = "…"` in the front matter.
+            let key = f.text[..f.body_start].find("template").unwrap_or(0);
+            let offset = f.text[key..f.body_start]
+                .find(['"', '\''])
+                .map_or(key, |q| key + q);
             Diagnostic::at(&f.shown, &f.text, offset, msg).with_hint(hint)
         }
         None => Diagnostic::error(&page.rel, 1, 1, msg).with_hint(hint),

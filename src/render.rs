@@ -14,9 +14,12 @@ use crate::diag::Diagnostic;
 pub static THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme");
 
 /// Where each template came from, for error messages.
+/// Template name → (path shown to the user, text).
+type TemplateFiles = HashMap<String, (PathBuf, String)>;
+
 pub struct Templates {
     pub tera: Tera,
-    files: HashMap<String, (PathBuf, String)>,
+    files: TemplateFiles,
 }
 
 /// Loads the built-in templates and the project's overrides. Every syntax error is reported.
@@ -72,7 +75,7 @@ pub fn load(theme_dir: &Path, root: &Path) -> Result<Templates, Vec<Diagnostic>>
         if let Err(e) = probe.add_raw_template(name, &sources[*name].1)
             && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
         {
-            problems.push(diagnostic(&e, &sources, name));
+            problems.extend(diagnostics(&e, &sources, name));
         }
     }
     if !problems.is_empty() {
@@ -81,7 +84,7 @@ pub fn load(theme_dir: &Path, root: &Path) -> Result<Templates, Vec<Diagnostic>>
     let mut tera = Tera::new();
     let all: Vec<(&String, &String)> = names.iter().map(|n| (*n, &sources[*n].1)).collect();
     if let Err(e) = tera.add_raw_templates(all) {
-        return Err(vec![diagnostic(&e, &sources, "")]);
+        return Err(diagnostics(&e, &sources, ""));
     }
     Ok(Templates {
         tera,
@@ -117,9 +120,12 @@ impl Templates {
 
     /// Renders one template; errors point at the template's file.
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| diagnostic(&e, &self.files, name))
+        self.tera.render(name, ctx).map_err(|e| {
+            diagnostics(&e, &self.files, name)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Diagnostic::error(name, 1, 1, e.to_string()))
+        })
     }
 
     pub fn global(&mut self) -> &mut Context {
@@ -127,16 +133,35 @@ impl Templates {
     }
 }
 
-/// A Tera error as a located diagnostic.
-fn diagnostic(
-    e: &tera::Error,
-    files: &HashMap<String, (PathBuf, String)>,
-    fallback: &str,
-) -> Diagnostic {
-    let path_of = |name: &str| {
+/// A Tera error as located diagnostics (one error may hold several reports).
+fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Diagnostic> {
+    let located = |name: &str, line: usize, col: usize, msg: String| {
+        let mut d = match files.get(name) {
+            Some((shown, text)) => {
+                let mut d = Diagnostic::error(shown, line, col, msg);
+                d.snippet = crate::diag::line_text(text, line).map(str::to_owned);
+                d
+            }
+            None => Diagnostic::error(name, line, col, msg),
+        };
+        if d.message.contains("is not defined") || d.message.contains("not found in context") {
+            d = d.with_hint(
+                "check the variable's name; docs/templates.md lists what each template receives",
+            );
+        }
+        d
+    };
+    // Where a template says `{% extends "x" %}`, for errors Tera gives without a position.
+    let extends_at = |name: &str, parent: &str| -> (usize, usize) {
         files
             .get(name)
-            .map_or_else(|| PathBuf::from(name), |f| f.0.clone())
+            .and_then(|(_, text)| {
+                let at = text
+                    .find(&format!("\"{parent}\""))
+                    .or_else(|| text.find(&format!("'{parent}'")))?;
+                Some(crate::diag::line_col(text, at))
+            })
+            .unwrap_or((1, 1))
     };
     let mut chain = Vec::new();
     let mut src = std::error::Error::source(e);
@@ -157,57 +182,83 @@ fn diagnostic(
                 r.filename()
             };
             let span = r.span();
-            let mut d = Diagnostic::error(
-                path_of(name),
+            vec![located(
+                name,
                 span.start_line,
                 span.start_col + 1,
                 format!("{}{detail}", r.message()),
-            );
-            d.snippet = files
-                .get(name)
-                .and_then(|f| crate::diag::line_text(&f.1, span.start_line))
-                .map(str::to_owned);
-            if r.message().contains("not found in context") || r.message().contains("undefined") {
-                d = d.with_hint("check the variable's name; `docs/templates.md` lists what each template receives");
-            }
-            d
+            )]
         }
-        tera::ErrorKind::TemplateNotFound(t) => Diagnostic::error(
-            path_of(fallback),
-            1,
-            1,
-            format!("template {t:?} not found"),
-        )
-        .with_hint(
-            "templates live in theme/templates/; the built-in ones are listed in docs/templates.md",
-        ),
-        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
-            path_of(current),
-            1,
-            1,
-            format!("extends {parent:?}, which does not exist"),
-        ),
+        tera::ErrorKind::TemplateNotFound(t) => vec![
+            located(fallback, 1, 1, format!("template {t:?} not found")).with_hint(
+                "templates live in theme/templates/; docs/templates.md lists the built-in ones",
+            ),
+        ],
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let (l, c) = extends_at(current, parent);
+            vec![located(
+                current,
+                l,
+                c,
+                format!("extends \"{parent}\", which does not exist"),
+            )]
+        }
         tera::ErrorKind::CircularExtend {
             tpl,
             inheritance_chain,
-        } => Diagnostic::error(
-            path_of(tpl),
+        } => vec![located(
+            tpl,
             1,
             1,
             format!(
                 "templates extend each other in a loop: {}",
                 inheritance_chain.join(" → ")
             ),
-        ),
-        tera::ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
-            path_of(tpl),
+        )],
+        tera::ErrorKind::CircularInclude { tpl, include_chain } => vec![located(
+            tpl,
             1,
             1,
             format!(
                 "templates include each other in a loop: {}",
                 include_chain.join(" → ")
             ),
-        ),
-        _ => Diagnostic::error(path_of(fallback), 1, 1, format!("{e}{detail}")),
+        )],
+        _ => {
+            // Tera reports some problems (unknown filters, templates, blocks) as text:
+            // "error: MESSAGE\n --> NAME:LINE:COL". Read every such report.
+            let text = e.to_string();
+            let mut out = Vec::new();
+            let mut lines = text.lines().peekable();
+            while let Some(line) = lines.next() {
+                let Some(msg) = line.trim_start().strip_prefix("error: ") else {
+                    continue;
+                };
+                let Some(loc) = lines
+                    .peek()
+                    .and_then(|l| l.trim_start().strip_prefix("--> "))
+                else {
+                    continue;
+                };
+                let mut parts = loc.rsplitn(3, ':');
+                let (col, line_no, name) = (parts.next(), parts.next(), parts.next());
+                if let (Some(c), Some(l), Some(n)) = (
+                    col.and_then(|c| c.parse().ok()),
+                    line_no.and_then(|l| l.parse().ok()),
+                    name,
+                ) {
+                    out.push(located(n, l, c, msg.to_owned()));
+                }
+            }
+            if out.is_empty() {
+                out.push(located(
+                    fallback,
+                    1,
+                    1,
+                    format!("{}{detail}", text.lines().next().unwrap_or_default()),
+                ));
+            }
+            out
+        }
     }
 }

@@ -66,6 +66,8 @@ pub struct RawUnit {
     pub kind: Spanned<String>,
     pub level: Option<String>,
     pub parent: Option<Id>,
+    /// For a unit that exists before and after: where it sat before, when not in `parent`.
+    pub parent_before: Option<Id>,
     #[serde(default)]
     pub becomes: Vec<Id>,
     pub established: Option<PartialDate>,

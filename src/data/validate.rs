@@ -73,12 +73,19 @@ impl Validator {
         .iter()
         .find(|p| raw.starts_with(**p))
         .map_or(0, |p| p.len());
+        let multi_line = raw.starts_with("\"\"\"");
+        let map = if raw.starts_with('"') {
+            decode_map(&raw[skip..], multi_line).map(Arc::from)
+        } else {
+            None
+        };
         Md {
             text: s.get_ref().clone(),
             origin: Origin {
                 shown: self.shown.clone(),
                 text: self.text.clone(),
                 base: s.span().start + skip,
+                map,
             },
         }
     }
@@ -204,6 +211,7 @@ impl Validator {
                 shown: self.shown.clone(),
                 text: self.text.clone(),
                 base: 0,
+                map: None,
             },
             title: raw.reform.title.clone(),
             summary: self.md(&raw.reform.summary),
@@ -280,6 +288,18 @@ impl Validator {
                     .parent
                     .as_ref()
                     .and_then(|p| self.resolve("unit", ids, p, &owner));
+                let parent_before = u
+                    .parent_before
+                    .as_ref()
+                    .and_then(|p| self.resolve("unit", ids, p, &owner));
+                if let Some(p) = &u.parent_before
+                    && u.era != Era::Both
+                {
+                    let d = self
+                        .at(p.span().start, format!("`parent_before` in {owner}, whose era is not \"both\""))
+                        .with_hint("`parent_before` says where a unit that lives on sat before the reform; use `parent` otherwise");
+                    self.diags.push(d);
+                }
                 let becomes = self.resolve_all("unit", ids, &u.becomes, &owner);
                 if let (Some(p), Some(&me)) = (&u.parent, ids.get(u.id.get_ref()))
                     && parent == Some(me)
@@ -322,7 +342,9 @@ impl Validator {
                     kind: u.kind.get_ref().clone(),
                     level: u.level.clone(),
                     parent,
+                    parent_before,
                     children: Vec::new(),
+                    children_before: Vec::new(),
                     becomes,
                     absorbs: Vec::new(),
                     established: u.established,
@@ -338,29 +360,43 @@ impl Validator {
                 }
             })
             .collect();
-        // Cycles in `parent`: walk up from each unit; more steps than units means a loop.
+        // Cycles in `parent`: walk up from each unit; report each loop once, at its first unit.
+        let mut reported: Vec<usize> = Vec::new();
         for (i, u) in raw.iter().enumerate() {
+            let mut path = vec![i];
             let mut at = units[i].parent;
-            let mut steps = 0;
             while let Some(p) = at {
-                if p == i && steps > 0 {
-                    let d = self
-                        .at(
-                            u.parent
-                                .as_ref()
-                                .map_or(u.id.span().start, |p| p.span().start),
-                            format!("unit \"{}\" is its own ancestor", u.id.get_ref()),
-                        )
-                        .with_hint(
-                            "`parent` must form a tree: follow the parents and break the loop",
-                        );
-                    self.diags.push(d);
+                if p == i {
+                    // A unit that is its own parent was reported above.
+                    if path.len() > 1 && !path.iter().any(|x| reported.contains(x)) {
+                        reported.extend(&path);
+                        let names: Vec<&str> = path
+                            .iter()
+                            .chain([&i])
+                            .map(|&k| units[k].id.as_str())
+                            .collect();
+                        let offset = u
+                            .parent
+                            .as_ref()
+                            .map_or(u.id.span().start, |p| p.span().start);
+                        let d = self
+                            .at(
+                                offset,
+                                format!(
+                                    "unit \"{}\" is its own ancestor: {}",
+                                    u.id.get_ref(),
+                                    names.join(" → ")
+                                ),
+                            )
+                            .with_hint("`parent` must form a tree: break the loop");
+                        self.diags.push(d);
+                    }
                     break;
                 }
-                steps += 1;
-                if steps > units.len() {
+                if path.contains(&p) || path.len() > units.len() {
                     break;
                 }
+                path.push(p);
                 at = units[p].parent;
             }
         }
@@ -369,6 +405,13 @@ impl Validator {
                 && p != i
             {
                 units[p].children.push(i);
+            }
+            if let Some(p) = units[i].parent_in_before()
+                && p != i
+                && units[i].era.before()
+                && units[p].era.before()
+            {
+                units[p].children_before.push(i);
             }
             for b in units[i].becomes.clone() {
                 if !units[b].absorbs.contains(&i) {

@@ -3,7 +3,10 @@
 //! timeline, the sources with the pages that cite them — and the site-wide files
 //! (`sitemap.xml`, `robots.txt`).
 
+pub mod chart;
+pub mod flow;
 pub mod site_files;
+mod svg;
 pub mod views;
 
 use std::collections::BTreeSet;
@@ -80,6 +83,7 @@ pub fn prepare(
                 shown: std::sync::Arc::from(f.shown.as_path()),
                 text: std::sync::Arc::from(f.text.as_str()),
                 base: f.body_start,
+                map: None,
             };
             md.render(f.body(), &origin)
         }
@@ -190,6 +194,7 @@ fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {
         },
     };
     ctx.insert("reform", &home);
+    ctx.insert("chart", &chart::org_chart(r, v.units_dir));
 }
 
 fn units(v: &mut Views<'_, '_>, ctx: &mut Context) {
@@ -276,6 +281,8 @@ fn comparison(v: &mut Views<'_, '_>, ctx: &mut Context) {
         .filter(|&i| r.units[i].context)
         .map(|i| v.unit(i, false))
         .collect();
+    ctx.insert("chart", &chart::org_chart(r, v.units_dir));
+    ctx.insert("flow", &flow::function_map(r));
     ctx.insert("rows", &rows);
     ctx.insert("functions", &functions);
     ctx.insert("context_units", &context);

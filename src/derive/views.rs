@@ -64,6 +64,8 @@ pub struct UnitView {
     pub ended: Option<DateView>,
     pub parent: Option<UnitRef>,
     pub children: Vec<UnitRef>,
+    /// Units inside this one before the reform, when that differs from `children`.
+    pub children_before: Vec<UnitRef>,
     pub becomes: Vec<UnitRef>,
     pub absorbs: Vec<UnitRef>,
     pub heads: Vec<HeadView>,
@@ -220,6 +222,11 @@ impl Views<'_, '_> {
             ended: date(u.ended),
             parent: u.parent.map(|p| self.unit_ref(p)),
             children: self.refs(&u.children),
+            children_before: if u.children_before == u.children {
+                Vec::new()
+            } else {
+                self.refs(&u.children_before)
+            },
             becomes: self.refs(&u.becomes),
             absorbs: self.refs(&u.absorbs),
             heads,

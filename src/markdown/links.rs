@@ -33,6 +33,8 @@ pub struct Resolver<'a> {
     /// URL of the sources page, root-relative.
     pub sources_url: String,
     pub terms: Option<Terms>,
+    /// Content paths of drafts, which exist but are not built.
+    pub drafts: Option<&'a HashSet<String>>,
 }
 
 type LinkResult = Result<(String, Option<LinkCheck>), (String, Option<String>)>;
@@ -89,6 +91,10 @@ impl Resolver<'_> {
             })?;
             return match self.by_rel.get(&path) {
                 Some(&page) => Ok(self.page_link(page, anchor, &root)),
+                None if self.drafts.is_some_and(|d| d.contains(&path)) => Err((
+                    format!("link to a draft page: {dest}"),
+                    Some("drafts are built only with --drafts".into()),
+                )),
                 None => Err((
                     format!("link to a missing page: {dest}"),
                     crate::diag::suggestion(&path, self.by_rel.keys().map(String::as_str))

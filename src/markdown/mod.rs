@@ -162,7 +162,7 @@ impl<'a> PageRenderer<'a> {
                 Diagnostic::at(
                     origin.shown.to_path_buf(),
                     &origin.text,
-                    origin.base + range.start,
+                    origin.offset(range.start),
                     msg,
                 )
             };
@@ -397,7 +397,7 @@ impl<'a> PageRenderer<'a> {
                 let mut d = Diagnostic::at(
                     origin.shown.to_path_buf(),
                     &origin.text,
-                    origin.base + offset,
+                    origin.offset(offset),
                     msg,
                 );
                 if let Some(h) = hint {

@@ -60,6 +60,7 @@ fn resolver(f: &Fixture) -> Resolver<'_> {
         sources: &f.sources,
         sources_url: "sources/".into(),
         terms: Terms::new([("DPO", "Department of Peace Operations")]),
+        drafts: None,
     }
 }
 
@@ -68,6 +69,7 @@ fn origin(text: &str) -> Origin {
         shown: Arc::from(Path::new("content/about.md")),
         text: Arc::from(text),
         base: 0,
+        map: None,
     }
 }
 

@@ -16,6 +16,61 @@ pub struct Origin {
     pub text: Arc<str>,
     /// Byte offset of the Markdown inside `text`.
     pub base: usize,
+    /// For Markdown that TOML decoded from a string with escapes: the offset in `text` (from
+    /// `base`) of each byte of the decoded string, so that columns count the source text.
+    pub map: Option<Arc<[usize]>>,
+}
+
+impl Origin {
+    /// The offset in the file of a byte offset in the Markdown.
+    pub fn offset(&self, md_offset: usize) -> usize {
+        match &self.map {
+            Some(map) => self.base + map.get(md_offset).or(map.last()).copied().unwrap_or(0),
+            None => self.base + md_offset,
+        }
+    }
+}
+
+/// Where each byte of a TOML basic string's decoded value sits in its source (`raw` is the text
+/// after the opening quotes). `None` when the two are the same.
+pub fn decode_map(raw: &str, multi_line: bool) -> Option<Vec<usize>> {
+    if !raw.contains('\\') {
+        return None;
+    }
+    let mut map = Vec::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' && !multi_line {
+            break;
+        }
+        if c != '\\' {
+            map.extend(std::iter::repeat_n(i, c.len_utf8()));
+            continue;
+        }
+        match chars.next() {
+            Some((_, 'u')) | Some((_, 'U')) => {
+                let len = if raw[i + 1..].starts_with('u') { 4 } else { 8 };
+                let hex: String = (0..len)
+                    .filter_map(|_| chars.next().map(|(_, h)| h))
+                    .collect();
+                let width = u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .map_or(1, char::len_utf8);
+                map.extend(std::iter::repeat_n(i, width));
+            }
+            Some((_, w)) if multi_line && w.is_whitespace() => {
+                // A line-ending backslash: the newline and the whitespace after it vanish.
+                while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+                    chars.next();
+                }
+            }
+            Some(_) => map.push(i),
+            None => {}
+        }
+    }
+    map.push(raw.len());
+    Some(map)
 }
 
 /// Markdown text with its origin.
@@ -56,7 +111,11 @@ pub struct Unit {
     pub kind: String,
     pub level: Option<String>,
     pub parent: Option<usize>,
+    /// Where a unit of era "both" sat before the reform (defaults to `parent`).
+    pub parent_before: Option<usize>,
     pub children: Vec<usize>,
+    /// Units that sat inside this one before the reform.
+    pub children_before: Vec<usize>,
     pub becomes: Vec<usize>,
     /// Units whose `becomes` names this one.
     pub absorbs: Vec<usize>,
@@ -74,6 +133,11 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// The unit it sits in during the era before the reform.
+    pub fn parent_in_before(&self) -> Option<usize> {
+        self.parent_before.or(self.parent)
+    }
+
     /// The short label: the acronym if there is one.
     pub fn label(&self) -> &str {
         self.acronym.as_deref().unwrap_or(&self.name)

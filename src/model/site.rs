@@ -94,6 +94,8 @@ pub struct Site {
     pub by_url: HashMap<String, usize>,
     /// Indices of the generated pages, when the site has reform data.
     pub special: Option<Special>,
+    /// Content paths of draft pages left out of this build.
+    pub drafts: std::collections::HashSet<String>,
 }
 
 /// Where the generated pages are.
@@ -255,6 +257,25 @@ pub fn assemble(
         }
         if special.is_some() && f.rel.starts_with(&units_dir) {
             let id = f.rel[units_dir.len()..].trim_end_matches(".md");
+            // `departments/dpko/_index.md` for the unit "dpko": the prose belongs in dpko.md.
+            let folder = id.split('/').next().unwrap_or(id);
+            if folder != id
+                && let Some(r) = &reform
+                && r.unit_ids.contains_key(folder)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        &f.shown,
+                        1,
+                        1,
+                        format!("{} does not match any unit in the data file", f.rel),
+                    )
+                    .with_hint(format!(
+                        "the prose of unit \"{folder}\" goes in content/{units_dir}{folder}.md"
+                    )),
+                );
+                continue;
+            }
             let mut d = Diagnostic::error(
                 &f.shown,
                 1,
@@ -332,6 +353,11 @@ pub fn assemble(
         .map(|(i, p)| (p.rel.clone(), i))
         .collect();
     file_sections(&mut pages, &by_url);
+    let drafts = files
+        .iter()
+        .filter(|f| !file_of.contains_key(f.rel.as_str()))
+        .map(|f| f.rel.clone())
+        .collect();
     let mut site = Site {
         pages,
         files,
@@ -340,6 +366,7 @@ pub fn assemble(
         by_rel,
         by_url,
         special,
+        drafts,
     };
     sort_sections(&mut site);
     Ok(site)

@@ -4,4 +4,6 @@
 
 mod broken;
 mod common;
+#[cfg(unix)]
+mod serve;
 mod shipped;
