@@ -5,43 +5,41 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::derive::Prepared;
 use crate::diag::{Diagnostic, suggestion};
+use crate::markdown::PageNotes;
 use crate::model::Site;
 use crate::output::OutputFile;
 
 /// Checks that every `#anchor` named by a Markdown link exists on its target page.
-pub fn markdown_anchors(site: &Site, prepared: &[Prepared]) -> Vec<Diagnostic> {
-    let anchors: HashMap<usize, &HashSet<String>> = prepared
-        .iter()
-        .map(|p| (p.page, &p.notes.anchors))
-        .collect();
+pub fn markdown_anchors<'a>(
+    site: &Site,
+    pages: impl Iterator<Item = (usize, &'a PageNotes)>,
+) -> Vec<Diagnostic> {
+    let pages: Vec<(usize, &PageNotes)> = pages.collect();
+    let anchors: HashMap<usize, &HashSet<String>> =
+        pages.iter().map(|(i, n)| (*i, &n.anchors)).collect();
     let mut out = Vec::new();
-    for p in prepared {
-        for link in &p.notes.links {
+    for (_, notes) in &pages {
+        for link in &notes.links {
             let Some(set) = anchors.get(&link.page) else {
                 continue;
             };
             if set.contains(&link.anchor) {
                 continue;
             }
-            let Some((origin, offset)) = &link.origin else {
+            let Some(at) = &link.at else {
                 continue;
             };
             let target = &site.pages[link.page];
-            let mut d = Diagnostic::at(
-                origin.shown.to_path_buf(),
-                &origin.text,
-                origin.offset(*offset),
-                format!(
-                    "link to a missing anchor #{} on {}",
-                    link.anchor,
-                    if target.url.is_empty() {
-                        "the home page".to_owned()
-                    } else {
-                        format!("/{}", target.url)
-                    }
-                ),
+            let mut d = at.clone();
+            d.message = format!(
+                "link to a missing anchor #{} on {}",
+                link.anchor,
+                if target.url.is_empty() {
+                    "the home page".to_owned()
+                } else {
+                    format!("/{}", target.url)
+                }
             );
             if let Some(h) = suggestion(&link.anchor, set.iter().map(String::as_str)) {
                 d = d.with_hint(h);

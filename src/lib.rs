@@ -46,7 +46,11 @@ impl From<Vec<Diagnostic>> for Failure {
 /// A site generated in memory.
 pub struct Generated {
     pub config: config::Config,
+    /// The site's files, when generated in memory (empty when staged for writing).
     pub files: Vec<OutputFile>,
+    pub file_count: usize,
+    /// The files staged in the output directory, waiting for [`output::Staging::commit`].
+    pub staging: Option<output::Staging>,
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
 }
@@ -93,7 +97,7 @@ fn check_root(root: &Path) -> Result<PathBuf, Failure> {
 /// Runs the whole pipeline in memory.
 pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Generated, Failure> {
     let root = check_root(root)?;
-    let g = pipeline::generate(&root, overrides, checks)?;
+    let g = pipeline::generate(&root, overrides, checks, false)?;
     if checks.strict && !g.warnings.is_empty() {
         return Err(Failure::Site(g.warnings));
     }
@@ -103,15 +107,19 @@ pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Ge
 /// Builds the site and writes it to the output directory.
 pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     let start = Instant::now();
-    let g = generate(root, overrides, Checks::default())?;
-    let out = &g.config.output_dir;
-    let shown = out.display();
-    let _lock = output::lock(out).map_err(|e| Failure::Tool(format!("{shown}: {e}")))?;
-    let write = output::write(out, &g.files)
+    let root = check_root(root)?;
+    let mut g = pipeline::generate(&root, overrides, Checks::default(), true)?;
+    let shown = g.config.output_dir.display().to_string();
+    let staging = g
+        .staging
+        .take()
+        .ok_or_else(|| Failure::Tool("nothing was staged".into()))?;
+    let write = staging
+        .commit()
         .map_err(|e| Failure::Tool(format!("{shown}: cannot write the site: {e}")))?;
     Ok(Report {
         pages: g.pages,
-        files: g.files.len(),
+        files: g.file_count,
         output_dir: g.config.output_dir.clone(),
         write: Some(write),
         warnings: g.warnings,
@@ -133,7 +141,7 @@ pub fn check(root: &Path, overrides: &Overrides, strict: bool) -> Result<Report,
     )?;
     Ok(Report {
         pages: g.pages,
-        files: g.files.len(),
+        files: g.file_count,
         output_dir: g.config.output_dir.clone(),
         write: None,
         warnings: g.warnings,

@@ -3,6 +3,7 @@
 //! so that later stages can report `path:line:col` in the original file.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -11,22 +12,45 @@ use crate::data::date::PartialDate;
 use crate::diag::{Diagnostic, Diagnostics};
 
 /// A Markdown file from `content/`, split but not yet rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ContentFile {
     /// Path relative to `content/`, with `/` separators: `departments/dpo.md`.
     pub rel: String,
     /// Path as shown in messages: `content/departments/dpo.md`.
     pub shown: PathBuf,
-    /// The whole file (BOM removed).
-    pub text: String,
     pub front: FrontMatter,
-    /// Byte offset of the Markdown body in `text`.
+    /// Byte offset of the Markdown body in the text.
     pub body_start: usize,
+    /// The whole file (BOM removed). The Markdown stage takes it, so that a big site does not
+    /// hold every source and every rendered page in memory at once.
+    text: std::sync::Mutex<Option<Arc<str>>>,
 }
 
 impl ContentFile {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+    pub fn new(
+        rel: String,
+        shown: PathBuf,
+        text: &str,
+        front: FrontMatter,
+        body_start: usize,
+    ) -> Self {
+        Self {
+            rel,
+            shown,
+            front,
+            body_start,
+            text: std::sync::Mutex::new(Some(Arc::from(text))),
+        }
+    }
+
+    /// The file's text, while the Markdown stage has not taken it.
+    pub fn text(&self) -> Option<Arc<str>> {
+        self.text.lock().ok().and_then(|t| t.clone())
+    }
+
+    /// Takes the file's text: after this, the file no longer holds it.
+    pub fn take_text(&self) -> Option<Arc<str>> {
+        self.text.lock().ok().and_then(|mut t| t.take())
     }
 }
 
@@ -257,13 +281,13 @@ fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Diagn
             .map_err(|e| toml_diagnostic(&shown, &text, front_start, &e))?,
         None => FrontMatter::default(),
     };
-    Ok(ContentFile {
-        rel: rel.to_owned(),
+    Ok(ContentFile::new(
+        rel.to_owned(),
         shown,
-        text,
+        &text,
         front,
         body_start,
-    })
+    ))
 }
 
 /// A file in the same folder whose name is close to `path`'s, for "did you mean" hints.

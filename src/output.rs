@@ -4,7 +4,7 @@
 //! does not are removed. Every path is confined to the output directory, which may never be
 //! the project root, `content/`, `theme/`, `/`, or a parent of any of them.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -151,92 +151,205 @@ fn read_manifest(out: &Path) -> Manifest {
         .collect()
 }
 
-/// Writes the site into `out`. The caller holds the [`Lock`].
+/// Writes a whole site into `out` at once: stage every file, then commit.
 pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
-    fs::create_dir_all(out)?;
-    let out = &out.canonicalize()?;
-    let interrupted = out.join(IN_PROGRESS).exists();
-    let old = if interrupted {
-        Manifest::new()
-    } else {
-        read_manifest(out)
-    };
-    fs::write(out.join(IN_PROGRESS), b"")?;
-
-    // Directories first, once each, checking that none is a link leading out of the site.
-    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut seen: HashSet<&str> = HashSet::with_capacity(files.len());
-    for f in files {
-        if !seen.insert(&f.path) {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("two files would be written to {}", f.path),
-            ));
-        }
-        let target = confined(out, &f.path)?;
-        if let Some(parent) = target.parent() {
-            dirs.insert(parent.to_path_buf());
-        }
-    }
-    for d in &dirs {
-        ensure_dir(out, d)?;
-    }
-
-    let results: Vec<io::Result<(bool, u64)>> = files
+    let staging = Staging::begin(out)?;
+    files
         .par_iter()
-        .map(|f| {
-            let hash = xxhash_rust::xxh3::xxh3_64(&f.bytes);
-            let target = out.join(&f.path);
-            let meta = fs::symlink_metadata(&target).ok();
-            let same_len = meta
-                .as_ref()
-                .is_some_and(|m| m.is_file() && m.len() == f.bytes.len() as u64);
-            let unchanged = same_len
-                && match old.get(&f.path) {
-                    Some(&(h, _)) => h == hash,
-                    // Not in the manifest: compare the bytes themselves.
-                    None => fs::read(&target).is_ok_and(|b| b == f.bytes),
-                };
-            if !unchanged {
-                write_atomic(&target, &f.bytes)?;
-            }
-            Ok((!unchanged, hash))
-        })
-        .collect();
-    let mut report = WriteReport::default();
-    let mut manifest = String::with_capacity(files.len() * 48);
-    for (f, r) in files.iter().zip(results) {
-        let (written, hash) = r?;
-        if written {
-            report.written += 1;
+        .try_for_each(|f| staging.put(&f.path, &f.bytes))?;
+    staging.commit()
+}
+
+/// A build's files on their way into the output directory. Each changed file is written, as
+/// soon as it is rendered, to a hidden temporary file beside its target; [`Staging::commit`]
+/// renames them all into place, removes stale files and records the manifest, while
+/// [`Staging::abort`] (or dropping the staging) deletes them, leaving the previous site exactly
+/// as it was. Readers never see a half-written file, and a big site never has to sit in
+/// memory whole.
+pub struct Staging {
+    out: PathBuf,
+    old: Manifest,
+    interrupted: bool,
+    state: std::sync::Mutex<StageState>,
+    done: bool,
+    _lock: Lock,
+}
+
+#[derive(Default)]
+struct StageState {
+    /// path → (hash, length, staged for writing).
+    files: HashMap<String, (u64, usize, bool)>,
+    /// Directories this build created, to remove again if it fails.
+    created: Vec<PathBuf>,
+    known_dirs: HashSet<PathBuf>,
+}
+
+impl Staging {
+    /// Locks `out` and prepares it (creating it if needed).
+    pub fn begin(out: &Path) -> io::Result<Self> {
+        let lock = lock(out)?;
+        let out = out.canonicalize()?;
+        let interrupted = out.join(IN_PROGRESS).exists();
+        // After an interrupted build, files may differ from what the manifest says.
+        let old = if interrupted {
+            Manifest::new()
         } else {
-            report.unchanged += 1;
-        }
-        manifest.push_str(&format!("{hash:016x}\t{}\t{}\n", f.bytes.len(), f.path));
+            read_manifest(&out)
+        };
+        fs::write(out.join(IN_PROGRESS), b"")?;
+        let state = StageState {
+            known_dirs: HashSet::from([out.clone()]),
+            ..StageState::default()
+        };
+        Ok(Self {
+            out,
+            old,
+            interrupted,
+            state: std::sync::Mutex::new(state),
+            done: false,
+            _lock: lock,
+        })
     }
 
-    // Remove what the previous build produced and this one does not.
-    let mut stale: Vec<&String> = old.keys().filter(|p| !seen.contains(p.as_str())).collect();
-    stale.sort();
-    for rel in stale {
-        if let Ok(p) = confined(out, rel)
-            && fs::symlink_metadata(&p).is_ok_and(|m| m.is_file())
+    fn state(&self) -> io::Result<std::sync::MutexGuard<'_, StageState>> {
+        self.state
+            .lock()
+            .map_err(|_| io::Error::other("a writer thread failed"))
+    }
+
+    /// Stages one file: skipped when the output already holds these bytes.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = confined(&self.out, rel)?;
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        let same_len = fs::symlink_metadata(&target)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+        let unchanged = same_len
+            && match self.old.get(rel) {
+                Some(&(h, _)) => h == hash,
+                // Not in the manifest: compare the bytes themselves.
+                None => fs::read(&target).is_ok_and(|b| b == bytes),
+            };
         {
-            fs::remove_file(&p)?;
-            report.removed += 1;
-            remove_empty_parents(out, &p);
+            let mut st = self.state()?;
+            if st
+                .files
+                .insert(rel.to_owned(), (hash, bytes.len(), !unchanged))
+                .is_some()
+            {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("two files would be written to {rel}"),
+                ));
+            }
+            if !unchanged && let Some(parent) = target.parent() {
+                let parent = parent.to_path_buf();
+                if !st.known_dirs.contains(&parent) {
+                    let made = ensure_dir(&self.out, &parent)?;
+                    st.created.extend(made);
+                    st.known_dirs.insert(parent);
+                }
+            }
+        }
+        if !unchanged {
+            let mut f = fs::File::create(tmp_path(&target))?;
+            f.write_all(bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Moves every staged file into place, removes what the site no longer produces and
+    /// records the manifest.
+    pub fn commit(mut self) -> io::Result<WriteReport> {
+        let st = std::mem::take(&mut *self.state()?);
+        let mut report = WriteReport::default();
+        let mut paths: Vec<(&String, &(u64, usize, bool))> = st.files.iter().collect();
+        paths.sort();
+        let staged: Vec<&String> = paths.iter().filter(|(_, v)| v.2).map(|(p, _)| *p).collect();
+        staged.par_iter().try_for_each(|rel| {
+            let target = self.out.join(rel);
+            if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                fs::remove_dir_all(&target)?;
+            }
+            fs::rename(tmp_path(&target), &target)
+        })?;
+        let mut manifest = String::with_capacity(paths.len() * 48);
+        for (rel, (hash, len, written)) in &paths {
+            if *written {
+                report.written += 1;
+            } else {
+                report.unchanged += 1;
+            }
+            manifest.push_str(&format!("{hash:016x}\t{len}\t{rel}\n"));
+        }
+        let mut stale: Vec<&String> = self
+            .old
+            .keys()
+            .filter(|p| !st.files.contains_key(*p))
+            .collect();
+        stale.sort();
+        for rel in stale {
+            if let Ok(p) = confined(&self.out, rel)
+                && fs::symlink_metadata(&p).is_ok_and(|m| m.is_file())
+            {
+                fs::remove_file(&p)?;
+                report.removed += 1;
+                remove_empty_parents(&self.out, &p);
+            }
+        }
+        if self.interrupted {
+            remove_temporaries(&self.out);
+        }
+        write_atomic(&self.out.join(MANIFEST), manifest.as_bytes())?;
+        fs::remove_file(self.out.join(IN_PROGRESS))?;
+        self.done = true;
+        Ok(report)
+    }
+
+    /// Deletes everything this build staged; the previous site stays as it was.
+    pub fn abort(mut self) {
+        self.discard();
+    }
+
+    fn discard(&mut self) {
+        if self.done {
+            return;
+        }
+        self.done = true;
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        for (rel, (_, _, staged)) in &st.files {
+            if *staged {
+                let _ = fs::remove_file(tmp_path(&self.out.join(rel)));
+            }
+        }
+        for dir in std::mem::take(&mut st.created).iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+        if !self.interrupted {
+            let _ = fs::remove_file(self.out.join(IN_PROGRESS));
         }
     }
-    if interrupted {
-        remove_temporaries(out);
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        self.discard();
     }
-    write_atomic(&out.join(MANIFEST), manifest.as_bytes())?;
-    fs::remove_file(out.join(IN_PROGRESS))?;
-    Ok(report)
+}
+
+fn tmp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file");
+    target.with_file_name(format!(".{name}{TMP_SUFFIX}"))
 }
 
 /// Creates `dir` (inside `out`), refusing any existing component that is not a real directory.
-fn ensure_dir(out: &Path, dir: &Path) -> io::Result<()> {
+/// Returns the directories it created, outermost first.
+fn ensure_dir(out: &Path, dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut created = Vec::new();
     let rel = dir
         .strip_prefix(out)
         .map_err(|_| io::Error::other("directory outside the output"))?;
@@ -252,10 +365,14 @@ fn ensure_dir(out: &Path, dir: &Path) -> io::Result<()> {
                 )));
             }
             Ok(_) => fs::remove_file(&at).and_then(|()| fs::create_dir(&at))?,
-            Err(_) => fs::create_dir(&at)?,
+            Err(_) => match fs::create_dir(&at) {
+                Ok(()) => created.push(at.clone()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
+            },
         }
     }
-    Ok(())
+    Ok(created)
 }
 
 /// Writes through a temporary file in the same directory and renames it over the target, so
@@ -362,6 +479,29 @@ mod tests {
         assert!(check_output_dir(root, root.parent().unwrap()).is_err());
         assert!(check_output_dir(root, Path::new("/")).is_err());
         assert!(check_output_dir(root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn an_aborted_staging_leaves_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &[file("a/index.html", "A")]).unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("a/index.html", b"A2").unwrap();
+        staging.put("new/deep/index.html", b"N").unwrap();
+        staging.abort();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A");
+        assert!(
+            !out.join("new").exists(),
+            "directories made for the failed build are removed"
+        );
+        let left: Vec<_> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains("pillar-tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        assert!(!out.join(IN_PROGRESS).exists());
     }
 
     #[test]

@@ -9,11 +9,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{Config, Overrides};
-use crate::derive::{self, PageLink, PageView, Prepared};
+use crate::derive::{self, PageLink, PageView};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::{Resolver, Terms};
 use crate::model::{self, PageKind, Site};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Staging};
 use crate::{Checks, Failure, Generated, check, config, data, load, render};
 
 /// The `site` variable of every template.
@@ -32,9 +32,18 @@ struct SiteView<'a> {
     generator: &'static str,
 }
 
-pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Generated, Failure> {
+/// Runs the pipeline. With `stage`, pages go straight into the output directory's staging
+/// area as they render (see [`crate::output::Staging`]) instead of being kept in memory.
+pub fn generate(
+    root: &Path,
+    overrides: &Overrides,
+    checks: Checks,
+    stage: bool,
+) -> Result<Generated, Failure> {
+    let mut clock = Stopwatch::new();
     let config = config::load(root, overrides)?;
     let loaded = load::load(&config)?;
+    clock.lap("load");
     let mut warnings = Vec::new();
     let reform = match &loaded.data {
         Some((shown, text)) => {
@@ -50,8 +59,10 @@ pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Ge
         None => None,
     };
     let site = model::assemble(&config, loaded, reform)?;
+    clock.lap("model");
     let mut templates = render::load(&config.theme_dir, &config.root)?;
     let assets = crate::assets::collect(&config.theme_dir, &config.root, &site.assets)?;
+    clock.lap("templates+assets");
 
     let site_view = SiteView {
         title: &config.title,
@@ -92,68 +103,123 @@ pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Ge
         }),
     };
 
-    // Markdown and views for every page; the sources page last, as it lists who cites what.
+    let staging = if stage {
+        let out = &config.output_dir;
+        std::fs::create_dir_all(out).map_err(|e| {
+            Failure::Tool(format!(
+                "{}: cannot create the output directory: {e}",
+                out.display()
+            ))
+        })?;
+        Some(Staging::begin(out).map_err(|e| Failure::Tool(format!("{}: {e}", out.display())))?)
+    } else {
+        None
+    };
+    let write_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    // Keeps a file in memory, or stages it; the first write error is kept.
+    let keep = |f: OutputFile| -> Option<OutputFile> {
+        let Some(st) = &staging else { return Some(f) };
+        if let Err(e) = st.put(&f.path, &f.bytes)
+            && let Ok(mut slot) = write_error.lock()
+        {
+            slot.get_or_insert_with(|| {
+                format!(
+                    "{}: cannot write {}: {e}",
+                    config.output_dir.display(),
+                    f.path
+                )
+            });
+        }
+        None
+    };
+
+    // Each page goes through Markdown, its views and its template in one pass, so that its
+    // source and its context are freed as soon as its HTML exists. The sources page comes last,
+    // as it lists who cites what.
+    let page_pass = |i: usize, cited: Option<&[Vec<PageLink>]>| -> Done {
+        // Located before the Markdown stage takes the page's text.
+        let missing = (!templates.has(&site.pages[i].template))
+            .then(|| missing_template(&site, i, &site.pages[i].template));
+        let prepared = derive::prepare(&site, &config, &resolver, i, cited);
+        let mut notes = prepared.notes;
+        let file = match missing {
+            Some(d) => {
+                notes.diags.push(d);
+                None
+            }
+            None => match templates.render(&prepared.template, &prepared.context) {
+                Ok(html) => keep(OutputFile {
+                    path: format!("{}index.html", site.pages[i].url),
+                    bytes: html.into_bytes(),
+                }),
+                Err(d) => {
+                    notes.diags.push(d);
+                    None
+                }
+            },
+        };
+        notes.toc = Vec::new();
+        Done {
+            page: i,
+            file,
+            notes,
+        }
+    };
     let sources_page = site.special.map(|s| s.sources);
-    let mut prepared: Vec<Prepared> = (0..site.pages.len())
+    let mut done: Vec<Done> = (0..site.pages.len())
         .into_par_iter()
         .filter(|&i| Some(i) != sources_page)
-        .map(|i| derive::prepare(&site, &config, &resolver, i, None))
+        .map(|i| page_pass(i, None))
         .collect();
     if let Some(s) = sources_page {
-        let cited = derive::cited_by(&site, &prepared);
-        prepared.push(derive::prepare(&site, &config, &resolver, s, Some(&cited)));
+        let cited = derive::cited_by(&site, done.iter().map(|d| (d.page, &d.notes)));
+        done.push(page_pass(s, Some(&cited)));
     }
+    clock.lap("markdown+render");
 
     let mut diags = Diagnostics::default();
-    for p in &mut prepared {
-        diags.extend(std::mem::take(&mut p.notes.diags));
-        if !templates.has(&p.template) {
-            diags.push(missing_template(&site, p));
-        }
+    for d in &mut done {
+        diags.extend(std::mem::take(&mut d.notes.diags));
     }
-    diags.extend(check::markdown_anchors(&site, &prepared));
+    diags.extend(check::markdown_anchors(
+        &site,
+        done.iter().map(|d| (d.page, &d.notes)),
+    ));
     if let Some(r) = &site.reform {
-        warnings.extend(unused(r, &prepared));
+        warnings.extend(unused(r, done.iter().map(|d| &d.notes)));
     }
-    if diags.has_errors() {
-        return Err(Failure::Site(diags.sorted()));
-    }
-
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = prepared
-        .par_iter()
-        .map(|p| {
-            let html = templates.render(&p.template, &p.context)?;
-            Ok(OutputFile {
-                path: format!("{}index.html", site.pages[p.page].url),
-                bytes: html.into_bytes(),
-            })
-        })
-        .collect();
-    let mut out = Vec::with_capacity(rendered.len() + assets.files.len() + 3);
-    for r in rendered {
-        match r {
-            Ok(f) => out.push(f),
-            Err(d) => diags.push(d),
-        }
-    }
+    let pages_done = done.len();
+    let mut out: Vec<OutputFile> = Vec::with_capacity(if staging.is_some() {
+        0
+    } else {
+        pages_done + assets.files.len() + 3
+    });
+    out.extend(done.into_iter().filter_map(|d| d.file));
     match not_found_page(&templates, &config) {
-        Ok(f) => out.push(f),
+        Ok(f) => out.extend(keep(f)),
         Err(d) => diags.push(d),
     }
     if diags.has_errors() {
         return Err(Failure::Site(diags.sorted()));
     }
-    out.push(OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: derive::site_files::sitemap(&site, &config).into_bytes(),
-    });
-    out.push(OutputFile {
-        path: "robots.txt".into(),
-        bytes: derive::site_files::robots(&config).into_bytes(),
-    });
-    out.extend(assets.files);
+    let site_files = [
+        OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: derive::site_files::sitemap(&site, &config).into_bytes(),
+        },
+        OutputFile {
+            path: "robots.txt".into(),
+            bytes: derive::site_files::robots(&config).into_bytes(),
+        },
+    ];
+    let file_count = pages_done + 1 + site_files.len() + assets.files.len();
+    out.extend(site_files.into_iter().chain(assets.files).filter_map(keep));
+    if let Some(e) = write_error.lock().ok().and_then(|mut e| e.take()) {
+        return Err(Failure::Tool(e));
+    }
     // A stable order makes output, manifests and reports reproducible.
     out.sort_by(|a, b| a.path.cmp(&b.path));
+    clock.lap("site files");
 
     if checks.html_links {
         let problems = check::html_links(&out, &|path| source_of(&site, &config, path));
@@ -164,9 +230,37 @@ pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Ge
     Ok(Generated {
         config,
         files: out,
+        file_count,
+        staging,
         pages: site.pages.len(),
         warnings: Diagnostics(warnings).sorted(),
     })
+}
+
+/// A page after its pass: its HTML (unless it failed) and what its Markdown found.
+struct Done {
+    page: usize,
+    file: Option<OutputFile>,
+    notes: crate::markdown::PageNotes,
+}
+
+/// Prints how long each stage took when `PILLAR_TIMINGS` is set (for profiling).
+struct Stopwatch(Option<std::time::Instant>);
+
+impl Stopwatch {
+    fn new() -> Self {
+        Self(std::env::var_os("PILLAR_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(t) = self.0.as_mut() {
+            eprintln!(
+                "pillar: {stage}: {:.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+            *t = std::time::Instant::now();
+        }
+    }
 }
 
 /// The main navigation: the generated pages, then the top-level content pages and sections.
@@ -206,30 +300,34 @@ fn nav(site: &Site) -> Vec<PageLink> {
         .collect()
 }
 
-fn missing_template(site: &Site, p: &Prepared) -> Diagnostic {
-    let page = &site.pages[p.page];
-    let msg = format!("template {:?} not found", p.template);
+fn missing_template(site: &Site, page: usize, template: &str) -> Diagnostic {
+    let page = &site.pages[page];
+    let msg = format!("template {template:?} not found");
     let hint = "templates live in theme/templates/ (docs/templates.md lists the built-in ones)";
     match site.file(page) {
-        Some(f) => {
+        Some(f) if let Some(text) = f.text() => {
             // Point at the value of `template = "…"` in the front matter.
-            let key = f.text[..f.body_start].find("template").unwrap_or(0);
-            let offset = f.text[key..f.body_start]
+            let key = text[..f.body_start].find("template").unwrap_or(0);
+            let offset = text[key..f.body_start]
                 .find(['"', '\''])
                 .map_or(key, |q| key + q);
-            Diagnostic::at(&f.shown, &f.text, offset, msg).with_hint(hint)
+            Diagnostic::at(&f.shown, &text, offset, msg).with_hint(hint)
         }
+        Some(f) => Diagnostic::error(&f.shown, 1, 1, msg).with_hint(hint),
         None => Diagnostic::error(&page.rel, 1, 1, msg).with_hint(hint),
     }
 }
 
 /// Sources and glossary terms that nothing cites or uses: warnings (errors under `--strict`).
-fn unused(r: &crate::model::reform::Reform, prepared: &[Prepared]) -> Vec<Diagnostic> {
+fn unused<'a>(
+    r: &crate::model::reform::Reform,
+    pages: impl Iterator<Item = &'a crate::markdown::PageNotes>,
+) -> Vec<Diagnostic> {
     let mut cited: BTreeSet<usize> = BTreeSet::new();
     let mut used: BTreeSet<usize> = BTreeSet::new();
-    for p in prepared {
-        cited.extend(&p.notes.cites);
-        used.extend(&p.notes.terms);
+    for notes in pages {
+        cited.extend(&notes.cites);
+        used.extend(&notes.terms);
     }
     let file = &r.file;
     let mut out = Vec::new();

@@ -77,15 +77,15 @@ pub fn prepare(
     let file = site.file(page);
     let source_dir = page.rel.rfind('/').map_or("", |i| &page.rel[..=i]);
     let mut md = PageRenderer::new(resolver, &page.url, source_dir, config.allow_html);
-    let content = match file {
-        Some(f) => {
+    let content = match file.and_then(|f| f.take_text().map(|t| (f, t))) {
+        Some((f, text)) => {
             let origin = crate::model::reform::Origin {
                 shown: std::sync::Arc::from(f.shown.as_path()),
-                text: std::sync::Arc::from(f.text.as_str()),
+                text: text.clone(),
                 base: f.body_start,
                 map: None,
             };
-            md.render(f.body(), &origin)
+            md.render(&text[f.body_start..], &origin)
         }
         None => String::new(),
     };
@@ -342,12 +342,15 @@ fn sources(v: &mut Views<'_, '_>, ctx: &mut Context, cited_by: &[Vec<PageLink>])
 }
 
 /// For each source, the pages that cite it (sorted, without duplicates).
-pub fn cited_by(site: &Site, prepared: &[Prepared]) -> Vec<Vec<PageLink>> {
+pub fn cited_by<'a>(
+    site: &Site,
+    pages: impl Iterator<Item = (usize, &'a PageNotes)>,
+) -> Vec<Vec<PageLink>> {
     let n = site.reform.as_ref().map_or(0, |r| r.source_list.len());
     let mut sets: Vec<BTreeSet<PageLink>> = vec![BTreeSet::new(); n];
-    for p in prepared {
-        let page = &site.pages[p.page];
-        for &s in &p.notes.cites {
+    for (i, notes) in pages {
+        let page = &site.pages[i];
+        for &s in &notes.cites {
             if let Some(set) = sets.get_mut(s) {
                 set.insert(PageLink {
                     title: page.title.clone(),

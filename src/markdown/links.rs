@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{BrokenLink, CowStr};
 
 use super::{Terms, escape};
-use crate::model::reform::{Origin, Source};
+use crate::model::reform::Source;
 
 pub const CITE_SCHEME: &str = "pillar-cite:";
 
@@ -17,8 +17,8 @@ pub const CITE_SCHEME: &str = "pillar-cite:";
 pub struct LinkCheck {
     pub page: usize,
     pub anchor: String,
-    /// Where the link was written (origin and offset inside the Markdown).
-    pub origin: Option<(Origin, usize)>,
+    /// Where the link was written: a diagnostic whose message the check fills in.
+    pub at: Option<crate::diag::Diagnostic>,
 }
 
 /// Site-wide knowledge the Markdown stage needs; shared by all pages and threads.
@@ -123,7 +123,7 @@ impl Resolver<'_> {
                 page.map(|page| LinkCheck {
                     page,
                     anchor: decode(anchor),
-                    origin: None,
+                    at: None,
                 }),
             ));
         }
@@ -183,7 +183,7 @@ impl Resolver<'_> {
         let check = anchor.map(|a| LinkCheck {
             page,
             anchor: decode(a),
-            origin: None,
+            at: None,
         });
         (href, check)
     }
@@ -216,7 +216,7 @@ impl Resolver<'_> {
             let check = anchor.map(|a| LinkCheck {
                 page,
                 anchor: decode(a),
-                origin: None,
+                at: None,
             });
             return Some((href, check));
         }

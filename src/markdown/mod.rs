@@ -388,7 +388,12 @@ impl<'a> PageRenderer<'a> {
         match r {
             Ok((href, check)) => {
                 if let Some(mut c) = check {
-                    c.origin = Some((origin.clone(), offset));
+                    c.at = Some(Diagnostic::at(
+                        origin.shown.to_path_buf(),
+                        &origin.text,
+                        origin.offset(offset),
+                        String::new(),
+                    ));
                     self.notes.links.push(c);
                 }
                 href

@@ -60,9 +60,19 @@ pub fn run(opts: &ServeOptions) -> Result<(), Failure> {
         .canonicalize()
         .map_err(|e| tool(&format!("{}", opts.root.display()), &e))?;
     let project = Project::read(&root, opts.output.as_deref())?;
+    // Signal handlers before anything else: Ctrl-C during the first build is a clean stop too.
+    let runtime = server::runtime().map_err(|e| tool("cannot start the server", &e))?;
+    let stop = {
+        let _in_runtime = runtime.enter();
+        server::stop_signal().map_err(|e| tool("cannot handle signals", &e))?
+    };
 
-    let listener = TcpListener::bind((opts.bind, opts.port))
-        .map_err(|e| tool(&format!("cannot listen on {}:{}", opts.bind, opts.port), &e))?;
+    let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
+        tool(
+            &format!("cannot listen on {}:{}", opts.bind, opts.port),
+            &format!("{e} (`--port 0` picks a free port)"),
+        )
+    })?;
     let addr = listener
         .local_addr()
         .map_err(|e| tool("cannot read the listening address", &e))?;
@@ -82,9 +92,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Failure> {
         busy: Arc::clone(&busy),
         quiet: opts.quiet,
     };
-    builder.build(None);
-
-    // The folder exists even when the first build failed, so there is something to serve
+    // The folder exists even when the first build fails, so there is something to serve
     // (the overlay on a 404 page) and a fixed place to confine requests to.
     std::fs::create_dir_all(&project.output)
         .map_err(|e| tool(&format!("{}", project.output.display()), &e))?;
@@ -93,6 +101,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Failure> {
         .canonicalize()
         .map_err(|e| tool(&format!("{}", project.output.display()), &e))?;
 
+    // Watching starts before the first build, so that a save during it is not lost.
     let (tx, rx) = mpsc::channel();
     let scope = watch::Scope {
         root: root.clone(),
@@ -101,6 +110,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Failure> {
     };
     let watcher = watch::Watcher::start(scope, opts.poll, tx)
         .map_err(|e| tool("cannot watch the project for changes", &e))?;
+    builder.build(None);
     std::thread::Builder::new()
         .name("pillar-rebuild".into())
         .spawn(move || builder.run(&rx, watcher))
@@ -117,7 +127,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Failure> {
         open_browser(&url);
     }
 
-    let served = server::run(listener, &out, status);
+    let served = runtime.block_on(server::serve(listener, &out, status, stop));
     // A build that is writing finishes before the process exits; none starts after this.
     let _idle = busy.lock().unwrap_or_else(PoisonError::into_inner);
     served.map_err(|e| tool("the server stopped", &e))?;

@@ -25,27 +25,22 @@ use super::reload::{self, Hub, Status};
 /// How long open connections get to finish after a stop signal.
 const GRACE: Duration = Duration::from_secs(3);
 
-/// Serves `out` (canonical) on `listener` until SIGINT or SIGTERM.
-pub fn run(
-    listener: TcpListener,
-    out: &Path,
-    status: watch::Receiver<Status>,
-) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// The runtime the server runs on: two workers are plenty on loopback.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("pillar-serve")
         .enable_all()
-        .build()?;
-    runtime.block_on(serve(listener, out, status))
+        .build()
 }
 
-async fn serve(
+/// Serves `out` (canonical) on `listener` until `stop` resolves.
+pub async fn serve(
     listener: TcpListener,
     out: &Path,
     status: watch::Receiver<Status>,
+    stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    // Signal handlers first: a stop signal from now on is a clean stop.
-    let stop = stop_signal()?;
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let (closing_tx, closing) = watch::channel(false);
@@ -72,8 +67,9 @@ async fn serve(
     }
 }
 
-/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
-fn stop_signal() -> std::io::Result<impl Future<Output = ()>> {
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM received after this call. Must be
+/// called inside the runtime.
+pub fn stop_signal() -> std::io::Result<impl Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

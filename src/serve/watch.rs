@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify_debouncer_full::notify::{
     self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
 };
@@ -147,6 +147,17 @@ impl Watcher {
         let mut out: Vec<(Change, PathBuf)> = Vec::new();
         for e in events.iter().filter(|e| matters(e.kind)) {
             for p in &e.paths {
+                // A folder "modified" only means its entries changed (polling reports that
+                // too); the entries have events of their own, and may be ignored ones.
+                if matches!(
+                    e.kind,
+                    EventKind::Modify(
+                        ModifyKind::Any | ModifyKind::Data(_) | ModifyKind::Metadata(_)
+                    )
+                ) && p.is_dir()
+                {
+                    continue;
+                }
                 if let Some(c) = self.scope.classify(p)
                     && !out.iter().any(|(_, q)| q == p)
                 {
@@ -241,7 +252,7 @@ mod tests {
 
     #[test]
     fn reads_do_not_matter() {
-        use notify::event::{CreateKind, ModifyKind};
+        use notify::event::CreateKind;
         assert!(!matters(EventKind::Access(AccessKind::Open(
             notify::event::AccessMode::Any
         ))));
