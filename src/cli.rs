@@ -25,6 +25,15 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, serve the site on 127.0.0.1, rebuild on every change and reload open pages
     Serve(ServeArgs),
+    /// Start a new explainer in DIR: a small, fictional example that builds as it is
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the explainer in (created if missing; must not hold a site)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Options every subcommand that reads a project shares.

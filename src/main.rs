@@ -47,6 +47,24 @@ fn main() -> ExitCode {
             }
             Err(site) => finish(Err(site), &args.project, "served"),
         },
+        Command::Init(args) => match pillar::init::init(&args.dir) {
+            Ok(files) => {
+                let mut out = std::io::stdout().lock();
+                for f in &files {
+                    let _ = writeln!(out, "created {}", f.display());
+                }
+                let _ = writeln!(
+                    out,
+                    "\nA fictional example explainer is ready. Next:\n  pillar build --root {0}\n  pillar serve --root {0}\nthen edit {0}/content/reform.toml with your own reform.",
+                    args.dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(msg) => {
+                let _ = writeln!(std::io::stderr(), "error: {msg}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

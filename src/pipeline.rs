@@ -81,7 +81,16 @@ pub fn generate(
     templates.global().insert("assets", &assets.names);
 
     let mut files: HashSet<String> = assets.files.iter().map(|f| f.path.clone()).collect();
-    files.extend(["sitemap.xml", "robots.txt", "404.html"].map(String::from));
+    files.extend(
+        [
+            "sitemap.xml",
+            "robots.txt",
+            "404.html",
+            derive::feed::FEED_FILE,
+            derive::search::INDEX_FILE,
+        ]
+        .map(String::from),
+    );
     let resolver = Resolver {
         by_rel: &site.by_rel,
         by_url: &site.by_url,
@@ -189,6 +198,8 @@ pub fn generate(
         warnings.extend(unused(r, done.iter().map(|d| &d.notes)));
     }
     let pages_done = done.len();
+    let search_index =
+        derive::search::index(&site, done.iter().map(|d| (d.page, d.notes.text.as_str())));
     let mut out: Vec<OutputFile> = Vec::with_capacity(if staging.is_some() {
         0
     } else {
@@ -210,6 +221,14 @@ pub fn generate(
         OutputFile {
             path: "robots.txt".into(),
             bytes: derive::site_files::robots(&config).into_bytes(),
+        },
+        OutputFile {
+            path: derive::feed::FEED_FILE.into(),
+            bytes: derive::feed::atom(&site, &config, &resolver).into_bytes(),
+        },
+        OutputFile {
+            path: derive::search::INDEX_FILE.into(),
+            bytes: search_index.into_bytes(),
         },
     ];
     let file_count = pages_done + 1 + site_files.len() + assets.files.len();

@@ -4,7 +4,9 @@
 //! (`sitemap.xml`, `robots.txt`).
 
 pub mod chart;
+pub mod feed;
 pub mod flow;
+pub mod search;
 pub mod site_files;
 mod svg;
 pub mod views;
@@ -131,6 +133,19 @@ pub fn prepare(
             PageKind::Units => units(&mut v, &mut ctx),
             PageKind::Unit(i) => {
                 let unit = v.unit(i, true);
+                // Words a reader may search for that are not Markdown on the page.
+                let words: Vec<&str> = [unit.unit.name.as_str(), unit.unit.label.as_str()]
+                    .into_iter()
+                    .chain(
+                        unit.functions_out
+                            .iter()
+                            .chain(&unit.functions_in)
+                            .map(|f| f.name.as_str()),
+                    )
+                    .chain(unit.heads.iter().map(|h| h.name.as_str()))
+                    .collect();
+                v.md.notes.index_break();
+                v.md.notes.index_text(&words.join(". "));
                 ctx.insert("unit", &unit);
             }
             PageKind::Comparison => comparison(&mut v, &mut ctx),

@@ -49,6 +49,34 @@ pub struct PageNotes {
     pub terms: BTreeSet<usize>,
     pub has_code: bool,
     pub diags: Vec<Diagnostic>,
+    /// The page's words for the search index (capped at [`SEARCH_TEXT_MAX`] bytes).
+    pub text: String,
+}
+
+/// How much of a page's text the search index keeps: enough to find what a page is about,
+/// small enough that a 10,000-page site still has an index a browser can load.
+pub const SEARCH_TEXT_MAX: usize = 2000;
+
+impl PageNotes {
+    /// Adds words to the page's search text, up to the cap.
+    pub fn index_text(&mut self, words: &str) {
+        let room = SEARCH_TEXT_MAX.saturating_sub(self.text.len());
+        if room == 0 {
+            return;
+        }
+        let mut end = words.len().min(room);
+        while !words.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.text.push_str(&words[..end]);
+    }
+
+    /// Separates blocks (paragraphs, headings, cells) in the search text.
+    pub fn index_break(&mut self) {
+        if !self.text.is_empty() && !self.text.ends_with(' ') && self.text.len() < SEARCH_TEXT_MAX {
+            self.text.push(' ');
+        }
+    }
 }
 
 /// A heading being read: its events are held back until its text (and so its id) is known.
@@ -158,6 +186,12 @@ impl<'a> PageRenderer<'a> {
         let root = self.root();
 
         for (event, range) in parser {
+            if let Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) = event
+            {
+                self.notes.index_break();
+            }
             let at = |msg: String| {
                 Diagnostic::at(
                     origin.shown.to_path_buf(),
@@ -350,6 +384,9 @@ impl<'a> PageRenderer<'a> {
                 Event::Text(t) => {
                     if let Some(h) = heading.as_mut() {
                         h.text.push_str(&t);
+                    }
+                    if footnote_def.is_none() {
+                        self.notes.index_text(&t);
                     }
                     if heading.is_none() && in_link == 0 && footnote_def.is_none() {
                         if let Some(terms) = &resolver.terms {

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod broken;
+mod cli;
 mod common;
 #[cfg(unix)]
 mod serve;

@@ -1,0 +1,100 @@
+//! The Atom feed (`atom.xml`): the reform's dated events and the site's dated pages, newest
+//! first, each linking to its place on the site.
+
+use std::fmt::Write;
+
+use crate::config::Config;
+use crate::markdown::{PageRenderer, Resolver, escape};
+use crate::model::Site;
+
+pub const FEED_FILE: &str = "atom.xml";
+
+struct Entry {
+    title: String,
+    link: String,
+    updated: String,
+    sort: (u16, u8, u8),
+    summary: String,
+}
+
+/// Builds the feed. Event summaries are Markdown; the feed carries their plain text.
+pub fn atom(site: &Site, config: &Config, resolver: &Resolver<'_>) -> String {
+    let mut entries: Vec<Entry> = Vec::new();
+    if let (Some(r), Some(special)) = (&site.reform, site.special) {
+        let timeline = &site.pages[special.timeline].url;
+        for e in &r.events {
+            let summary = e.summary.as_ref().map_or_else(String::new, |s| {
+                let mut md = PageRenderer::new(resolver, timeline, "", false);
+                md.render_data(&s.text, &s.origin);
+                super::search::tidy(&md.notes.text)
+            });
+            let date = e.date.human();
+            entries.push(Entry {
+                title: format!("{date}: {}", e.title),
+                link: format!("{}#event-{}", config.permalink(timeline), e.id),
+                updated: e.date.rfc3339(),
+                sort: e.date.sort_key(),
+                summary,
+            });
+        }
+    }
+    for p in &site.pages {
+        if let Some(d) = p.updated.or(p.date) {
+            entries.push(Entry {
+                title: p.title.clone(),
+                link: config.permalink(&p.url),
+                updated: d.rfc3339(),
+                sort: d.sort_key(),
+                summary: p.description.clone().unwrap_or_default(),
+            });
+        }
+    }
+    entries.sort_by(|a, b| b.sort.cmp(&a.sort).then_with(|| a.link.cmp(&b.link)));
+    let updated = entries
+        .first()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |e| e.updated.clone());
+    let mut s = String::with_capacity(4096 + entries.len() * 512);
+    s.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
+    let _ = write!(s, " xml:lang=\"{}\">\n", escape(&config.language));
+    let _ = writeln!(s, "  <title>{}</title>", escape(&config.title));
+    if !config.description.is_empty() {
+        let _ = writeln!(s, "  <subtitle>{}</subtitle>", escape(&config.description));
+    }
+    let _ = writeln!(
+        s,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&config.permalink(FEED_FILE))
+    );
+    let _ = writeln!(
+        s,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(&config.base_url)
+    );
+    let _ = writeln!(s, "  <id>{}</id>", escape(&config.base_url));
+    let _ = writeln!(s, "  <updated>{updated}</updated>");
+    let _ = writeln!(
+        s,
+        "  <author><name>{}</name></author>",
+        escape(config.author.as_deref().unwrap_or(&config.title))
+    );
+    let _ = writeln!(s, "  <generator>pillar</generator>");
+    for e in &entries {
+        s.push_str("  <entry>\n");
+        let _ = writeln!(s, "    <title>{}</title>", escape(&e.title));
+        let _ = writeln!(
+            s,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape(&e.link)
+        );
+        let _ = writeln!(s, "    <id>{}</id>", escape(&e.link));
+        let _ = writeln!(s, "    <updated>{}</updated>", e.updated);
+        if !e.summary.is_empty() {
+            let _ = writeln!(s, "    <summary>{}</summary>", escape(&e.summary));
+        }
+        s.push_str("  </entry>\n");
+    }
+    s.push_str("</feed>\n");
+    s
+}

@@ -1,0 +1,84 @@
+//! The command line: `init`, exit codes, reports.
+
+use crate::common::*;
+
+#[test]
+fn init_writes_an_explainer_that_passes_a_strict_check_with_the_built_in_theme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my-reform");
+    let o = pillar(&["init", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        !dir.join("theme").exists(),
+        "the starter relies on the built-in theme"
+    );
+    let o = pillar(&["check", "--strict", "--root", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = tmp.path().join("out");
+    let o = pillar(&[
+        "build",
+        "--root",
+        dir.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains("fictional"),
+        "the example says it is fictional"
+    );
+    assert!(out.join("departments/harbour-agency/index.html").is_file());
+}
+
+#[test]
+fn init_refuses_a_folder_that_holds_a_site_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("site-config.toml"), "title = \"Mine\"\n").unwrap();
+    let o = pillar(&["init", tmp.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("already holds a site"));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("site-config.toml")).unwrap(),
+        "title = \"Mine\"\n"
+    );
+    assert!(!tmp.path().join("content").exists());
+}
+
+#[test]
+fn an_unreadable_root_is_a_tool_error() {
+    let o = pillar(&["build", "--root", "/nonexistent/pillar-root"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("cannot open the project folder"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn bad_arguments_exit_with_code_two() {
+    let o = pillar(&["build", "--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn build_reports_pages_files_and_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let root = repo();
+    let o = pillar(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.starts_with("built ")
+            && stdout.contains(" pages, ")
+            && stdout.trim_end().ends_with(" ms"),
+        "{stdout}"
+    );
+}
