@@ -57,7 +57,7 @@ pub fn atom(site: &Site, config: &Config, resolver: &Resolver<'_>) -> String {
     s.push_str(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
-    let _ = write!(s, " xml:lang=\"{}\">\n", escape(&config.language));
+    let _ = writeln!(s, " xml:lang=\"{}\">", escape(&config.language));
     let _ = writeln!(s, "  <title>{}</title>", escape(&config.title));
     if !config.description.is_empty() {
         let _ = writeln!(s, "  <subtitle>{}</subtitle>", escape(&config.description));
