@@ -19,7 +19,7 @@ pub struct RawConfig {
     pub title: Option<String>,
     pub description: Option<String>,
     pub base_url: Option<Spanned<String>>,
-    pub language: Option<String>,
+    pub language: Option<Spanned<String>>,
     pub author: Option<String>,
     pub output_dir: Option<Spanned<String>>,
     pub data: Option<Spanned<String>>,
@@ -77,6 +77,8 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`, e.g. `/explainer/`.
     pub base_path: String,
+    /// Where `language` is set, for an error if it has no translations.
+    pub language_at: Option<Diagnostic>,
     pub allow_html: bool,
     pub drafts: bool,
     pub paths: Paths,
@@ -257,7 +259,8 @@ fn resolve(
         title: raw.title.unwrap_or_else(|| "Untitled explainer".into()),
         description: raw.description.unwrap_or_default(),
         author: raw.author,
-        language: raw.language.unwrap_or_else(|| "en".into()),
+        language_at: raw.language.as_ref().map(|l| at(l, String::new())),
+        language: raw.language.map_or_else(|| "en".into(), |l| l.into_inner()),
         base_url,
         base_path,
         allow_html: raw.allow_html.unwrap_or(true),

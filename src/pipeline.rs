@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::config::{Config, Overrides};
 use crate::derive::{self, PageLink, PageView};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::i18n::Strings;
 use crate::markdown::{Resolver, Terms};
 use crate::model::{self, PageKind, Site};
 use crate::output::{OutputFile, Staging};
@@ -60,6 +61,12 @@ pub fn generate(
     };
     let site = model::assemble(&config, loaded, reform)?;
     clock.lap("model");
+    let strings = Strings::load(
+        &config.language,
+        &config.theme_dir,
+        &config.root,
+        config.language_at.clone(),
+    )?;
     let mut templates = render::load(&config.theme_dir, &config.root)?;
     let assets = crate::assets::collect(&config.theme_dir, &config.root, &site.assets)?;
     clock.lap("templates+assets");
@@ -79,6 +86,7 @@ pub fn generate(
     };
     templates.global().insert("site", &site_view);
     templates.global().insert("assets", &assets.names);
+    templates.global().insert("t", strings.all());
 
     let mut files: HashSet<String> = assets.files.iter().map(|f| f.path.clone()).collect();
     files.extend(
@@ -103,6 +111,7 @@ pub fn generate(
             .map_or(&[], |r| r.source_list.as_slice()),
         sources_url: format!("{}/", config.paths.sources),
         drafts: Some(&site.drafts),
+        strings: &strings,
         terms: site.reform.as_ref().and_then(|r| {
             Terms::new(
                 r.terms

@@ -15,7 +15,8 @@ pub struct PartialDate {
     pub day: Option<u8>,
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names, for error messages (pages use the site's language).
+const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -64,7 +65,7 @@ impl PartialDate {
             if d == 0 || d > u16::from(max) {
                 return Err(format!(
                     "{} {year} has {max} days",
-                    MONTHS[usize::from(m - 1)]
+                    MONTH_NAMES[usize::from(m - 1)]
                 ));
             }
         }
@@ -78,15 +79,6 @@ impl PartialDate {
     /// The ISO form, valid in `<time datetime>`: `1992`, `1992-06`, `1992-06-17`.
     pub fn iso(&self) -> String {
         self.to_string()
-    }
-
-    /// For people, in English: `1992`, `June 1992`, `17 June 1992`.
-    pub fn human(&self) -> String {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[usize::from(m - 1)], self.year),
-            (Some(m), None) => format!("{} {}", MONTHS[usize::from(m - 1)], self.year),
-            _ => self.year.to_string(),
-        }
     }
 
     /// Sort key: a less precise date sorts before more precise ones of the same period.
@@ -197,12 +189,11 @@ mod tests {
 
     #[test]
     fn parses_three_precisions() {
-        assert_eq!(PartialDate::parse("1992").unwrap().human(), "1992");
-        assert_eq!(PartialDate::parse("1992-06").unwrap().human(), "June 1992");
-        assert_eq!(
-            PartialDate::parse("1992-06-17").unwrap().human(),
-            "17 June 1992"
-        );
+        let en = crate::i18n::Strings::english();
+        let human = |s: &str| en.date(PartialDate::parse(s).unwrap());
+        assert_eq!(human("1992"), "1992");
+        assert_eq!(human("1992-06"), "June 1992");
+        assert_eq!(human("1992-06-17"), "17 June 1992");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::svg::{esc, n, text_block, text_width, wrap};
 use super::views::{UnitRef, unit_ref};
+use crate::i18n::Strings;
 use crate::model::reform::Reform;
 
 /// Sizes of one layout.
@@ -221,7 +222,14 @@ fn draw_box(
 }
 
 /// Draws one layout. `id` prefixes the ids inside the SVG, so two layouts can share a page.
-fn draw(r: &Reform, before: &Column, after: &Column, lay: &Layout, id: &str) -> String {
+fn draw(
+    r: &Reform,
+    before: &Column,
+    after: &Column,
+    lay: &Layout,
+    id: &str,
+    strings: &Strings,
+) -> String {
     let xb = PAD;
     let xa = lay.width - PAD - lay.col_w;
     let place = |col: &Column, x: f64, class: &str, top: f64| -> Vec<Placed> {
@@ -316,28 +324,33 @@ fn draw(r: &Reform, before: &Column, after: &Column, lay: &Layout, id: &str) -> 
     );
     let _ = write!(
         s,
-        "<title id=\"{id}-title\">Organisation chart: before and after the reform</title>"
+        "<title id=\"{id}-title\">{}</title>",
+        esc(strings.get("chart_title"))
     );
-    let _ = write!(
-        s,
-        "<desc id=\"{id}-desc\">Before: {}. After: {}. Arrows show where each unit's work goes: {}.</desc>",
-        esc(&names(before)),
-        esc(&names(after)),
-        esc(&moves.join("; "))
+    let desc = strings.fill(
+        "chart_desc",
+        &[
+            ("before", &names(before)),
+            ("after", &names(after)),
+            ("moves", &moves.join("; ")),
+        ],
     );
+    let _ = write!(s, "<desc id=\"{id}-desc\">{}</desc>", esc(&desc));
     let _ = write!(
         s,
         "<defs><marker id=\"{id}-head\" viewBox=\"0 0 10 10\" refX=\"8\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path class=\"oc-head\" d=\"M0 0L10 5L0 10z\"/></marker></defs>"
     );
     let _ = write!(
         s,
-        "<text class=\"oc-col\" x=\"{}\" y=\"18\">Before</text>",
-        n(xb)
+        "<text class=\"oc-col\" x=\"{}\" y=\"18\">{}</text>",
+        n(xb),
+        esc(strings.get("before"))
     );
     let _ = write!(
         s,
-        "<text class=\"oc-col\" x=\"{}\" y=\"18\">After</text>",
-        n(xa)
+        "<text class=\"oc-col\" x=\"{}\" y=\"18\">{}</text>",
+        n(xa),
+        esc(strings.get("after"))
     );
     s.push_str(&arrows);
     for p in left.iter().chain(&right) {
@@ -348,7 +361,7 @@ fn draw(r: &Reform, before: &Column, after: &Column, lay: &Layout, id: &str) -> 
 }
 
 /// The chart in both layouts, with its text alternative. `None` without units.
-pub fn org_chart(r: &Reform, units_dir: &str) -> Option<ChartView> {
+pub fn org_chart(r: &Reform, units_dir: &str, strings: &Strings) -> Option<ChartView> {
     let (before, after) = columns(r);
     if before.units.is_empty() && after.units.is_empty() {
         return None;
@@ -374,8 +387,8 @@ pub fn org_chart(r: &Reform, units_dir: &str) -> Option<ChartView> {
             .collect()
     };
     Some(ChartView {
-        wide: draw(r, &before, &after, &WIDE, "org-chart-wide"),
-        narrow: draw(r, &before, &after, &NARROW, "org-chart-narrow"),
+        wide: draw(r, &before, &after, &WIDE, "org-chart-wide", strings),
+        narrow: draw(r, &before, &after, &NARROW, "org-chart-narrow", strings),
         before: alt(&before, true),
         after: alt(&after, false),
         context: refs(

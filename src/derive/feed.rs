@@ -28,7 +28,7 @@ pub fn atom(site: &Site, config: &Config, resolver: &Resolver<'_>) -> String {
                 md.render_data(&s.text, &s.origin);
                 super::search::tidy(&md.notes.text)
             });
-            let date = e.date.human();
+            let date = resolver.strings.date(e.date);
             entries.push(Entry {
                 title: format!("{date}: {}", e.title),
                 link: format!("{}#event-{}", config.permalink(timeline), e.id),

@@ -9,6 +9,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::svg::{esc, n};
+use crate::i18n::Strings;
 use crate::model::reform::Reform;
 
 struct Layout {
@@ -99,18 +100,20 @@ fn graph(r: &Reform) -> Graph {
     Graph { left, right, links }
 }
 
-fn label(r: &Reform, u: usize, left: bool) -> String {
+fn label(r: &Reform, u: usize, left: bool, strings: &Strings) -> String {
     if u == NONE {
-        return if left {
-            "Not recorded".into()
-        } else {
-            "Outside the reform".into()
-        };
+        return strings
+            .get(if left {
+                "not_recorded"
+            } else {
+                "outside_reform"
+            })
+            .to_owned();
     }
     r.units[u].label().to_owned()
 }
 
-fn draw(r: &Reform, g: &Graph, lay: &Layout, id: &str) -> String {
+fn draw(r: &Reform, g: &Graph, lay: &Layout, id: &str, strings: &Strings) -> String {
     let count = |side_left: bool, i: usize| -> usize {
         g.links
             .iter()
@@ -154,7 +157,8 @@ fn draw(r: &Reform, g: &Graph, lay: &Layout, id: &str) -> String {
     );
     let _ = write!(
         s,
-        "<title id=\"{id}-title\">Function map: where {total} functions go</title>"
+        "<title id=\"{id}-title\">{}</title>",
+        esc(&strings.fill("flow_title", &[("count", &total.to_string())]))
     );
     let desc: Vec<String> = g
         .links
@@ -162,8 +166,8 @@ fn draw(r: &Reform, g: &Graph, lay: &Layout, id: &str) -> String {
         .map(|((a, b), names)| {
             format!(
                 "{} → {}: {}",
-                label(r, g.left[*a], true),
-                label(r, g.right[*b], false),
+                label(r, g.left[*a], true, strings),
+                label(r, g.right[*b], false, strings),
                 names.join(", ")
             )
         })
@@ -175,13 +179,15 @@ fn draw(r: &Reform, g: &Graph, lay: &Layout, id: &str) -> String {
     );
     let _ = write!(
         s,
-        "<text class=\"oc-col\" x=\"{}\" y=\"16\" text-anchor=\"end\">Before</text>",
-        n(xl + NODE_W)
+        "<text class=\"oc-col\" x=\"{}\" y=\"16\" text-anchor=\"end\">{}</text>",
+        n(xl + NODE_W),
+        esc(strings.get("before"))
     );
     let _ = write!(
         s,
-        "<text class=\"oc-col\" x=\"{}\" y=\"16\">After</text>",
-        n(xr)
+        "<text class=\"oc-col\" x=\"{}\" y=\"16\">{}</text>",
+        n(xr),
+        esc(strings.get("after"))
     );
 
     // Bands, stacked inside each node in the order of their other end.
@@ -220,8 +226,8 @@ fn draw(r: &Reform, g: &Graph, lay: &Layout, id: &str) -> String {
             "<path class=\"flow-band {era}\" d=\"M{x0} {y0}C{xm} {y0} {xm} {y1} {x1} {y1}L{x1} {y1b}C{xm} {y1b} {xm} {y0b} {x0} {y0b}Z\"><title>{}</title></path>",
             esc(&format!(
                 "{} → {}: {}",
-                label(r, g.left[*a], true),
-                label(r, g.right[*b], false),
+                label(r, g.left[*a], true, strings),
+                label(r, g.right[*b], false, strings),
                 names.join("; ")
             )),
             x0 = n(x0),
@@ -258,23 +264,35 @@ fn draw(r: &Reform, g: &Graph, lay: &Layout, id: &str) -> String {
         );
     };
     for (i, &u) in g.left.iter().enumerate() {
-        node(xl, lpos[i], &label(r, u, true), count(true, i), true);
+        node(
+            xl,
+            lpos[i],
+            &label(r, u, true, strings),
+            count(true, i),
+            true,
+        );
     }
     for (i, &u) in g.right.iter().enumerate() {
-        node(xr, rpos[i], &label(r, u, false), count(false, i), false);
+        node(
+            xr,
+            rpos[i],
+            &label(r, u, false, strings),
+            count(false, i),
+            false,
+        );
     }
     s.push_str("</svg>");
     s
 }
 
 /// The function map in both layouts; `None` when the data has no functions.
-pub fn function_map(r: &Reform) -> Option<FlowView> {
+pub fn function_map(r: &Reform, strings: &Strings) -> Option<FlowView> {
     if r.functions.is_empty() {
         return None;
     }
     let g = graph(r);
     Some(FlowView {
-        wide: draw(r, &g, &WIDE, "flow-wide"),
-        narrow: draw(r, &g, &NARROW, "flow-narrow"),
+        wide: draw(r, &g, &WIDE, "flow-wide", strings),
+        narrow: draw(r, &g, &NARROW, "flow-narrow", strings),
     })
 }

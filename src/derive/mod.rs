@@ -79,6 +79,7 @@ pub fn prepare(
     let file = site.file(page);
     let source_dir = page.rel.rfind('/').map_or("", |i| &page.rel[..=i]);
     let mut md = PageRenderer::new(resolver, &page.url, source_dir, config.allow_html);
+    let strings = resolver.strings;
     let content = match file.and_then(|f| f.take_text().map(|t| (f, t))) {
         Some((f, text)) => {
             let origin = crate::model::reform::Origin {
@@ -97,7 +98,7 @@ pub fn prepare(
             title: p.title.clone(),
             url: p.url.clone(),
             description: p.description.clone(),
-            date: date(p.date),
+            date: date(p.date, strings),
         }
     };
     let view = PageView {
@@ -108,8 +109,8 @@ pub fn prepare(
         permalink: config.permalink(&page.url),
         content,
         toc: std::mem::take(&mut md.notes.toc),
-        date: date(page.date),
-        updated: date(page.updated),
+        date: date(page.date, strings),
+        updated: date(page.updated, strings),
         weight: page.weight,
         extra: file.map(|f| f.front.extra.clone()).unwrap_or_default(),
         section: page.section.map(|s| PageLink {
@@ -196,8 +197,8 @@ fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {
         title: r.title.clone(),
         summary: v.md.render_data(&r.summary.text, &r.summary.origin),
         organisation: r.organisation.clone(),
-        proposed: date(r.proposed),
-        effective: date(r.effective),
+        proposed: date(r.proposed, v.md.strings()),
+        effective: date(r.effective, v.md.strings()),
         cite: v.md.cite(&r.sources),
         before: before.iter().map(|&i| v.unit_ref(i)).collect(),
         after: after.iter().map(|&i| v.unit_ref(i)).collect(),
@@ -209,7 +210,7 @@ fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {
         },
     };
     ctx.insert("reform", &home);
-    ctx.insert("chart", &chart::org_chart(r, v.units_dir));
+    ctx.insert("chart", &chart::org_chart(r, v.units_dir, v.md.strings()));
 }
 
 fn units(v: &mut Views<'_, '_>, ctx: &mut Context) {
@@ -296,8 +297,8 @@ fn comparison(v: &mut Views<'_, '_>, ctx: &mut Context) {
         .filter(|&i| r.units[i].context)
         .map(|i| v.unit(i, false))
         .collect();
-    ctx.insert("chart", &chart::org_chart(r, v.units_dir));
-    ctx.insert("flow", &flow::function_map(r));
+    ctx.insert("chart", &chart::org_chart(r, v.units_dir, v.md.strings()));
+    ctx.insert("flow", &flow::function_map(r, v.md.strings()));
     ctx.insert("rows", &rows);
     ctx.insert("functions", &functions);
     ctx.insert("context_units", &context);

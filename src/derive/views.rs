@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::data::date::PartialDate;
+use crate::i18n::Strings;
 use crate::markdown::PageRenderer;
 use crate::model::reform::{Event, Function, Note, Reform, Source, Term, Unit};
 
@@ -14,17 +15,17 @@ pub struct DateView {
     pub human: String,
 }
 
-impl From<PartialDate> for DateView {
-    fn from(d: PartialDate) -> Self {
+impl DateView {
+    pub fn new(d: PartialDate, strings: &Strings) -> Self {
         Self {
             iso: d.iso(),
-            human: d.human(),
+            human: strings.date(d),
         }
     }
 }
 
-pub fn date(d: Option<PartialDate>) -> Option<DateView> {
-    d.map(DateView::from)
+pub fn date(d: Option<PartialDate>, strings: &Strings) -> Option<DateView> {
+    d.map(|d| DateView::new(d, strings))
 }
 
 /// A link to a unit.
@@ -177,6 +178,7 @@ impl Views<'_, '_> {
 
     pub fn unit(&mut self, i: usize, full: bool) -> UnitView {
         let r = self.reform;
+        let strings = self.md.strings();
         let u: &Unit = &r.units[i];
         let summary = self.md.render_data(&u.summary.text, &u.summary.origin);
         let cite = self.md.cite(&u.sources);
@@ -188,8 +190,8 @@ impl Views<'_, '_> {
                     name: h.name.clone(),
                     title: h.title.clone(),
                     nationality: h.nationality.clone(),
-                    from: date(h.from),
-                    to: date(h.to),
+                    from: date(h.from, strings),
+                    to: date(h.to, strings),
                     note: h
                         .note
                         .as_ref()
@@ -218,8 +220,8 @@ impl Views<'_, '_> {
             acronym: u.acronym.clone(),
             level: u.level.clone(),
             summary,
-            established: date(u.established),
-            ended: date(u.ended),
+            established: date(u.established, strings),
+            ended: date(u.ended, strings),
             parent: u.parent.map(|p| self.unit_ref(p)),
             children: self.refs(&u.children),
             children_before: if u.children_before == u.children {
@@ -260,7 +262,7 @@ impl Views<'_, '_> {
     pub fn event(&mut self, e: &Event) -> EventView {
         EventView {
             id: e.id.clone(),
-            date: e.date.into(),
+            date: DateView::new(e.date, self.md.strings()),
             date_note: e.date_note.clone(),
             title: e.title.clone(),
             kind: e.kind.clone(),
@@ -296,10 +298,11 @@ impl Views<'_, '_> {
     }
 
     pub fn source(&mut self, s: &Source, cited_by: Vec<crate::derive::PageLink>) -> SourceView {
+        let strings = self.md.strings();
         SourceView {
             source: Self::source_ref(s),
             author: s.author.clone(),
-            date: date(s.date),
+            date: date(s.date, strings),
             date_text: s.date_text.clone(),
             url: s.url.clone(),
             note: s

@@ -35,6 +35,8 @@ pub struct Resolver<'a> {
     pub terms: Option<Terms>,
     /// Content paths of drafts, which exist but are not built.
     pub drafts: Option<&'a HashSet<String>>,
+    /// Interface strings in the site's language.
+    pub strings: &'a crate::i18n::Strings,
 }
 
 type LinkResult = Result<(String, Option<LinkCheck>), (String, Option<String>)>;

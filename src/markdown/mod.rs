@@ -117,6 +117,11 @@ impl<'a> PageRenderer<'a> {
         }
     }
 
+    /// Interface strings in the site's language.
+    pub fn strings(&self) -> &'a crate::i18n::Strings {
+        self.resolver.strings
+    }
+
     /// The relative prefix from this page to the site root (`../../`, or `` at the root).
     pub fn root(&self) -> String {
         links::root_prefix(self.page_url)
@@ -286,9 +291,13 @@ impl<'a> PageRenderer<'a> {
                         push_event(&mut out, &mut footnote_def, &mut heading, e);
                     }
                     Event::Html(CowStr::from(format!(
-                        "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {title}\">#</a></h{lvl}>\n",
+                        "<a class=\"anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></h{lvl}>\n",
                         id = escape(&id),
-                        title = escape(text.trim())
+                        label = escape(
+                            &resolver
+                                .strings
+                                .fill("heading_link", &[("title", text.trim())])
+                        )
                     )))
                 }
                 Event::Start(Tag::Link {
@@ -515,7 +524,11 @@ impl<'e> Footnotes<'e> {
         if self.order.is_empty() {
             return;
         }
-        html.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n");
+        let strings = page.strings();
+        html.push_str(&format!(
+            "<section class=\"footnotes\" aria-label=\"{}\">\n<ol>\n",
+            escape(strings.get("footnotes"))
+        ));
         let mut defs = self.defs;
         for label in &self.order {
             let id = crate::model::slugify(label);
@@ -524,7 +537,10 @@ impl<'e> Footnotes<'e> {
             if let Some(events) = defs.remove(label) {
                 pulldown_cmark::html::push_html(html, events.into_iter());
             }
-            html.push_str(&format!(" <a href=\"#fnref-{id}\" class=\"footnote-back\" aria-label=\"Back to the text\">↩</a></li>\n"));
+            html.push_str(&format!(
+                " <a href=\"#fnref-{id}\" class=\"footnote-back\" aria-label=\"{}\">↩</a></li>\n",
+                escape(strings.get("footnote_back"))
+            ));
         }
         html.push_str("</ol>\n</section>\n");
     }

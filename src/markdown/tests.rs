@@ -48,6 +48,11 @@ fn fixture() -> Fixture {
     }
 }
 
+fn strings() -> &'static crate::i18n::Strings {
+    static S: std::sync::OnceLock<crate::i18n::Strings> = std::sync::OnceLock::new();
+    S.get_or_init(crate::i18n::Strings::english)
+}
+
 fn resolver(f: &Fixture) -> Resolver<'_> {
     Resolver {
         by_rel: &f.by_rel,
@@ -61,6 +66,7 @@ fn resolver(f: &Fixture) -> Resolver<'_> {
         sources_url: "sources/".into(),
         terms: Terms::new([("DPO", "Department of Peace Operations")]),
         drafts: None,
+        strings: strings(),
     }
 }
 

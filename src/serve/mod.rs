@@ -55,17 +55,17 @@ impl From<&crate::cli::ServeArgs> for ServeOptions {
 /// in the terminal and in the browser. Errors here mean the server could not start.
 pub fn run(opts: &ServeOptions) -> Result<(), Failure> {
     let tool = |what: &str, e: &dyn std::fmt::Display| Failure::Tool(format!("{what}: {e}"));
-    let root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| tool(&format!("{}", opts.root.display()), &e))?;
-    let project = Project::read(&root, opts.output.as_deref())?;
     // Signal handlers before anything else: Ctrl-C during the first build is a clean stop too.
     let runtime = server::runtime().map_err(|e| tool("cannot start the server", &e))?;
     let stop = {
         let _in_runtime = runtime.enter();
         server::stop_signal().map_err(|e| tool("cannot handle signals", &e))?
     };
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| tool(&format!("{}", opts.root.display()), &e))?;
+    let project = Project::read(&root, opts.output.as_deref())?;
 
     let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
         tool(
