@@ -50,6 +50,23 @@ pub fn markdown_anchors<'a>(
     out
 }
 
+/// Adds every `id="…"` (or `id='…'`) attribute value of an HTML page to `ids`. A byte scan,
+/// not a parse: fast enough to run on every page of every build.
+pub fn collect_ids(html: &[u8], ids: &mut HashSet<String>) {
+    for finder in [
+        memchr::memmem::Finder::new(b" id=\""),
+        memchr::memmem::Finder::new(b" id='"),
+    ] {
+        let quote = finder.needle()[4];
+        for start in finder.find_iter(html) {
+            let value = &html[start + 5..];
+            if let Some(end) = memchr::memchr(quote, value) {
+                ids.insert(String::from_utf8_lossy(&value[..end]).into_owned());
+            }
+        }
+    }
+}
+
 /// Verifies every internal link of the finished site. `source_of` maps an output HTML file to
 /// the file a reader would fix (the page's Markdown, or its template).
 pub fn html_links(
@@ -185,6 +202,16 @@ mod tests {
             path: path.into(),
             bytes: html.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn collects_ids_in_either_quotes() {
+        let mut ids = HashSet::new();
+        collect_ids(
+            b"<h2 id=\"a\">x</h2><p id='b'>y</p><div data-id=\"no\">",
+            &mut ids,
+        );
+        assert_eq!(ids, HashSet::from(["a".to_owned(), "b".to_owned()]));
     }
 
     #[test]

@@ -166,10 +166,14 @@ pub fn generate(
                 None
             }
             None => match templates.render(&prepared.template, &prepared.context) {
-                Ok(html) => keep(OutputFile {
-                    path: format!("{}index.html", site.pages[i].url),
-                    bytes: html.into_bytes(),
-                }),
+                Ok(html) => {
+                    // Links may point at ids the template prints, not only those the Markdown made.
+                    check::collect_ids(html.as_bytes(), &mut notes.anchors);
+                    keep(OutputFile {
+                        path: format!("{}index.html", site.pages[i].url),
+                        bytes: html.into_bytes(),
+                    })
+                }
                 Err(d) => {
                     notes.diags.push(d);
                     None

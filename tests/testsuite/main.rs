@@ -5,6 +5,7 @@
 mod broken;
 mod cli;
 mod common;
+mod examples;
 #[cfg(unix)]
 mod serve;
 mod shipped;

@@ -1,0 +1,289 @@
+//! The fictional example in `examples/river-authority/`: a reform of another shape (one body
+//! split into three) with its unit pages under `bodies/`, built and checked against its own
+//! data file (read independently with the `toml` crate). Proves that nothing in the generator
+//! is tied to the shipped UN explainer or to the word "departments".
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use crate::common::*;
+
+fn root() -> PathBuf {
+    repo().join("examples/river-authority")
+}
+
+/// The example's data file, read independently of pillar.
+fn example_data() -> toml::Table {
+    let path = root().join("content/reform.toml");
+    toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn build_example() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let root = root();
+    let o = pillar(&[
+        "build",
+        "--quiet",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "build failed:\n{}", text(&o.stderr));
+    (dir, out)
+}
+
+fn label_map(data: &toml::Table) -> HashMap<String, String> {
+    table(data, "unit")
+        .iter()
+        .map(|u| {
+            let label = if s(u, "acronym").is_empty() {
+                s(u, "name")
+            } else {
+                s(u, "acronym")
+            };
+            (s(u, "id").to_owned(), label.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn example_passes_check_strict() {
+    let root = root();
+    let o = pillar(&["check", "--strict", "--root", root.to_str().unwrap()]);
+    assert!(
+        o.status.success(),
+        "check --strict failed:\n{}",
+        text(&o.stderr)
+    );
+    assert!(!text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn example_data_has_the_promised_shape() {
+    let data = example_data();
+    let units = table(&data, "unit");
+    let era = |e: &str| units.iter().filter(|u| s(u, "era") == e).count();
+    assert!(era("before") >= 4, "at least 4 units before");
+    assert!(era("after") >= 4, "at least 4 units after");
+    assert!(
+        units.iter().any(|u| s(u, "era") == "both"
+            && !s(u, "parent").is_empty()
+            && !s(u, "parent_before").is_empty()
+            && s(u, "parent") != s(u, "parent_before")),
+        "one unit continues across the reform under a new parent"
+    );
+    let functions = table(&data, "function");
+    assert!(functions.len() >= 8);
+    assert!(functions.iter().any(|f| list(f, "to").len() >= 2));
+    assert!(functions.iter().any(|f| list(f, "to").is_empty()));
+    let events = table(&data, "event");
+    assert!(events.len() >= 10);
+    let precisions: BTreeSet<usize> = events
+        .iter()
+        .map(|e| {
+            e.get("date")
+                .unwrap()
+                .to_string()
+                .trim_matches('"')
+                .split('-')
+                .count()
+        })
+        .collect();
+    assert_eq!(
+        precisions,
+        BTreeSet::from([1, 2, 3]),
+        "years, months and days"
+    );
+    let sources = table(&data, "source");
+    assert!(sources.len() >= 6);
+    for src in &sources {
+        assert!(
+            s(src, "publisher").ends_with("(fictional)"),
+            "{}",
+            s(src, "id")
+        );
+        assert!(
+            s(src, "url").starts_with("https://example.org/"),
+            "{}",
+            s(src, "id")
+        );
+    }
+    assert!(table(&data, "term").len() >= 5);
+    assert!(table(&data, "note").len() >= 2);
+}
+
+#[test]
+fn example_has_one_page_per_unit_under_bodies() {
+    let (_tmp, out) = build_example();
+    let data = example_data();
+    let units = table(&data, "unit");
+    for u in &units {
+        let page = out.join(format!("bodies/{}/index.html", s(u, "id")));
+        let doc = parse(&page);
+        let h1 = inner_text(doc.select(&sel("h1")).next().expect("an h1"));
+        assert!(
+            h1.starts_with(s(u, "name")),
+            "{}: h1 is {h1:?}",
+            page.display()
+        );
+    }
+    let all = files(&out);
+    let unit_pages: BTreeSet<String> = all
+        .iter()
+        .filter_map(|f| f.strip_prefix("bodies/"))
+        .filter_map(|f| f.strip_suffix("/index.html"))
+        .map(str::to_owned)
+        .collect();
+    let ids: BTreeSet<String> = units.iter().map(|u| s(u, "id").to_owned()).collect();
+    assert_eq!(unit_pages, ids, "one page per unit, and no other");
+    assert!(
+        !all.iter().any(|f| f.starts_with("departments/")),
+        "nothing is written under departments/"
+    );
+    let index = parse(&out.join("bodies/index.html"));
+    assert_eq!(
+        index.select(&sel(".unit-card")).count(),
+        units.len(),
+        "the index lists every unit"
+    );
+}
+
+#[test]
+fn example_comparison_table_rows_match_the_data() {
+    let (_tmp, out) = build_example();
+    let data = example_data();
+    let labels = label_map(&data);
+    let units = table(&data, "unit");
+    let ctx = |u: &toml::Table| u.get("context").and_then(|v| v.as_bool()).unwrap_or(false);
+    let mut expected: Vec<(String, Vec<String>)> = Vec::new();
+    for u in &units {
+        let era = s(u, "era");
+        if ctx(u) || era == "after" {
+            continue;
+        }
+        let mut after: Vec<String> = if era == "both" {
+            vec![labels[s(u, "id")].clone()]
+        } else {
+            vec![]
+        };
+        after.extend(list(u, "becomes").iter().map(|b| labels[*b].clone()));
+        expected.push((labels[s(u, "id")].clone(), after));
+    }
+    for u in &units {
+        let id = s(u, "id");
+        let has_predecessor = units.iter().any(|o| list(o, "becomes").contains(&id));
+        if !ctx(u) && s(u, "era") == "after" && !has_predecessor {
+            expected.push(("New".into(), vec![labels[id].clone()]));
+        }
+    }
+    let doc = parse(&out.join("comparison/index.html"));
+    let table_el = doc
+        .select(&sel("table#comparison-units"))
+        .next()
+        .expect("the comparison table");
+    let rows: Vec<(String, Vec<String>)> = table_el
+        .select(&sel("tbody tr"))
+        .map(|tr| {
+            let th = inner_text(
+                tr.select(&sel("th[scope=row]"))
+                    .next()
+                    .expect("a row header"),
+            );
+            let after_cell = tr.select(&sel("td")).next().expect("an after cell");
+            let after = after_cell
+                .select(&sel("a.unit-link"))
+                .map(inner_text)
+                .collect();
+            (th, after)
+        })
+        .collect();
+    assert_eq!(rows, expected);
+    // The split itself: the old board's row names all three successors.
+    let board = units
+        .iter()
+        .find(|u| s(u, "era") == "before" && list(u, "becomes").len() == 3)
+        .expect("a unit split into three");
+    let row = rows
+        .iter()
+        .find(|(th, _)| *th == labels[s(board, "id")])
+        .unwrap();
+    assert_eq!(row.1.len(), 3, "{row:?}");
+}
+
+#[test]
+fn example_function_map_lists_every_function_with_its_units() {
+    let (_tmp, out) = build_example();
+    let data = example_data();
+    let labels = label_map(&data);
+    let doc = parse(&out.join("comparison/index.html"));
+    for f in table(&data, "function") {
+        let row = doc
+            .select(&sel(&format!("tr#function-{}", s(f, "id"))))
+            .next()
+            .unwrap_or_else(|| panic!("no row for function {}", s(f, "id")));
+        let cells: Vec<_> = row.select(&sel("td")).collect();
+        let got = |i: usize| {
+            cells[i]
+                .select(&sel("a.unit-link"))
+                .map(inner_text)
+                .collect::<Vec<_>>()
+        };
+        let want = |k: &str| {
+            list(f, k)
+                .iter()
+                .map(|u| labels[*u].clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(got(0), want("from"), "function {} before", s(f, "id"));
+        assert_eq!(got(1), want("to"), "function {} after", s(f, "id"));
+    }
+}
+
+#[test]
+fn example_internal_links_resolve() {
+    let (_tmp, out) = build_example();
+    let problems = broken_links(&out);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn example_is_fictional_and_has_nothing_of_the_un_explainer() {
+    let (_tmp, out) = build_example();
+    let pages: Vec<String> = files(&out)
+        .into_iter()
+        .filter(|f| {
+            f.ends_with(".html")
+                || f.ends_with(".xml")
+                || f.ends_with(".json")
+                || f.ends_with(".txt")
+        })
+        .collect();
+    assert!(pages.len() >= 10, "{pages:?}");
+    for f in &pages {
+        let body = std::fs::read_to_string(out.join(f)).unwrap();
+        for word in ["United Nations", "Guterres"] {
+            assert!(
+                !body.to_lowercase().contains(&word.to_lowercase()),
+                "{f} mentions {word:?}"
+            );
+        }
+        if f.ends_with(".html") {
+            let doc = parse(&out.join(f));
+            let title = inner_text(doc.select(&sel("title")).next().expect("a <title>"));
+            assert!(
+                title.to_lowercase().contains("fictional"),
+                "{f}: title {title:?}"
+            );
+        }
+    }
+    for f in ["index.html", "about/index.html"] {
+        let doc = parse(&out.join(f));
+        let main = inner_text(doc.select(&sel("main")).next().expect("a <main>"));
+        assert!(
+            main.to_lowercase().contains("fictional"),
+            "{f} says it is fictional in its content"
+        );
+    }
+}
