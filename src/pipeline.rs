@@ -181,9 +181,11 @@ pub fn generate(
             },
         };
         notes.toc = Vec::new();
+        let search = derive::search::entry(&site.pages[i], &std::mem::take(&mut notes.text));
         Done {
             page: i,
             file,
+            search,
             notes,
         }
     };
@@ -211,8 +213,7 @@ pub fn generate(
         warnings.extend(unused(r, done.iter().map(|d| &d.notes)));
     }
     let pages_done = done.len();
-    let search_index =
-        derive::search::index(&site, done.iter().map(|d| (d.page, d.notes.text.as_str())));
+    let search_index = derive::search::index(done.iter().map(|d| d.search.as_str()));
     let mut out: Vec<OutputFile> = Vec::with_capacity(if staging.is_some() {
         0
     } else {
@@ -273,6 +274,8 @@ pub fn generate(
 struct Done {
     page: usize,
     file: Option<OutputFile>,
+    /// The page's entry in the search index (JSON).
+    search: String,
     notes: crate::markdown::PageNotes,
 }
 

@@ -1,10 +1,11 @@
 //! The static search index (`search-index.json`): for each page its title, URL and the first
 //! words of its text. The theme's `search.js` loads it in the browser; without scripts the
-//! search box is a plain link to the glossary and sources.
+//! search box is a plain link to the glossary and sources. Each page's entry is made in the
+//! page's own (parallel) pass; the index only joins them.
 
 use serde::Serialize;
 
-use crate::model::Site;
+use crate::model::Page;
 
 pub const INDEX_FILE: &str = "search-index.json";
 
@@ -14,42 +15,63 @@ struct Entry<'a> {
     t: &'a str,
     /// Root-relative URL.
     u: &'a str,
+    /// Description, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<&'a str>,
     /// Plain text.
-    s: String,
+    s: &'a str,
 }
 
-/// Collapses whitespace, and the space a removed citation leaves before punctuation.
+/// One page's entry, as JSON.
+pub fn entry(page: &Page, text: &str) -> String {
+    let s = tidy(text);
+    let e = Entry {
+        t: &page.title,
+        u: &page.url,
+        d: page.description.as_deref(),
+        s: &s,
+    };
+    serde_json::to_string(&e).unwrap_or_default()
+}
+
+/// The index: the entries in page order.
+pub fn index<'a>(entries: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::from("[");
+    for (i, e) in entries.filter(|e| !e.is_empty()).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(e);
+    }
+    out.push(']');
+    out
+}
+
+/// Collapses whitespace, and drops the space a removed citation leaves before punctuation.
+/// Works on bytes: only ASCII whitespace is dropped, so UTF-8 stays intact.
 pub fn tidy(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    joined
-        .replace(" .", ".")
-        .replace(" ,", ",")
-        .replace(" ;", ";")
-        .replace(" :", ":")
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    let mut pending_space = false;
+    for &b in text.as_bytes() {
+        if b.is_ascii_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space && !matches!(b, b'.' | b',' | b';' | b':' | b')' | b'!' | b'?') {
+            out.push(b' ');
+        }
+        pending_space = false;
+        out.push(b);
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// The index as JSON. `texts` gives each page's plain text by page index.
-pub fn index<'a>(site: &Site, texts: impl Iterator<Item = (usize, &'a str)>) -> String {
-    let mut entries: Vec<(usize, Entry<'_>)> = texts
-        .map(|(i, text)| {
-            let p = &site.pages[i];
-            let mut s = tidy(text);
-            if let Some(d) = &p.description
-                && !s.contains(d.as_str())
-            {
-                s = format!("{d} {s}");
-            }
-            (
-                i,
-                Entry {
-                    t: &p.title,
-                    u: &p.url,
-                    s,
-                },
-            )
-        })
-        .collect();
-    entries.sort_by_key(|(i, _)| *i);
-    let list: Vec<&Entry<'_>> = entries.iter().map(|(_, e)| e).collect();
-    serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_collapses_space_and_closes_up_punctuation() {
+        assert_eq!(tidy("  A  claim \n .  Next ,one "), "A claim. Next,one");
+    }
 }

@@ -121,7 +121,8 @@ fn router(out: &Path, hub: Hub) -> Router {
 /// Refuses, with the 404 page, any request `confine` does not allow.
 async fn confine_layer(State(site): State<Site>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if path.starts_with("/__pillar/") || confine::allowed(&site.out, path) {
+    let ours = path == reload::SOCKET_PATH || path == reload::SCRIPT_PATH;
+    if ours || confine::allowed(&site.out, path) {
         next.run(req).await
     } else {
         not_found(&site.out)
