@@ -31,6 +31,8 @@ struct SiteView<'a> {
     paths: &'a config::Paths,
     has_reform: bool,
     generator: &'static str,
+    /// `extra.social_image`: the picture shown when a page is shared (a site-relative path).
+    social_image: Option<&'a str>,
 }
 
 /// Runs the pipeline. With `stage`, pages go straight into the output directory's staging
@@ -59,14 +61,14 @@ pub fn generate(
         }
         None => None,
     };
-    let site = model::assemble(&config, loaded, reform)?;
-    clock.lap("model");
     let strings = Strings::load(
         &config.language,
         &config.theme_dir,
         &config.root,
         config.language_at.clone(),
     )?;
+    let site = model::assemble(&config, loaded, reform, &strings)?;
+    clock.lap("model");
     let mut templates = render::load(&config.theme_dir, &config.root)?;
     let assets = crate::assets::collect(&config.theme_dir, &config.root, &site.assets)?;
     clock.lap("templates+assets");
@@ -82,6 +84,7 @@ pub fn generate(
         nav: nav(&site),
         paths: &config.paths,
         has_reform: site.reform.is_some(),
+        social_image: config.extra.get("social_image").and_then(|v| v.as_str()),
         generator: concat!("pillar ", env!("CARGO_PKG_VERSION")),
     };
     templates.global().insert("site", &site_view);
@@ -414,6 +417,7 @@ fn not_found_page(
         section: None,
         pages: Vec::new(),
         subsections: Vec::new(),
+        jsonld: String::from("{}"),
     };
     let mut ctx = tera::Context::new();
     // Served at any address, so its links start from the site's absolute base path.

@@ -56,6 +56,8 @@ pub struct PageView {
     pub section: Option<PageLink>,
     pub pages: Vec<PageSummary>,
     pub subsections: Vec<PageSummary>,
+    /// schema.org metadata (JSON-LD), ready for a `<script type="application/ld+json">`.
+    pub jsonld: String,
 }
 
 /// A page ready for its template.
@@ -80,6 +82,46 @@ pub fn prepare(
     let source_dir = page.rel.rfind('/').map_or("", |i| &page.rel[..=i]);
     let mut md = PageRenderer::new(resolver, &page.url, source_dir, config.allow_html);
     let strings = resolver.strings;
+    // The data a generated page shows comes before its prose, as on the page: the first
+    // use of a glossary term, and the words of the search index, follow reading order.
+    let mut ctx = Context::new();
+    ctx.insert("root", &md.root());
+    if let Some(r) = &site.reform {
+        let units_dir = config.paths.units.as_str();
+        let mut v = Views {
+            reform: r,
+            units_dir,
+            md: &mut md,
+        };
+        match page.kind {
+            PageKind::Home => home(&mut v, &mut ctx),
+            PageKind::Units => units(&mut v, &mut ctx),
+            PageKind::Unit(i) => {
+                // Words a reader may search for that are not Markdown on the page: the names,
+                // the functions and the heads, first, so that the index always holds them.
+                let u = &r.units[i];
+                let words: Vec<&str> = [u.name.as_str(), u.label()]
+                    .into_iter()
+                    .chain(
+                        u.functions_out
+                            .iter()
+                            .chain(&u.functions_in)
+                            .map(|&f| r.functions[f].name.as_str()),
+                    )
+                    .chain(u.heads.iter().map(|h| h.name.as_str()))
+                    .collect();
+                v.md.notes.index_text(&words.join(". "));
+                v.md.notes.index_break();
+                let unit = v.unit(i, true);
+                ctx.insert("unit", &unit);
+            }
+            PageKind::Comparison => comparison(&mut v, &mut ctx),
+            PageKind::Timeline => timeline(&mut v, &mut ctx),
+            PageKind::Glossary => glossary(&mut v, &mut ctx),
+            PageKind::Sources => sources(&mut v, &mut ctx, cited_by.unwrap_or(&[])),
+            PageKind::Section | PageKind::Page => {}
+        }
+    }
     let content = match file.and_then(|f| f.take_text().map(|t| (f, t))) {
         Some((f, text)) => {
             let origin = crate::model::reform::Origin {
@@ -101,6 +143,7 @@ pub fn prepare(
             date: date(p.date, strings),
         }
     };
+    let jsonld = json_ld(page, config, &page.title);
     let view = PageView {
         title: page.title.clone(),
         description: page.description.clone(),
@@ -119,43 +162,8 @@ pub fn prepare(
         }),
         pages: page.pages.iter().map(summary).collect(),
         subsections: page.subsections.iter().map(summary).collect(),
+        jsonld,
     };
-    let mut ctx = Context::new();
-    ctx.insert("root", &md.root());
-    if let Some(r) = &site.reform {
-        let units_dir = config.paths.units.as_str();
-        let mut v = Views {
-            reform: r,
-            units_dir,
-            md: &mut md,
-        };
-        match page.kind {
-            PageKind::Home => home(&mut v, &mut ctx),
-            PageKind::Units => units(&mut v, &mut ctx),
-            PageKind::Unit(i) => {
-                let unit = v.unit(i, true);
-                // Words a reader may search for that are not Markdown on the page.
-                let words: Vec<&str> = [unit.unit.name.as_str(), unit.unit.label.as_str()]
-                    .into_iter()
-                    .chain(
-                        unit.functions_out
-                            .iter()
-                            .chain(&unit.functions_in)
-                            .map(|f| f.name.as_str()),
-                    )
-                    .chain(unit.heads.iter().map(|h| h.name.as_str()))
-                    .collect();
-                v.md.notes.index_break();
-                v.md.notes.index_text(&words.join(". "));
-                ctx.insert("unit", &unit);
-            }
-            PageKind::Comparison => comparison(&mut v, &mut ctx),
-            PageKind::Timeline => timeline(&mut v, &mut ctx),
-            PageKind::Glossary => glossary(&mut v, &mut ctx),
-            PageKind::Sources => sources(&mut v, &mut ctx, cited_by.unwrap_or(&[])),
-            PageKind::Section | PageKind::Page => {}
-        }
-    }
     ctx.insert("page", &view);
     Prepared {
         page: idx,
@@ -163,6 +171,38 @@ pub fn prepare(
         context: ctx,
         notes: md.notes,
     }
+}
+
+/// schema.org metadata for a page: the site for the home page, an article otherwise. Safe to
+/// put inside a `<script>` element (no `</` sequence survives).
+pub fn json_ld(page: &crate::model::Page, config: &Config, title: &str) -> String {
+    let site =
+        serde_json::json!({ "@type": "WebSite", "name": config.title, "url": config.base_url });
+    let mut v = if page.kind == PageKind::Home {
+        serde_json::json!({ "@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": config.base_url, "description": config.description, "inLanguage": config.language })
+    } else {
+        serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": title,
+            "url": config.permalink(&page.url),
+            "inLanguage": config.language,
+            "isPartOf": site,
+            "publisher": { "@type": "Organization", "name": config.author.as_deref().unwrap_or(&config.title) },
+        })
+    };
+    if let Some(obj) = v.as_object_mut() {
+        if let Some(d) = &page.description {
+            obj.insert("description".into(), d.clone().into());
+        }
+        if let Some(d) = page.date {
+            obj.insert("datePublished".into(), d.iso().into());
+        }
+        if let Some(d) = page.updated {
+            obj.insert("dateModified".into(), d.iso().into());
+        }
+    }
+    v.to_string().replace("</", "<\\/")
 }
 
 fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {

@@ -158,6 +158,7 @@ pub fn assemble(
     config: &Config,
     loaded: Loaded,
     reform: Option<Reform>,
+    strings: &crate::i18n::Strings,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
     let Loaded { files, assets, .. } = loaded;
@@ -216,7 +217,7 @@ pub fn assemble(
             PageKind::Units,
             format!("{units_dir}_index.md"),
             units_dir.clone(),
-            "Departments and units",
+            strings.get("title_units"),
         );
         for (i, u) in r.units.iter().enumerate() {
             add(
@@ -236,10 +237,22 @@ pub fn assemble(
                 title,
             )
         };
-        let comparison = generated(PageKind::Comparison, &p.comparison, "Before and after");
-        let timeline = generated(PageKind::Timeline, &p.timeline, "Timeline");
-        let sources = generated(PageKind::Sources, &p.sources, "Sources");
-        let glossary = generated(PageKind::Glossary, &p.glossary, "Glossary");
+        let comparison = generated(
+            PageKind::Comparison,
+            &p.comparison,
+            strings.get("title_comparison"),
+        );
+        let timeline = generated(
+            PageKind::Timeline,
+            &p.timeline,
+            strings.get("title_timeline"),
+        );
+        let sources = generated(PageKind::Sources, &p.sources, strings.get("title_sources"));
+        let glossary = generated(
+            PageKind::Glossary,
+            &p.glossary,
+            strings.get("title_glossary"),
+        );
         special = Some(Special {
             units,
             comparison,

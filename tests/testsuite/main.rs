@@ -6,6 +6,7 @@ mod broken;
 mod cli;
 mod common;
 mod examples;
+mod publishing;
 #[cfg(unix)]
 mod serve;
 mod shipped;

@@ -1,0 +1,217 @@
+//! What publishing needs beyond pages: the feed, social metadata, JSON-LD, the search index,
+//! and the interface in another language.
+
+use crate::common::*;
+
+#[test]
+fn the_feed_lists_every_event_with_absolute_links() {
+    let (_tmp, out) = build_shipped(&[]);
+    let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert!(
+        feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+    );
+    let events = table(&data(), "event").len();
+    assert!(
+        feed.matches("<entry>").count() >= events,
+        "one entry per event at least"
+    );
+    let base = "https://example.org/un-peace-security-reform/";
+    for link in feed
+        .split("<link rel=\"alternate\" type=\"text/html\" href=\"")
+        .skip(1)
+    {
+        assert!(link.starts_with(base), "{}", &link[..60.min(link.len())]);
+    }
+    // Newest first.
+    let updated: Vec<&str> = feed.split("<updated>").skip(2).map(|s| &s[..20]).collect();
+    assert!(updated.windows(2).all(|w| w[0] >= w[1]), "{updated:?}");
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("type=\"application/atom+xml\" href=\"atom.xml\""));
+}
+
+#[test]
+fn every_page_has_social_metadata_and_valid_json_ld() {
+    let (_tmp, out) = build_shipped(&[]);
+    let og = sel("meta[property='og:image']");
+    let ld = sel("script[type='application/ld+json']");
+    for page in files(&out)
+        .into_iter()
+        .filter(|f| f.ends_with("index.html"))
+    {
+        let doc = parse(&out.join(&page));
+        let image = doc
+            .select(&og)
+            .next()
+            .unwrap_or_else(|| panic!("{page}: no og:image"))
+            .value()
+            .attr("content")
+            .unwrap()
+            .to_owned();
+        assert!(
+            image.starts_with("https://example.org/un-peace-security-reform/"),
+            "{page}: {image}"
+        );
+        let rel = image.trim_start_matches("https://example.org/un-peace-security-reform/");
+        assert!(
+            out.join(rel).is_file(),
+            "{page}: the social image {rel} exists"
+        );
+        let json: String = doc
+            .select(&ld)
+            .next()
+            .unwrap_or_else(|| panic!("{page}: no JSON-LD"))
+            .text()
+            .collect();
+        let v: serde_json::Value =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{page}: {e}: {json}"));
+        assert_eq!(v["@context"], "https://schema.org");
+        let canonical = doc
+            .select(&sel("link[rel=canonical]"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("href")
+            .unwrap()
+            .to_owned();
+        let url = v["url"].as_str().unwrap();
+        assert_eq!(url, canonical, "{page}");
+    }
+}
+
+#[test]
+fn json_ld_cannot_be_closed_by_a_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("content")).unwrap();
+    std::fs::write(
+        tmp.path().join("content/evil.md"),
+        "+++\ntitle = \"</script><script>alert(1)</script>\"\n+++\nx\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = pillar(&[
+        "build",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let doc = parse(&out.join("evil/index.html"));
+    let scripts: Vec<String> = doc
+        .select(&sel("script"))
+        .map(|s| s.text().collect())
+        .collect();
+    assert!(
+        scripts.iter().all(|s| !s.contains("alert(1)</")),
+        "{scripts:?}"
+    );
+    let ld: String = doc
+        .select(&sel("script[type='application/ld+json']"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    let v: serde_json::Value = serde_json::from_str(&ld).unwrap();
+    assert_eq!(
+        v["headline"], "</script><script>alert(1)</script>",
+        "the title survives intact"
+    );
+    assert_eq!(
+        doc.select(&sel("h1")).next().map(inner_text).as_deref(),
+        Some("</script><script>alert(1)</script>")
+    );
+}
+
+#[test]
+fn the_search_index_finds_the_pages_about_mediation() {
+    let (_tmp, out) = build_shipped(&[]);
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("search-index.json")).unwrap())
+            .unwrap();
+    let entries = index.as_array().unwrap();
+    assert_eq!(
+        entries.len(),
+        files(&out)
+            .iter()
+            .filter(|f| f.ends_with("index.html"))
+            .count()
+    );
+    let hits: Vec<&str> = entries
+        .iter()
+        .filter(|e| {
+            e["s"]
+                .as_str()
+                .unwrap_or("")
+                .to_lowercase()
+                .contains("mediation")
+        })
+        .map(|e| e["u"].as_str().unwrap())
+        .collect();
+    assert!(hits.contains(&"departments/dppa/"), "{hits:?}");
+    assert!(hits.contains(&"departments/dpa/"), "{hits:?}");
+}
+
+#[test]
+fn language_fr_translates_the_interface_and_the_dates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let o = pillar(&["init", site.to_str().unwrap()]);
+    assert!(o.status.success());
+    let config = std::fs::read_to_string(site.join("site-config.toml"))
+        .unwrap()
+        .replace("language = \"en\"", "language = \"fr\"");
+    std::fs::write(site.join("site-config.toml"), config).unwrap();
+    let out = tmp.path().join("out");
+    let o = pillar(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let home = parse(&out.join("index.html"));
+    assert_eq!(home.root_element().value().attr("lang"), Some("fr"));
+    let skip = inner_text(home.select(&sel(".skip-link")).next().unwrap());
+    assert_eq!(skip, "Aller au contenu");
+    let timeline = std::fs::read_to_string(out.join("timeline/index.html")).unwrap();
+    assert!(
+        timeline.contains(">1er janvier 2031</time>"),
+        "French dates"
+    );
+    assert!(
+        timeline.contains("<h1>Chronologie</h1>"),
+        "French default titles"
+    );
+    for english in [
+        "Skip to the content",
+        "Before the reform",
+        "Sources:",
+        "January",
+    ] {
+        assert!(!timeline.contains(english), "untranslated: {english}");
+    }
+}
+
+#[test]
+fn an_unknown_language_is_refused_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("site-config.toml"),
+        "title = \"T\"\nlanguage = \"xx\"\n",
+    )
+    .unwrap();
+    let o = pillar(&[
+        "build",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--output",
+        tmp.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.starts_with("site-config.toml:2:12: no translations for language \"xx\""),
+        "{err}"
+    );
+}
