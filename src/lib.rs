@@ -12,6 +12,7 @@ pub mod config;
 pub mod data;
 pub mod derive;
 pub mod diag;
+pub mod fingerprint;
 pub mod i18n;
 pub mod init;
 pub mod load;
@@ -110,14 +111,35 @@ pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Ge
 pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     let start = Instant::now();
     let root = check_root(root)?;
+    // Nothing changed since the last build into this output: its files are already right.
+    let config = config::load(&root, overrides)?;
+    let fingerprint = fingerprint::inputs(&config, overrides);
+    if let Some((stamp, files)) = output::unchanged(&config.output_dir, fingerprint) {
+        return Ok(Report {
+            pages: stamp.pages,
+            files,
+            output_dir: config.output_dir,
+            write: Some(WriteReport {
+                unchanged: files,
+                ..WriteReport::default()
+            }),
+            warnings: serde_json::from_str(&stamp.warnings).unwrap_or_default(),
+            elapsed: start.elapsed(),
+        });
+    }
     let mut g = pipeline::generate(&root, overrides, Checks::default(), true)?;
     let shown = g.config.output_dir.display().to_string();
     let staging = g
         .staging
         .take()
         .ok_or_else(|| Failure::Tool("nothing was staged".into()))?;
+    let stamp = output::Stamp {
+        fingerprint,
+        pages: g.pages,
+        warnings: serde_json::to_string(&g.warnings).unwrap_or_else(|_| "[]".into()),
+    };
     let write = staging
-        .commit()
+        .commit_with(Some(&stamp))
         .map_err(|e| Failure::Tool(format!("{shown}: cannot write the site: {e}")))?;
     Ok(Report {
         pages: g.pages,

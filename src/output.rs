@@ -151,6 +151,54 @@ fn read_manifest(out: &Path) -> Manifest {
         .collect()
 }
 
+/// What a build recorded about its inputs, so that the next build can tell nothing changed.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    /// A hash of every input: see `crate::fingerprint`.
+    pub fingerprint: u64,
+    pub pages: usize,
+    /// The build's warnings (JSON), printed again by a build that finds nothing changed.
+    pub warnings: String,
+}
+
+/// The warnings of the last build, beside the manifest.
+const WARNINGS: &str = ".pillar-warnings.json";
+
+/// The stamp of the last build into `out` if its inputs had `fingerprint` and every file it
+/// wrote is still there, whole (same length) — so a new build would write the same bytes.
+pub fn unchanged(out: &Path, fingerprint: u64) -> Option<(Stamp, usize)> {
+    if out.join(IN_PROGRESS).exists() {
+        return None;
+    }
+    let text = fs::read_to_string(out.join(MANIFEST)).ok()?;
+    let mut lines = text.lines();
+    let mut head = lines.next()?.strip_prefix("#inputs\t")?.split('\t');
+    let recorded = u64::from_str_radix(head.next()?, 16).ok()?;
+    let pages: usize = head.next()?.parse().ok()?;
+    if recorded != fingerprint {
+        return None;
+    }
+    let mut files = 0;
+    for line in lines {
+        let mut it = line.splitn(3, '\t');
+        let (_, len, rel) = (it.next()?, it.next()?.parse::<u64>().ok()?, it.next()?);
+        let meta = fs::symlink_metadata(confined(out, rel).ok()?).ok()?;
+        if !meta.is_file() || meta.len() != len {
+            return None;
+        }
+        files += 1;
+    }
+    let warnings = fs::read_to_string(out.join(WARNINGS)).unwrap_or_else(|_| "[]".into());
+    Some((
+        Stamp {
+            fingerprint,
+            pages,
+            warnings,
+        },
+        files,
+    ))
+}
+
 /// Writes a whole site into `out` at once: stage every file, then commit.
 pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
     let staging = Staging::begin(out)?;
@@ -259,7 +307,12 @@ impl Staging {
 
     /// Moves every staged file into place, removes what the site no longer produces and
     /// records the manifest.
-    pub fn commit(mut self) -> io::Result<WriteReport> {
+    pub fn commit(self) -> io::Result<WriteReport> {
+        self.commit_with(None)
+    }
+
+    /// Like [`commit`](Self::commit), recording the build's inputs (see [`unchanged`]).
+    pub fn commit_with(mut self, stamp: Option<&Stamp>) -> io::Result<WriteReport> {
         let st = std::mem::take(&mut *self.state()?);
         let mut report = WriteReport::default();
         let mut paths: Vec<(&String, &(u64, usize, bool))> = st.files.iter().collect();
@@ -273,6 +326,9 @@ impl Staging {
             fs::rename(tmp_path(&target), &target)
         })?;
         let mut manifest = String::with_capacity(paths.len() * 48);
+        if let Some(st) = stamp {
+            manifest.push_str(&format!("#inputs\t{:016x}\t{}\n", st.fingerprint, st.pages));
+        }
         for (rel, (hash, len, written)) in &paths {
             if *written {
                 report.written += 1;
@@ -298,6 +354,12 @@ impl Staging {
         }
         if self.interrupted {
             remove_temporaries(&self.out);
+        }
+        match stamp {
+            Some(st) => write_atomic(&self.out.join(WARNINGS), st.warnings.as_bytes())?,
+            None => {
+                let _ = fs::remove_file(self.out.join(WARNINGS));
+            }
         }
         write_atomic(&self.out.join(MANIFEST), manifest.as_bytes())?;
         fs::remove_file(self.out.join(IN_PROGRESS))?;

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod examples;
 mod publishing;
+mod reliability;
 #[cfg(unix)]
 mod serve;
 mod shipped;

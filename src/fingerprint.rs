@@ -1,0 +1,71 @@
+//! The fingerprint of a build's inputs: the pillar binary, the configuration and the command
+//! line, and the path, size and modification time of every file under `content/` and
+//! `theme/`. When it matches the one recorded by the last build, and that build's files are
+//! all still in place, the output is already what a build would write (a build is a pure
+//! function of these inputs; see the determinism test), so `build` stops there.
+
+use std::hash::Hasher;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::config::{CONFIG_FILE, Config, Overrides};
+
+/// Hashes every input of a build of `config`.
+pub fn inputs(config: &Config, overrides: &Overrides) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // A rebuilt pillar may render differently, whatever its version says.
+    if let Ok(exe) = std::env::current_exe() {
+        stat(&mut h, &exe);
+    }
+    h.update(&std::fs::read(config.root.join(CONFIG_FILE)).unwrap_or_default());
+    h.update(
+        format!(
+            "{:?}|{:?}|{}",
+            overrides.base_url, config.output_dir, overrides.drafts
+        )
+        .as_bytes(),
+    );
+    for dir in [&config.content_dir, &config.theme_dir] {
+        tree(&mut h, dir);
+    }
+    if let Some(data) = &config.data_file {
+        stat(&mut h, data);
+    }
+    h.finish()
+}
+
+fn tree(h: &mut Xxh3, dir: &Path) {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        h.update(entry.path().as_os_str().as_encoded_bytes());
+        if let Ok(meta) = entry.metadata() {
+            meta_hash(h, &meta);
+        }
+    }
+}
+
+fn stat(h: &mut Xxh3, path: &Path) {
+    h.update(path.as_os_str().as_encoded_bytes());
+    if let Ok(meta) = std::fs::metadata(path) {
+        meta_hash(h, &meta);
+    }
+}
+
+fn meta_hash(h: &mut Xxh3, meta: &std::fs::Metadata) {
+    h.write_u64(meta.len());
+    h.write_u8(u8::from(meta.is_dir()));
+    if let Ok(t) = meta
+        .modified()
+        .map(|t| t.duration_since(UNIX_EPOCH).unwrap_or_default())
+    {
+        h.write_u64(t.as_secs());
+        h.write_u32(t.subsec_nanos());
+    }
+}
