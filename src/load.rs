@@ -186,8 +186,16 @@ fn walk(
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| config.content_dir.clone());
+                let dangling = std::fs::symlink_metadata(&path)
+                    .is_ok_and(|m| m.file_type().is_symlink())
+                    && std::fs::metadata(&path).is_err();
                 let msg = if e.loop_ancestor().is_some() {
                     "symbolic link loop: this directory links back to one of its parents".to_owned()
+                } else if dangling {
+                    let target = std::fs::read_link(&path)
+                        .map(|t| t.display().to_string())
+                        .unwrap_or_default();
+                    format!("broken symbolic link: it points to {target}, which does not exist")
                 } else {
                     format!(
                         "cannot read: {}",

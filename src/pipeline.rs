@@ -24,6 +24,8 @@ struct SiteView<'a> {
     description: &'a str,
     base_url: &'a str,
     base_path: &'a str,
+    /// Whether `base_url` names a real address (absolute URLs in metadata need one).
+    has_base_url: bool,
     language: &'a str,
     author: Option<&'a str>,
     extra: &'a toml::Table,
@@ -48,6 +50,13 @@ pub fn generate(
     let loaded = load::load(&config)?;
     clock.lap("load");
     let mut warnings = Vec::new();
+    if config.base_url == "/" && config.data_file.is_some() {
+        warnings.push(
+            Diagnostic::error(config::CONFIG_FILE, 1, 1, "base_url is not set: the sitemap, the feed and links shared on social media need the site's address")
+                .with_hint("add base_url = \"https://…/\" to site-config.toml, or pass --base-url")
+                .warning(),
+        );
+    }
     let reform = match &loaded.data {
         Some((shown, text)) => {
             let v = data::parse(shown, text);
@@ -78,6 +87,7 @@ pub fn generate(
         description: &config.description,
         base_url: &config.base_url,
         base_path: &config.base_path,
+        has_base_url: config.base_url != "/",
         language: &config.language,
         author: config.author.as_deref(),
         extra: &config.extra,

@@ -120,7 +120,7 @@ impl Site {
 }
 
 /// URL of a content path: `a/b.md` → `a/b/`, `a/_index.md` and `a/index.md` → `a/`.
-fn url_of(rel: &str) -> Result<String, String> {
+pub fn url_of(rel: &str) -> Result<String, String> {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     let mut parts: Vec<&str> = stem.split('/').collect();
     if matches!(parts.last(), Some(&"_index") | Some(&"index")) {

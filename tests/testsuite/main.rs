@@ -6,6 +6,8 @@ mod broken;
 mod cli;
 mod common;
 mod examples;
+mod hostile;
+mod properties;
 mod publishing;
 mod reliability;
 #[cfg(unix)]
