@@ -75,7 +75,7 @@ pub struct CheckArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Where to write the site (default: `output_dir` from site-config.toml, or public/)
+    /// Where to write the preview (default: a folder of its own in the system's temporary directory, never public/)
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// The port to listen on (0 picks a free one)

@@ -93,9 +93,11 @@ fn finish(result: Result<Report, Failure>, project: &ProjectArgs, verb: &str) ->
                 };
                 let _ = writeln!(
                     out,
-                    "{verb} {} pages, {} files{written}{warn} in {} ms",
+                    "{verb} {} page{}, {} file{}{written}{warn} in {} ms",
                     report.pages,
+                    if report.pages == 1 { "" } else { "s" },
                     report.files,
+                    if report.files == 1 { "" } else { "s" },
                     report.elapsed.as_millis()
                 );
             }
@@ -108,9 +110,14 @@ fn finish(result: Result<Report, Failure>, project: &ProjectArgs, verb: &str) ->
             }
             let _ = writeln!(
                 err,
-                "error: {} problem{} found; nothing was written",
+                "error: {} problem{} found{}",
                 diags.len(),
-                if diags.len() == 1 { "" } else { "s" }
+                if diags.len() == 1 { "" } else { "s" },
+                if verb == "built" {
+                    "; nothing was written"
+                } else {
+                    ""
+                }
             );
             let _ = errors;
             ExitCode::from(1)

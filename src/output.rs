@@ -32,7 +32,6 @@ pub const MANIFEST: &str = ".pillar-manifest";
 /// Present while a build writes; found at the start of a build, it means the last one was
 /// interrupted, and the manifest cannot be trusted.
 const IN_PROGRESS: &str = ".pillar-writing";
-const LOCK: &str = ".pillar-lock";
 const TMP_SUFFIX: &str = ".pillar-tmp";
 
 /// Refuses output directories that would overwrite or delete the project.
@@ -117,11 +116,8 @@ pub struct Lock(#[allow(dead_code)] fs::File);
 
 pub fn lock(out: &Path) -> io::Result<Lock> {
     fs::create_dir_all(out)?;
-    let f = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(out.join(LOCK))?;
+    // The directory itself is locked, so that no lock file is left for a host to publish.
+    let f = fs::File::open(out)?;
     match f.try_lock() {
         Ok(()) => Ok(Lock(f)),
         Err(fs::TryLockError::WouldBlock) => Err(io::Error::new(
@@ -245,6 +241,8 @@ impl Staging {
             read_manifest(&out)
         };
         fs::write(out.join(IN_PROGRESS), b"")?;
+        // Earlier versions locked a file; the directory itself is locked now.
+        let _ = fs::remove_file(out.join(".pillar-lock"));
         let state = StageState {
             known_dirs: HashSet::from([out.clone()]),
             ..StageState::default()

@@ -94,7 +94,11 @@ pub fn generate(
         nav: nav(&site),
         paths: &config.paths,
         has_reform: site.reform.is_some(),
-        social_image: config.extra.get("social_image").and_then(|v| v.as_str()),
+        social_image: config
+            .extra
+            .get("social_image")
+            .and_then(|v| v.as_str())
+            .map(|p| p.trim_start_matches('/')),
         generator: concat!("pillar ", env!("CARGO_PKG_VERSION")),
     };
     templates.global().insert("site", &site_view);
@@ -233,7 +237,7 @@ pub fn generate(
         pages_done + assets.files.len() + 3
     });
     out.extend(done.into_iter().filter_map(|d| d.file));
-    match not_found_page(&templates, &config) {
+    match not_found_page(&templates, &config, &strings) {
         Ok(f) => out.extend(keep(f)),
         Err(d) => diags.push(d),
     }
@@ -411,9 +415,10 @@ fn unused<'a>(
 fn not_found_page(
     templates: &render::Templates,
     config: &Config,
+    strings: &Strings,
 ) -> Result<OutputFile, Diagnostic> {
     let view = PageView {
-        title: "Page not found".into(),
+        title: strings.get("not_found_title").to_owned(),
         description: None,
         kind: "404",
         url: "404.html".into(),

@@ -133,6 +133,26 @@ impl Templates {
     }
 }
 
+/// The first template a message names in backquotes or quotes, when Tera gives no position.
+/// The project's own templates come first: they are the ones a user can fix.
+fn mentioned<'a>(message: &'a str, files: &TemplateFiles) -> Option<&'a str> {
+    let quoted = |q: char| message.split(q).skip(1).step_by(2);
+    let named: Vec<&str> = quoted('`')
+        .chain(quoted('\''))
+        .filter(|n| files.contains_key(*n))
+        .collect();
+    let builtin = |n: &&str| {
+        files
+            .get(*n)
+            .is_some_and(|f| f.0.to_string_lossy().starts_with("<built-in"))
+    };
+    named
+        .iter()
+        .find(|n| !builtin(n))
+        .or(named.first())
+        .copied()
+}
+
 /// A Tera error as located diagnostics (one error may hold several reports).
 fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Diagnostic> {
     let located = |name: &str, line: usize, col: usize, msg: String| {
@@ -144,7 +164,10 @@ fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Di
             }
             None => Diagnostic::error(name, line, col, msg),
         };
-        if d.message.contains("is not defined") || d.message.contains("not found in context") {
+        if d.message.contains("is defined in both") {
+            d = d.with_hint("a component is defined once: to change a built-in one, copy components.html into theme/templates/ and edit it there");
+        } else if d.message.contains("is not defined") || d.message.contains("not found in context")
+        {
             d = d.with_hint(
                 "check the variable's name; docs/templates.md lists what each template receives",
             );
@@ -176,11 +199,22 @@ fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Di
     };
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let name = if r.filename().is_empty() {
-                fallback
-            } else {
-                r.filename()
+            let builtin = |n: &str| {
+                files
+                    .get(n)
+                    .is_some_and(|f| f.0.to_string_lossy().starts_with("<built-in"))
             };
+            let user_named = mentioned(r.message(), files).filter(|n| !builtin(n));
+            let name =
+                if !r.filename().is_empty() && (!builtin(r.filename()) || user_named.is_none()) {
+                    r.filename()
+                } else if let Some(n) = user_named {
+                    n
+                } else if !fallback.is_empty() {
+                    fallback
+                } else {
+                    mentioned(r.message(), files).unwrap_or("theme/templates")
+                };
             let span = r.span();
             vec![located(
                 name,
@@ -251,12 +285,14 @@ fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Di
                 }
             }
             if out.is_empty() {
-                out.push(located(
-                    fallback,
-                    1,
-                    1,
-                    format!("{}{detail}", text.lines().next().unwrap_or_default()),
-                ));
+                // No position: name the template the message mentions, if any.
+                let first = text.lines().next().unwrap_or_default();
+                let name = mentioned(first, files).unwrap_or(if fallback.is_empty() {
+                    "theme/templates"
+                } else {
+                    fallback
+                });
+                out.push(located(name, 1, 1, format!("{first}{detail}")));
             }
             out
         }

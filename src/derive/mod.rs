@@ -82,8 +82,16 @@ pub fn prepare(
     let source_dir = page.rel.rfind('/').map_or("", |i| &page.rel[..=i]);
     let mut md = PageRenderer::new(resolver, &page.url, source_dir, config.allow_html);
     let strings = resolver.strings;
-    // The data a generated page shows comes before its prose, as on the page: the first
-    // use of a glossary term, and the words of the search index, follow reading order.
+    // Markdown is rendered in the order the built-in templates show it, so that the first use
+    // of a glossary term gets its <abbr> and the search text follows reading order: a unit's
+    // facts, then its prose, then its notes and events; the home page's summary before its
+    // prose; every other page's prose (its introduction) first.
+    let prose_first = !matches!(page.kind, PageKind::Home | PageKind::Unit(_));
+    let mut content = if prose_first {
+        render_prose(file, &mut md)
+    } else {
+        String::new()
+    };
     let mut ctx = Context::new();
     ctx.insert("root", &md.root());
     if let Some(r) = &site.reform {
@@ -112,7 +120,9 @@ pub fn prepare(
                     .collect();
                 v.md.notes.index_text(&words.join(". "));
                 v.md.notes.index_break();
-                let unit = v.unit(i, true);
+                let mut unit = v.unit(i, true);
+                content = render_prose(file, v.md);
+                v.unit_after_prose(i, &mut unit);
                 ctx.insert("unit", &unit);
             }
             PageKind::Comparison => comparison(&mut v, &mut ctx),
@@ -122,18 +132,9 @@ pub fn prepare(
             PageKind::Section | PageKind::Page => {}
         }
     }
-    let content = match file.and_then(|f| f.take_text().map(|t| (f, t))) {
-        Some((f, text)) => {
-            let origin = crate::model::reform::Origin {
-                shown: std::sync::Arc::from(f.shown.as_path()),
-                text: text.clone(),
-                base: f.body_start,
-                map: None,
-            };
-            md.render(&text[f.body_start..], &origin)
-        }
-        None => String::new(),
-    };
+    if page.kind == PageKind::Home {
+        content = render_prose(file, &mut md);
+    }
     let summary = |i: &usize| {
         let p = &site.pages[*i];
         PageSummary {
@@ -170,6 +171,22 @@ pub fn prepare(
         template: page.template.clone(),
         context: ctx,
         notes: md.notes,
+    }
+}
+
+/// The page's own Markdown, rendered (its source is released afterwards).
+fn render_prose(file: Option<&crate::load::ContentFile>, md: &mut PageRenderer<'_>) -> String {
+    match file.and_then(|f| f.take_text().map(|t| (f, t))) {
+        Some((f, text)) => {
+            let origin = crate::model::reform::Origin {
+                shown: std::sync::Arc::from(f.shown.as_path()),
+                text: text.clone(),
+                base: f.body_start,
+                map: None,
+            };
+            md.render(&text[f.body_start..], &origin)
+        }
+        None => String::new(),
     }
 }
 
@@ -231,8 +248,8 @@ fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {
             .filter(|&i| keep(&r.units[i]) && !r.units[i].context && r.units[i].parent.is_none())
             .collect()
     };
-    let before = top(|u| u.era == crate::data::schema::Era::Before);
-    let after = top(|u| u.era == crate::data::schema::Era::After);
+    let before = top(|u| u.era.before());
+    let after = top(|u| u.era.after());
     let home = Home {
         title: r.title.clone(),
         summary: v.md.render_data(&r.summary.text, &r.summary.origin),

@@ -209,9 +209,8 @@ impl Views<'_, '_> {
                 .iter()
                 .map(|&f| self.function(&r.functions[f]))
                 .collect();
-            let ev = u.events.iter().map(|&e| self.event(&r.events[e])).collect();
-            let notes = u.notes.iter().map(|&n| self.note(&r.notes[n])).collect();
-            (heads, fo, fi, ev, notes)
+            // Notes and events come after the unit's prose on its page: see `unit_after_prose`.
+            (heads, fo, fi, Vec::new(), Vec::new())
         } else {
             Default::default()
         };
@@ -243,6 +242,15 @@ impl Views<'_, '_> {
                 .map(|&s| Self::source_ref(&r.source_list[s]))
                 .collect(),
         }
+    }
+
+    /// What a unit's page shows below its prose: its notes and its events (rendered after the
+    /// prose so that first-use abbreviations follow reading order).
+    pub fn unit_after_prose(&mut self, i: usize, view: &mut UnitView) {
+        let r = self.reform;
+        let u = &r.units[i];
+        view.notes = u.notes.iter().map(|&n| self.note(&r.notes[n])).collect();
+        view.events = u.events.iter().map(|&e| self.event(&r.events[e])).collect();
     }
 
     pub fn function(&mut self, f: &Function) -> FunctionView {

@@ -1,6 +1,7 @@
 //! Glossary abbreviations: the first use of a term in a page's prose becomes
 //! `<abbr title="expansion">TERM</abbr>`. Terms are matched as whole words, case-sensitively
-//! (acronyms are case-sensitive), outside code, links and headings.
+//! (acronyms are case-sensitive), outside code, links and headings. A term may be one word
+//! (`DPKO`, looked up in a map) or several (`Co-op`, `Under-Secretary-General`, searched for).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -8,61 +9,101 @@ use super::escape;
 
 pub struct Terms {
     by_word: HashMap<String, (usize, String)>,
+    /// Terms that are not a single word: (term, index, escaped expansion).
+    phrases: Vec<(String, usize, String)>,
 }
 
 impl Terms {
-    /// `(term, expansion)` pairs in glossary order; terms that are not one word are skipped.
+    /// `(term, expansion)` pairs in glossary order.
     pub fn new<'a>(terms: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<Self> {
-        let by_word: HashMap<String, (usize, String)> = terms
-            .into_iter()
-            .enumerate()
-            .filter(|(_, (t, _))| !t.is_empty() && t.chars().all(char::is_alphanumeric))
-            .map(|(i, (t, e))| (t.to_owned(), (i, escape(e))))
-            .collect();
-        (!by_word.is_empty()).then_some(Self { by_word })
-    }
-
-    /// Index of the glossary entry for a word, if any.
-    pub fn lookup(&self, word: &str) -> Option<usize> {
-        self.by_word.get(word).map(|(i, _)| *i)
+        let mut by_word = HashMap::new();
+        let mut phrases = Vec::new();
+        for (i, (t, e)) in terms.into_iter().enumerate() {
+            let t = t.trim();
+            if t.is_empty() {
+                continue;
+            }
+            if t.chars().all(char::is_alphanumeric) {
+                by_word.insert(t.to_owned(), (i, escape(e)));
+            } else {
+                phrases.push((t.to_owned(), i, escape(e)));
+            }
+        }
+        // Longer phrases first, so that "Peacebuilding Support Office" wins over "Office".
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        (!by_word.is_empty() || !phrases.is_empty()).then_some(Self { by_word, phrases })
     }
 
     /// Returns escaped HTML with first uses wrapped, or `None` when the text has none.
     pub fn wrap_first_uses(&self, text: &str, used: &mut BTreeSet<usize>) -> Option<String> {
-        let mut out: Option<String> = None;
-        let mut last = 0;
-        let mut start = None;
-        let bytes_len = text.len();
-        let mut iter = text.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
-            let is_word = c.is_alphanumeric();
-            if is_word && start.is_none() {
-                start = Some(i);
-            }
-            let end_here = start.is_some() && (!is_word || iter.peek().is_none());
-            if !end_here {
+        // (start, end, index, expansion) of each first use, in text order, not overlapping.
+        let mut hits: Vec<(usize, usize, usize, &str)> = Vec::new();
+        for (phrase, idx, expansion) in &self.phrases {
+            if used.contains(idx) {
                 continue;
             }
-            let s = start.take().unwrap_or(i);
-            let e = if is_word { bytes_len } else { i };
-            let word = &text[s..e];
-            if let Some((idx, expansion)) = self.by_word.get(word)
-                && used.insert(*idx)
-            {
-                let buf = out.get_or_insert_with(|| String::with_capacity(text.len() + 64));
-                buf.push_str(&escape(&text[last..s]));
-                buf.push_str("<abbr title=\"");
-                buf.push_str(expansion);
-                buf.push_str("\">");
-                buf.push_str(&escape(word));
-                buf.push_str("</abbr>");
-                last = e;
+            let mut from = 0;
+            while let Some(pos) = text[from..].find(phrase.as_str()) {
+                let (s, e) = (from + pos, from + pos + phrase.len());
+                let free = hits.iter().all(|h| e <= h.0 || s >= h.1);
+                if free && boundary_before(text, s) && boundary_after(text, e) {
+                    used.insert(*idx);
+                    hits.push((s, e, *idx, expansion));
+                    break;
+                }
+                from = e;
             }
         }
-        let mut buf = out?;
-        buf.push_str(&escape(&text[last..]));
-        Some(buf)
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if c.is_alphanumeric() {
+                start.get_or_insert(i);
+                continue;
+            }
+            let Some(s) = start.take() else { continue };
+            if let Some((idx, expansion)) = self.by_word.get(&text[s..i])
+                && !used.contains(idx)
+                && hits.iter().all(|h| i <= h.0 || s >= h.1)
+            {
+                used.insert(*idx);
+                hits.push((s, i, *idx, expansion));
+            }
+        }
+        if hits.is_empty() {
+            return None;
+        }
+        hits.sort_by_key(|h| h.0);
+        let mut out = String::with_capacity(text.len() + 64 * hits.len());
+        let mut last = 0;
+        for (s, e, _, expansion) in hits {
+            out.push_str(&escape(&text[last..s]));
+            out.push_str("<abbr title=\"");
+            out.push_str(expansion);
+            out.push_str("\">");
+            out.push_str(&escape(&text[s..e]));
+            out.push_str("</abbr>");
+            last = e;
+        }
+        out.push_str(&escape(&text[last..]));
+        Some(out)
     }
+}
+
+fn boundary_before(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+fn boundary_after(text: &str, at: usize) -> bool {
+    text[at..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 #[cfg(test)]
@@ -73,6 +114,7 @@ mod tests {
         Terms::new([
             ("DPA", "Department of Political Affairs"),
             ("USG", "Under-Secretary-General"),
+            ("Co-op", "Cooperative"),
             ("two words", "x"),
         ])
         .unwrap()
@@ -100,6 +142,29 @@ mod tests {
                 .wrap_first_uses("end DPA", &mut used)
                 .unwrap()
                 .ends_with("DPA</abbr>")
+        );
+    }
+
+    #[test]
+    fn terms_of_several_words_or_with_hyphens_are_found() {
+        let mut used = BTreeSet::new();
+        let html = terms()
+            .wrap_first_uses("The Co-op met; two words here, Co-operation no.", &mut used)
+            .unwrap();
+        assert!(
+            html.contains("<abbr title=\"Cooperative\">Co-op</abbr> met"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<abbr title=\"x\">two words</abbr>"),
+            "{html}"
+        );
+        assert!(used.contains(&2) && used.contains(&3));
+        let mut fresh = BTreeSet::new();
+        assert_eq!(
+            terms().wrap_first_uses("Co-operation", &mut fresh),
+            None,
+            "not inside a longer word"
         );
     }
 }

@@ -235,7 +235,7 @@ pub fn citation_callback<'a>(link: BrokenLink<'a>) -> Option<(CowStr<'a>, CowStr
         return None;
     }
     let mut ids = Vec::new();
-    for part in r.split(';') {
+    for part in r.split([';', ',']) {
         let id = part.trim().strip_prefix('@')?.trim();
         if id.is_empty() || id.contains(char::is_whitespace) {
             return None;

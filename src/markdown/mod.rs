@@ -262,6 +262,17 @@ impl<'a> PageRenderer<'a> {
                     };
                     let id = match id {
                         Some(explicit) => {
+                            if self.used_ids.insert(explicit.clone(), 1).is_some() {
+                                self.notes.diags.push(
+                                    Diagnostic::at(
+                                        origin.shown.to_path_buf(),
+                                        &origin.text,
+                                        origin.offset(range.start),
+                                        format!("duplicate heading id \"{explicit}\""),
+                                    )
+                                    .with_hint("ids must be unique on a page; change one {#id}"),
+                                );
+                            }
                             self.notes.anchors.insert(explicit.clone());
                             explicit
                         }

@@ -230,3 +230,17 @@ fn plain_pages_do_not_load_the_highlighter() {
     render("No code here.\n");
     assert!(!highlight::is_loaded());
 }
+
+#[test]
+fn duplicate_explicit_heading_ids_are_errors() {
+    let (_, msgs, _) = render("## A {#x}\n\n## B {#x}\n");
+    assert_eq!(msgs, ["3:1: duplicate heading id \"x\""]);
+}
+
+#[test]
+fn citations_may_be_separated_by_commas() {
+    let (html, msgs, notes) = render("Claim [@s00, @s00].\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(html.contains("sources/#source-s00"), "{html}");
+    assert_eq!(notes.cites.len(), 1);
+}

@@ -22,7 +22,7 @@ use crate::{Failure, Overrides};
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub root: PathBuf,
-    /// The output directory (default: `output_dir` from site-config.toml, or public/).
+    /// The output directory (default: a preview folder in the system's temporary directory).
     pub output: Option<PathBuf>,
     pub bind: IpAddr,
     /// 0 picks a free port.
@@ -155,11 +155,9 @@ impl Project {
             Some(p) => std::env::current_dir()
                 .map_err(|e| Failure::Tool(format!("cannot read the current folder: {e}")))?
                 .join(p),
-            None => root.join(
-                raw.as_ref()
-                    .and_then(|r| r.output_dir.as_ref().map(|d| d.get_ref().as_str()))
-                    .unwrap_or("public"),
-            ),
+            // A preview is built for http://127.0.0.1/: it must never replace the site that
+            // `pillar build` made for publishing, so it goes to its own folder.
+            None => preview_dir(root),
         };
         let output = config::normalize(&output);
         crate::output::check_output_dir(root, &output).map_err(Failure::Tool)?;
@@ -169,6 +167,13 @@ impl Project {
             .filter(|d| d.starts_with(root));
         Ok(Self { output, data })
     }
+}
+
+/// Where `serve` builds by default: a folder of its own in the system's temporary directory,
+/// one per project.
+pub fn preview_dir(root: &Path) -> PathBuf {
+    let id = xxhash_rust::xxh3::xxh3_64(root.as_os_str().as_encoded_bytes());
+    std::env::temp_dir().join(format!("pillar-serve-{id:016x}"))
 }
 
 /// The address pages are built for. An unspecified address (0.0.0.0, ::) is not one a
@@ -213,6 +218,11 @@ mod tests {
         assert!(Project::read(dir.path(), Some(dir.path())).is_err());
         assert!(Project::read(dir.path(), Some(Path::new("/"))).is_err());
         let p = Project::read(dir.path(), None).unwrap();
-        assert_eq!(p.output, dir.path().join("public"));
+        assert_eq!(
+            p.output,
+            preview_dir(dir.path()),
+            "a preview never overwrites public/"
+        );
+        assert!(!p.output.starts_with(dir.path()));
     }
 }
