@@ -155,7 +155,10 @@ fn draw_box(
     let mut body = String::new();
     let mut cy = y + INNER + lay.label;
     let (label_lines, name_lines) = match &u.acronym {
-        Some(a) => (vec![a.clone()], wrap(&u.name, lay.name, inner_w, 3)),
+        Some(a) => (
+            wrap(a, lay.label, inner_w, 2),
+            wrap(&u.name, lay.name, inner_w, 3),
+        ),
         None => (wrap(&u.name, lay.label, inner_w, 3), Vec::new()),
     };
     let mut text = String::new();
@@ -180,7 +183,12 @@ fn draw_box(
         let mut px = x + INNER;
         let mut py = cy + 8.0;
         for &c in contains {
-            let label = r.units[c].label();
+            // A pill never overflows its box: a label too long for it is shortened.
+            let label = wrap(r.units[c].label(), lay.pill, inner_w - 12.0, 1)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let label = label.as_str();
             let pw = (text_width(label, lay.pill) + 12.0).min(inner_w);
             if px + pw > x + w - INNER + 0.1 && px > x + INNER {
                 px = x + INNER;

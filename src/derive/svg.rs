@@ -46,13 +46,15 @@ pub fn wrap(text: &str, size: f64, width: f64, max_lines: usize) -> Vec<String> 
     if !current.is_empty() {
         lines.push(current);
     }
-    if lines.len() > max_lines {
-        lines.truncate(max_lines);
-        if let Some(last) = lines.last_mut() {
-            while !last.is_empty() && text_width(&format!("{last}…"), size) > width {
-                last.pop();
+    let cut = lines.len() > max_lines;
+    lines.truncate(max_lines);
+    for (i, line) in lines.iter_mut().enumerate() {
+        // A word wider than the box, or the last line of a text that did not fit, ends in "…".
+        if text_width(line, size) > width || (cut && i + 1 == max_lines) {
+            while !line.is_empty() && text_width(&format!("{line}…"), size) > width {
+                line.pop();
             }
-            last.push('…');
+            line.push('…');
         }
     }
     lines
@@ -112,6 +114,11 @@ mod tests {
             "{lines:?}"
         );
         assert_eq!(wrap("DPO", 12.0, 120.0, 2), ["DPO"]);
+        let long = wrap("Office of Operations (DPKO)", 10.0, 60.0, 1);
+        assert!(
+            long[0].ends_with('…') && text_width(&long[0], 10.0) <= 60.0,
+            "{long:?}"
+        );
     }
 
     #[test]
