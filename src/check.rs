@@ -71,7 +71,7 @@ pub fn collect_ids(html: &[u8], ids: &mut HashSet<String>) {
 /// the file a reader would fix (the page's Markdown, or its template).
 pub fn html_links(
     files: &[OutputFile],
-    source_of: &dyn Fn(&str) -> std::path::PathBuf,
+    source_of: &dyn Fn(&str, &str, String) -> Diagnostic,
 ) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -89,10 +89,9 @@ pub fn html_links(
         }
         for link in &s.links {
             if let Some(problem) = check_link(path, link, &paths, &ids) {
-                out.push(Diagnostic::error(
-                    source_of(path),
-                    1,
-                    1,
+                out.push(source_of(
+                    path,
+                    link,
                     format!("{problem} (in the generated {path})"),
                 ));
             }
@@ -226,7 +225,7 @@ mod tests {
                 "<h1 id=\"x\">X</h1><a href=\"../#\">home</a><img src=\"../img.png\">",
             ),
         ];
-        let d = html_links(&files, &|p| std::path::PathBuf::from(p));
+        let d = html_links(&files, &|p, _, msg| Diagnostic::error(p, 1, 1, msg));
         let m: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(m.len(), 3, "{m:?}");
         assert!(

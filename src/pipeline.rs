@@ -13,7 +13,7 @@ use crate::derive::{self, PageLink, PageView};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::i18n::Strings;
 use crate::markdown::{Resolver, Terms};
-use crate::model::{self, PageKind, Site};
+use crate::model::{self, Site};
 use crate::output::{OutputFile, Staging};
 use crate::{Checks, Failure, Generated, check, config, data, load, render};
 
@@ -32,6 +32,8 @@ struct SiteView<'a> {
     nav: Vec<PageLink>,
     paths: &'a config::Paths,
     has_reform: bool,
+    /// Whether the sources page has a section on where sources disagree (`#notes`).
+    has_notes: bool,
     generator: &'static str,
     /// `extra.social_image`: the picture shown when a page is shared (a site-relative path).
     social_image: Option<&'a str>,
@@ -94,6 +96,7 @@ pub fn generate(
         nav: nav(&site),
         paths: &config.paths,
         has_reform: site.reform.is_some(),
+        has_notes: site.reform.as_ref().is_some_and(|r| !r.notes.is_empty()),
         social_image: config
             .extra
             .get("social_image")
@@ -272,7 +275,9 @@ pub fn generate(
     clock.lap("site files");
 
     if checks.html_links {
-        let problems = check::html_links(&out, &|path| source_of(&site, &config, path));
+        let problems = check::html_links(&out, &|path, link, msg| {
+            source_of(&site, &config, path, link, msg)
+        });
         if !problems.is_empty() {
             return Err(Failure::Site(Diagnostics(problems).sorted()));
         }
@@ -446,15 +451,37 @@ fn not_found_page(
 }
 
 /// The file to fix for a problem found in a generated HTML file.
-fn source_of(site: &Site, config: &Config, path: &str) -> std::path::PathBuf {
+/// Locates a broken link found in a generated HTML file: in the page's Markdown when the link
+/// is written there, otherwise in the template that printed it (the project's override, or
+/// the built-in), at the first line that mentions it.
+fn source_of(site: &Site, config: &Config, path: &str, link: &str, message: String) -> Diagnostic {
     let url = path.trim_end_matches("index.html");
-    match site.by_url.get(url).map(|&i| &site.pages[i]) {
-        Some(p) => match site.file(p) {
-            Some(f) if matches!(p.kind, PageKind::Page | PageKind::Section | PageKind::Home) => {
-                f.shown.clone()
-            }
-            _ => std::path::PathBuf::from(format!("theme/templates/{}", p.template)),
-        },
-        None => config.show(&config.output_dir.join(path)),
+    let Some(page) = site.by_url.get(url).map(|&i| &site.pages[i]) else {
+        return Diagnostic::error(config.show(&config.output_dir.join(path)), 1, 1, message);
+    };
+    let find = |text: &str, needle: &str| text.find(needle).filter(|_| !needle.is_empty());
+    if let Some(f) = site.file(page)
+        && let Ok(text) = std::fs::read_to_string(config.content_dir.join(&f.rel))
+        && let Some(at) = find(&text, link)
+    {
+        return Diagnostic::at(&f.shown, &text, at, message);
+    }
+    let user = config.theme_dir.join("templates").join(&page.template);
+    let (shown, text) = match std::fs::read_to_string(&user) {
+        Ok(text) => (config.show(&user), text),
+        Err(_) => (
+            std::path::PathBuf::from(format!("<built-in theme>/templates/{}", page.template)),
+            render::THEME
+                .get_file(format!("templates/{}", page.template))
+                .and_then(|f| f.contents_utf8())
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+    };
+    // The template writes `{{ root }}x/`: look for the part after the climb to the root.
+    let tail = link.trim_start_matches("./").trim_start_matches("../");
+    match find(&text, tail) {
+        Some(at) => Diagnostic::at(shown, &text, at, message),
+        None => Diagnostic::error(shown, 1, 1, message),
     }
 }

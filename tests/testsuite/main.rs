@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod broken;
+mod check;
 mod cli;
 mod common;
 mod examples;
