@@ -438,6 +438,7 @@ fn not_found_page(
         pages: Vec::new(),
         subsections: Vec::new(),
         jsonld: String::from("{}"),
+        has_code: false,
     };
     let mut ctx = tera::Context::new();
     // Served at any address, so its links start from the site's absolute base path.

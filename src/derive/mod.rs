@@ -58,6 +58,8 @@ pub struct PageView {
     pub subsections: Vec<PageSummary>,
     /// schema.org metadata (JSON-LD), ready for a `<script type="application/ld+json">`.
     pub jsonld: String,
+    /// The page shows highlighted code (and needs the highlighting stylesheet).
+    pub has_code: bool,
 }
 
 /// A page ready for its template.
@@ -164,6 +166,7 @@ pub fn prepare(
         pages: page.pages.iter().map(summary).collect(),
         subsections: page.subsections.iter().map(summary).collect(),
         jsonld,
+        has_code: md.notes.has_code,
     };
     ctx.insert("page", &view);
     Prepared {
