@@ -21,15 +21,34 @@ pub struct ContentFile {
     pub front: FrontMatter,
     /// Byte offset of the Markdown body in the text.
     pub body_start: usize,
+    /// The file on disk.
+    pub abs: PathBuf,
+    /// Hash of the front matter (the text before the body), to notice a file that changed
+    /// between loading and rendering.
+    front_hash: u64,
     /// The whole file (BOM removed). The Markdown stage takes it, so that a big site does not
     /// hold every source and every rendered page in memory at once.
-    text: std::sync::Mutex<Option<Arc<str>>>,
+    text: std::sync::Mutex<Text>,
 }
+
+/// Where a content file's text is.
+#[derive(Debug)]
+enum Text {
+    Held(Arc<str>),
+    /// Released after loading (big sites): read again when its page renders.
+    OnDisk,
+    Taken,
+}
+
+/// Above this much Markdown, sources are released after loading and read again one by one as
+/// their pages render, so that memory does not hold the whole site twice.
+pub const KEEP_SOURCES_BELOW: usize = 16 * 1024 * 1024;
 
 impl ContentFile {
     pub fn new(
         rel: String,
         shown: PathBuf,
+        abs: PathBuf,
         text: &str,
         front: FrontMatter,
         body_start: usize,
@@ -37,20 +56,60 @@ impl ContentFile {
         Self {
             rel,
             shown,
+            abs,
+            front_hash: xxhash_rust::xxh3::xxh3_64(text[..body_start].as_bytes()),
             front,
             body_start,
-            text: std::sync::Mutex::new(Some(Arc::from(text))),
+            text: std::sync::Mutex::new(Text::Held(Arc::from(text))),
+        }
+    }
+
+    /// Lets the text go; it is read again from disk when needed.
+    pub fn release(&self) {
+        if let Ok(mut t) = self.text.lock() {
+            *t = Text::OnDisk;
         }
     }
 
     /// The file's text, while the Markdown stage has not taken it.
     pub fn text(&self) -> Option<Arc<str>> {
-        self.text.lock().ok().and_then(|t| t.clone())
+        match &*self.text.lock().ok()? {
+            Text::Held(t) => Some(t.clone()),
+            Text::OnDisk => self.reread().ok(),
+            Text::Taken => None,
+        }
     }
 
-    /// Takes the file's text: after this, the file no longer holds it.
-    pub fn take_text(&self) -> Option<Arc<str>> {
-        self.text.lock().ok().and_then(|mut t| t.take())
+    /// Takes the file's text: after this, the file no longer holds it. An error when a released
+    /// file can no longer be read, or changed its front matter since it was loaded.
+    pub fn take_text(&self) -> Result<Option<Arc<str>>, Diagnostic> {
+        let Ok(mut guard) = self.text.lock() else {
+            return Ok(None);
+        };
+        match std::mem::replace(&mut *guard, Text::Taken) {
+            Text::Held(t) => Ok(Some(t)),
+            Text::OnDisk => self.reread().map(Some),
+            Text::Taken => Ok(None),
+        }
+    }
+
+    fn reread(&self) -> Result<Arc<str>, Diagnostic> {
+        let bytes = std::fs::read(&self.abs)
+            .map_err(|e| Diagnostic::error(&self.shown, 1, 1, format!("cannot read: {e}")))?;
+        let text = decode(&self.abs, &bytes, &self.shown)?;
+        let same = text.len() >= self.body_start
+            && text.is_char_boundary(self.body_start)
+            && xxhash_rust::xxh3::xxh3_64(text[..self.body_start].as_bytes()) == self.front_hash;
+        if !same {
+            return Err(Diagnostic::error(
+                &self.shown,
+                1,
+                1,
+                "the file changed while the site was being built",
+            )
+            .with_hint("build again"));
+        }
+        Ok(Arc::from(text))
     }
 }
 
@@ -108,16 +167,23 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let root = &config.root;
     // Read and split in parallel: on big sites this is most of the I/O.
     use rayon::prelude::*;
-    let results: Vec<Result<ContentFile, Diagnostic>> = paths
+    let results: Vec<Result<(ContentFile, usize), Diagnostic>> = paths
         .par_iter()
         .map(|(rel, abs)| read_content(root, rel, abs))
         .collect();
     let mut files = Vec::with_capacity(results.len());
+    let mut total = 0;
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok((f, len)) => {
+                total += len;
+                files.push(f);
+            }
             Err(d) => diags.push(d),
         }
+    }
+    if total > KEEP_SOURCES_BELOW {
+        files.iter().for_each(ContentFile::release);
     }
     let data = match &config.data_file {
         Some(p) => match std::fs::read(p) {
@@ -274,7 +340,7 @@ fn walk(
     }
 }
 
-fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Diagnostic> {
+fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<(ContentFile, usize), Diagnostic> {
     let shown = crate::diag::display_path(root, abs);
     let bytes = std::fs::read(abs)
         .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot read: {e}")))?;
@@ -289,12 +355,17 @@ fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Diagn
             .map_err(|e| toml_diagnostic(&shown, &text, front_start, &e))?,
         None => FrontMatter::default(),
     };
-    Ok(ContentFile::new(
-        rel.to_owned(),
-        shown,
-        &text,
-        front,
-        body_start,
+    let len = text.len();
+    Ok((
+        ContentFile::new(
+            rel.to_owned(),
+            shown,
+            abs.to_path_buf(),
+            &text,
+            front,
+            body_start,
+        ),
+        len,
     ))
 }
 

@@ -3,10 +3,6 @@
 
 use std::io::Write;
 
-/// Rendering allocates many short-lived strings on every thread; mimalloc handles that far
-/// better than the system allocator (measured in BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::Parser;

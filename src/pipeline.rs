@@ -185,7 +185,11 @@ pub fn generate(
                 notes.diags.push(d);
                 None
             }
-            None => match templates.render(&prepared.template, &prepared.context) {
+            None => match templates.render_sized(
+                &prepared.template,
+                &prepared.context,
+                prepared.size_hint + 12 * 1024,
+            ) {
                 Ok(html) => {
                     // Links may point at ids the template prints, not only those the Markdown made.
                     check::collect_ids(html.as_bytes(), &mut notes.anchors);

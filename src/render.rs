@@ -67,24 +67,28 @@ pub fn load(theme_dir: &Path, root: &Path) -> Result<Templates, Vec<Diagnostic>>
             }
         }
     }
-    // Parse each template alone first, so that every syntax error is reported, not only the first.
-    let mut names: Vec<&String> = sources.keys().collect();
-    names.sort();
-    for name in &names {
-        let mut probe = Tera::new();
-        if let Err(e) = probe.add_raw_template(name, &sources[*name].1)
-            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
-        {
-            problems.extend(diagnostics(&e, &sources, name));
-        }
-    }
     if !problems.is_empty() {
         return Err(problems);
     }
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
     let mut tera = Tera::new();
     let all: Vec<(&String, &String)> = names.iter().map(|n| (*n, &sources[*n].1)).collect();
     if let Err(e) = tera.add_raw_templates(all) {
-        return Err(diagnostics(&e, &sources, ""));
+        // Tera stops at the first problem: parse each template alone to report every syntax
+        // error, and fall back to the first problem when none is a syntax error.
+        for name in &names {
+            let mut probe = Tera::new();
+            if let Err(e) = probe.add_raw_template(name, &sources[*name].1)
+                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                problems.extend(diagnostics(&e, &sources, name));
+            }
+        }
+        if problems.is_empty() {
+            problems = diagnostics(&e, &sources, "");
+        }
+        return Err(problems);
     }
     Ok(Templates {
         tera,
@@ -120,11 +124,27 @@ impl Templates {
 
     /// Renders one template; errors point at the template's file.
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| {
+        self.render_sized(name, ctx, 16 * 1024)
+    }
+
+    /// Renders into a buffer of `capacity` bytes to start with (a page is its content plus
+    /// some kilobytes of layout), sparing the copies of a growing string.
+    pub fn render_sized(
+        &self,
+        name: &str,
+        ctx: &Context,
+        capacity: usize,
+    ) -> Result<String, Diagnostic> {
+        let mut buf = Vec::with_capacity(capacity);
+        let located = |e: tera::Error| {
             diagnostics(&e, &self.files, name)
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| Diagnostic::error(name, 1, 1, e.to_string()))
+        };
+        self.tera.render_to(name, ctx, &mut buf).map_err(located)?;
+        String::from_utf8(buf).map_err(|_| {
+            Diagnostic::error(name, 1, 1, "the template produced text that is not UTF-8")
         })
     }
 

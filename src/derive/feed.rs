@@ -26,7 +26,7 @@ pub fn atom(site: &Site, config: &Config, resolver: &Resolver<'_>) -> String {
             let summary = e.summary.as_ref().map_or_else(String::new, |s| {
                 let mut md = PageRenderer::new(resolver, timeline, "", false);
                 md.render_data(&s.text, &s.origin);
-                super::search::tidy(&md.notes.text)
+                md.notes.text.trim().to_owned()
             });
             let date = resolver.strings.date(e.date);
             entries.push(Entry {

@@ -65,6 +65,8 @@ pub struct PageView {
 /// A page ready for its template.
 pub struct Prepared {
     pub page: usize,
+    /// The length of the page's rendered Markdown, to size the output buffer.
+    pub size_hint: usize,
     pub template: String,
     pub context: Context,
     pub notes: PageNotes,
@@ -147,6 +149,7 @@ pub fn prepare(
         }
     };
     let jsonld = json_ld(page, config, &page.title);
+    let size_hint = content.len();
     let view = PageView {
         title: page.title.clone(),
         description: page.description.clone(),
@@ -171,6 +174,7 @@ pub fn prepare(
     ctx.insert("page", &view);
     Prepared {
         page: idx,
+        size_hint,
         template: page.template.clone(),
         context: ctx,
         notes: md.notes,
@@ -179,7 +183,15 @@ pub fn prepare(
 
 /// The page's own Markdown, rendered (its source is released afterwards).
 fn render_prose(file: Option<&crate::load::ContentFile>, md: &mut PageRenderer<'_>) -> String {
-    match file.and_then(|f| f.take_text().map(|t| (f, t))) {
+    let Some(f) = file else { return String::new() };
+    let text = match f.take_text() {
+        Ok(t) => t,
+        Err(d) => {
+            md.notes.diags.push(d);
+            None
+        }
+    };
+    match text.map(|t| (f, t)) {
         Some((f, text)) => {
             let origin = crate::model::reform::Origin {
                 shown: std::sync::Arc::from(f.shown.as_path()),

@@ -24,12 +24,11 @@ struct Entry<'a> {
 
 /// One page's entry, as JSON.
 pub fn entry(page: &Page, text: &str) -> String {
-    let s = tidy(text);
     let e = Entry {
         t: &page.title,
         u: &page.url,
         d: page.description.as_deref(),
-        s: &s,
+        s: text.trim_end(),
     };
     serde_json::to_string(&e).unwrap_or_default()
 }
@@ -45,33 +44,4 @@ pub fn index<'a>(entries: impl Iterator<Item = &'a str>) -> String {
     }
     out.push(']');
     out
-}
-
-/// Collapses whitespace, and drops the space a removed citation leaves before punctuation.
-/// Works on bytes: only ASCII whitespace is dropped, so UTF-8 stays intact.
-pub fn tidy(text: &str) -> String {
-    let mut out: Vec<u8> = Vec::with_capacity(text.len());
-    let mut pending_space = false;
-    for &b in text.as_bytes() {
-        if b.is_ascii_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space && !matches!(b, b'.' | b',' | b';' | b':' | b')' | b'!' | b'?') {
-            out.push(b' ');
-        }
-        pending_space = false;
-        out.push(b);
-    }
-    String::from_utf8(out).unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tidy_collapses_space_and_closes_up_punctuation() {
-        assert_eq!(tidy("  A  claim \n .  Next ,one "), "A claim. Next,one");
-    }
 }

@@ -58,17 +58,35 @@ pub struct PageNotes {
 pub const SEARCH_TEXT_MAX: usize = 2000;
 
 impl PageNotes {
-    /// Adds words to the page's search text, up to the cap.
+    /// Adds words to the page's search text, up to the cap, collapsing runs of whitespace
+    /// (and the space a removed citation leaves before punctuation) as it goes.
     pub fn index_text(&mut self, words: &str) {
         let room = SEARCH_TEXT_MAX.saturating_sub(self.text.len());
         if room == 0 {
             return;
         }
+        if self.text.capacity() == 0 {
+            self.text.reserve(SEARCH_TEXT_MAX + 8);
+        }
         let mut end = words.len().min(room);
         while !words.is_char_boundary(end) {
             end -= 1;
         }
-        self.text.push_str(&words[..end]);
+        for (i, part) in words[..end]
+            .split(|c: char| c.is_ascii_whitespace())
+            .enumerate()
+        {
+            if i > 0 && !self.text.is_empty() && !self.text.ends_with(' ') {
+                self.text.push(' ');
+            }
+            if part.is_empty() {
+                continue;
+            }
+            if part.starts_with(['.', ',', ';', ':', ')', '!', '?']) && self.text.ends_with(' ') {
+                self.text.pop();
+            }
+            self.text.push_str(part);
+        }
     }
 
     /// Separates blocks (paragraphs, headings, cells) in the search text.
@@ -181,7 +199,7 @@ impl<'a> PageRenderer<'a> {
         let parser =
             Parser::new_with_broken_link_callback(md, options(), Some(links::citation_callback))
                 .into_offset_iter();
-        let mut out: Vec<Event<'_>> = Vec::new();
+        let mut out: Vec<Event<'_>> = Vec::with_capacity(md.len() / 12 + 16);
         let mut footnotes = Footnotes::default();
         let mut in_code: Option<(String, String)> = None;
         let mut heading: Option<OpenHeading<'_>> = None;

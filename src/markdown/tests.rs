@@ -244,3 +244,9 @@ fn citations_may_be_separated_by_commas() {
     assert!(html.contains("sources/#source-s00"), "{html}");
     assert_eq!(notes.cites.len(), 1);
 }
+
+#[test]
+fn search_text_collapses_space_and_closes_up_after_citations() {
+    let (_, _, notes) = render("A  claim [@s00].\n\nNext   one ,here.\n");
+    assert_eq!(notes.text.trim_end(), "A claim. Next one,here.");
+}

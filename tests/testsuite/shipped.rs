@@ -266,15 +266,30 @@ fn a_sub_path_base_url_keeps_every_link_working() {
 #[test]
 fn static_files_carry_a_content_hash() {
     let (_tmp, out) = build_shipped(&[]);
-    let css: Vec<String> = files(&out)
-        .into_iter()
-        .filter(|f| f.ends_with(".css"))
+    let statics: Vec<String> = std::fs::read_dir(repo().join("theme/static"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(css.len(), 1, "{css:?}");
-    let name = &css[0];
-    let hash = name.trim_start_matches("style.").trim_end_matches(".css");
-    assert_eq!(hash.len(), 12, "{name}");
-    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{name}");
+    assert!(statics.len() >= 4);
+    let built = files(&out);
+    for name in statics {
+        let (stem, ext) = name.rsplit_once('.').unwrap();
+        let hashed: Vec<&String> = built
+            .iter()
+            .filter(|f| {
+                f.starts_with(&format!("{stem}."))
+                    && f.ends_with(&format!(".{ext}"))
+                    && !f.contains('/')
+            })
+            .collect();
+        assert_eq!(hashed.len(), 1, "{name}: {hashed:?}");
+        let hash = &hashed[0][stem.len() + 1..hashed[0].len() - ext.len() - 1];
+        assert!(
+            hash.len() == 12 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+            "{name} -> {}",
+            hashed[0]
+        );
+    }
 }
 
 #[test]
