@@ -57,7 +57,7 @@ impl ContentFile {
             rel,
             shown,
             abs,
-            front_hash: xxhash_rust::xxh3::xxh3_64(text[..body_start].as_bytes()),
+            front_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..body_start]),
             front,
             body_start,
             text: std::sync::Mutex::new(Text::Held(Arc::from(text))),
@@ -99,7 +99,7 @@ impl ContentFile {
         let text = decode(&self.abs, &bytes, &self.shown)?;
         let same = text.len() >= self.body_start
             && text.is_char_boundary(self.body_start)
-            && xxhash_rust::xxh3::xxh3_64(text[..self.body_start].as_bytes()) == self.front_hash;
+            && xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..self.body_start]) == self.front_hash;
         if !same {
             return Err(Diagnostic::error(
                 &self.shown,
