@@ -132,6 +132,7 @@ pub fn generate(
         sources_url: format!("{}/", config.paths.sources),
         drafts: Some(&site.drafts),
         strings: &strings,
+        search_cap: crate::markdown::search_text_cap(site.pages.len()),
         terms: site.reform.as_ref().and_then(|r| {
             Terms::new(
                 r.terms
@@ -237,7 +238,11 @@ pub fn generate(
         warnings.extend(unused(r, done.iter().map(|d| &d.notes)));
     }
     let pages_done = done.len();
-    let search_index = derive::search::index(done.iter().map(|d| d.search.as_str()));
+    let search_index = derive::search::index(
+        done.iter_mut()
+            .map(|d| std::mem::take(&mut d.search))
+            .collect(),
+    );
     let mut out: Vec<OutputFile> = Vec::with_capacity(if staging.is_some() {
         0
     } else {

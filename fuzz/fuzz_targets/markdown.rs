@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         terms: Terms::new([("DPO", "Department of Peace Operations"), ("UN", "United Nations")]),
         drafts: None,
         strings: &strings,
+        search_cap: 2000,
     };
     let origin = Origin { shown: Arc::from(std::path::Path::new("c.md")), text: Arc::from(md), base: 0, map: None };
     let mut page = PageRenderer::new(&resolver, "a/", "", true);

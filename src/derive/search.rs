@@ -30,17 +30,21 @@ pub fn entry(page: &Page, text: &str) -> String {
         d: page.description.as_deref(),
         s: text.trim_end(),
     };
-    serde_json::to_string(&e).unwrap_or_default()
+    let mut json = serde_json::to_string(&e).unwrap_or_default();
+    json.shrink_to_fit();
+    json
 }
 
-/// The index: the entries in page order.
-pub fn index<'a>(entries: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::from("[");
-    for (i, e) in entries.filter(|e| !e.is_empty()).enumerate() {
-        if i > 0 {
+/// The index: the entries in page order, each freed as soon as it is copied in.
+pub fn index(entries: Vec<String>) -> String {
+    let size = entries.iter().map(|e| e.len() + 1).sum::<usize>() + 2;
+    let mut out = String::with_capacity(size);
+    out.push('[');
+    for e in entries.into_iter().filter(|e| !e.is_empty()) {
+        if out.len() > 1 {
             out.push(',');
         }
-        out.push_str(e);
+        out.push_str(&e);
     }
     out.push(']');
     out

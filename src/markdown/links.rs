@@ -37,6 +37,8 @@ pub struct Resolver<'a> {
     pub drafts: Option<&'a HashSet<String>>,
     /// Interface strings in the site's language.
     pub strings: &'a crate::i18n::Strings,
+    /// Bytes of text each page keeps for the search index.
+    pub search_cap: usize,
 }
 
 type LinkResult = Result<(String, Option<LinkCheck>), (String, Option<String>)>;

@@ -49,24 +49,37 @@ pub struct PageNotes {
     pub terms: BTreeSet<usize>,
     pub has_code: bool,
     pub diags: Vec<Diagnostic>,
-    /// The page's words for the search index (capped at [`SEARCH_TEXT_MAX`] bytes).
+    /// The page's words for the search index (capped at `text_cap` bytes).
     pub text: String,
+    /// The cap on `text` (0: [`SEARCH_TEXT_MAX`]).
+    pub text_cap: usize,
 }
 
-/// How much of a page's text the search index keeps: enough to find what a page is about,
-/// small enough that a 10,000-page site still has an index a browser can load.
+/// How much of a page's text the search index keeps at most: enough to find what a page is
+/// about. Big sites keep less per page (see [`search_text_cap`]).
 pub const SEARCH_TEXT_MAX: usize = 2000;
+
+/// The search text kept per page for a site of `pages` pages: the whole index stays near
+/// 4 MB, which a browser loads in a moment, and every page keeps at least 300 bytes.
+pub fn search_text_cap(pages: usize) -> usize {
+    (4_000_000 / pages.max(1)).clamp(300, SEARCH_TEXT_MAX)
+}
 
 impl PageNotes {
     /// Adds words to the page's search text, up to the cap, collapsing runs of whitespace
     /// (and the space a removed citation leaves before punctuation) as it goes.
     pub fn index_text(&mut self, words: &str) {
-        let room = SEARCH_TEXT_MAX.saturating_sub(self.text.len());
+        let cap = if self.text_cap == 0 {
+            SEARCH_TEXT_MAX
+        } else {
+            self.text_cap
+        };
+        let room = cap.saturating_sub(self.text.len());
         if room == 0 {
             return;
         }
         if self.text.capacity() == 0 {
-            self.text.reserve(SEARCH_TEXT_MAX + 8);
+            self.text.reserve(cap + 8);
         }
         let mut end = words.len().min(room);
         while !words.is_char_boundary(end) {
@@ -91,7 +104,12 @@ impl PageNotes {
 
     /// Separates blocks (paragraphs, headings, cells) in the search text.
     pub fn index_break(&mut self) {
-        if !self.text.is_empty() && !self.text.ends_with(' ') && self.text.len() < SEARCH_TEXT_MAX {
+        let cap = if self.text_cap == 0 {
+            SEARCH_TEXT_MAX
+        } else {
+            self.text_cap
+        };
+        if !self.text.is_empty() && !self.text.ends_with(' ') && self.text.len() < cap {
             self.text.push(' ');
         }
     }
@@ -130,7 +148,10 @@ impl<'a> PageRenderer<'a> {
             page_url,
             source_dir,
             allow_html,
-            notes: PageNotes::default(),
+            notes: PageNotes {
+                text_cap: resolver.search_cap,
+                ..PageNotes::default()
+            },
             used_ids: HashMap::new(),
         }
     }

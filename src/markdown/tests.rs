@@ -67,6 +67,7 @@ fn resolver(f: &Fixture) -> Resolver<'_> {
         terms: Terms::new([("DPO", "Department of Peace Operations")]),
         drafts: None,
         strings: strings(),
+        search_cap: 2000,
     }
 }
 

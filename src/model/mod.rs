@@ -27,7 +27,8 @@ pub fn slugify(text: &str) -> String {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            // Lower-casing may add combining marks ("İ" becomes "i" and U+0307): keep letters.
+            out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
         } else if c != '\'' && c != '’' {
             dash = true;
         }
@@ -59,5 +60,8 @@ mod tests {
         assert_eq!(slugify("Café au lait"), "café-au-lait");
         assert_eq!(slugify("../../etc"), "etc");
         assert_eq!(slugify("///"), "");
+        // Found by cargo-fuzz (fuzz/fuzz_targets/urls.rs): lower-casing "İ" adds U+0307.
+        assert_eq!(slugify("wss://E:İE://E:İ"), "wss-e-ie-e-i");
+        assert!(slugify("İ").chars().all(char::is_alphanumeric));
     }
 }

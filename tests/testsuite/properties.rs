@@ -65,6 +65,7 @@ fn with_renderer<T>(f: impl FnOnce(&mut PageRenderer<'_>) -> T) -> T {
         terms: pillar::markdown::Terms::new([("DPO", "Department of Peace Operations")]),
         drafts: None,
         strings: &strings,
+        search_cap: 2000,
     };
     let mut page = PageRenderer::new(&resolver, "a/", "", true);
     f(&mut page)
