@@ -213,6 +213,8 @@ pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
 pub struct Staging {
     out: PathBuf,
     old: Manifest,
+    /// The output directory was empty: nothing can be unchanged, nothing needs a look.
+    fresh: bool,
     interrupted: bool,
     state: std::sync::Mutex<StageState>,
     done: bool,
@@ -234,6 +236,9 @@ impl Staging {
         let lock = lock(out)?;
         let out = out.canonicalize()?;
         let interrupted = out.join(IN_PROGRESS).exists();
+        let fresh = fs::read_dir(&out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         // After an interrupted build, files may differ from what the manifest says.
         let old = if interrupted {
             Manifest::new()
@@ -250,6 +255,7 @@ impl Staging {
         Ok(Self {
             out,
             old,
+            fresh,
             interrupted,
             state: std::sync::Mutex::new(state),
             done: false,
@@ -267,8 +273,9 @@ impl Staging {
     pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let target = confined(&self.out, rel)?;
         let hash = xxhash_rust::xxh3::xxh3_64(bytes);
-        let same_len = fs::symlink_metadata(&target)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+        let same_len = !self.fresh
+            && fs::symlink_metadata(&target)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
         let unchanged = same_len
             && match self.old.get(rel) {
                 Some(&(h, _)) => h == hash,
