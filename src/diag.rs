@@ -122,6 +122,45 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The starts of the lines of a text, for locating many offsets in one text without
+/// scanning it from the top each time.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        Self { starts }
+    }
+
+    /// Like [`Diagnostic::at`], in O(log lines) plus the length of the line.
+    pub fn at(
+        &self,
+        path: impl Into<PathBuf>,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let col = text[start..offset].trim_end_matches('\r').chars().count() + 1;
+        let end = self.starts.get(line).map_or(text.len(), |&e| e - 1);
+        let mut d = Diagnostic::error(path, line, col, message);
+        d.snippet = Some(
+            text[start..end.max(start)]
+                .trim_end_matches('\r')
+                .to_owned(),
+        );
+        d
+    }
+}
+
 /// The text of a 1-based line, without its line ending.
 pub fn line_text(text: &str, line: usize) -> Option<&str> {
     text.split('\n')
@@ -201,6 +240,16 @@ mod tests {
     fn line_col_ignores_carriage_returns() {
         assert_eq!(line_col("a\r\nbc", 4), (2, 2));
         assert_eq!(line_text("a\r\nbc", 1), Some("a"));
+    }
+
+    #[test]
+    fn a_line_index_locates_like_a_scan() {
+        let text = "a\nbcé d\r\n\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            let scanned = Diagnostic::at("f", text, offset, "m");
+            assert_eq!(index.at("f", text, offset, "m"), scanned, "offset {offset}");
+        }
     }
 
     #[test]

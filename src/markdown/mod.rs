@@ -134,6 +134,8 @@ pub struct PageRenderer<'a> {
     allow_html: bool,
     pub notes: PageNotes,
     used_ids: HashMap<String, usize>,
+    /// Line starts of the last text links were located in (keyed by its address).
+    line_index: Option<(usize, crate::diag::LineIndex)>,
 }
 
 impl<'a> PageRenderer<'a> {
@@ -153,6 +155,7 @@ impl<'a> PageRenderer<'a> {
                 ..PageNotes::default()
             },
             used_ids: HashMap::new(),
+            line_index: None,
         }
     }
 
@@ -484,12 +487,20 @@ impl<'a> PageRenderer<'a> {
         match r {
             Ok((href, check)) => {
                 if let Some(mut c) = check {
-                    c.at = Some(Diagnostic::at(
-                        origin.shown.to_path_buf(),
-                        &origin.text,
-                        origin.offset(offset),
-                        String::new(),
-                    ));
+                    // Located now (the text is gone by the time anchors are checked), through a
+                    // line index: a file may hold hundreds of such links.
+                    let key = std::sync::Arc::as_ptr(&origin.text) as *const u8 as usize;
+                    if self.line_index.as_ref().is_none_or(|(k, _)| *k != key) {
+                        self.line_index = Some((key, crate::diag::LineIndex::new(&origin.text)));
+                    }
+                    if let Some((_, index)) = &self.line_index {
+                        c.at = Some(index.at(
+                            origin.shown.to_path_buf(),
+                            &origin.text,
+                            origin.offset(offset),
+                            String::new(),
+                        ));
+                    }
                     self.notes.links.push(c);
                 }
                 href
