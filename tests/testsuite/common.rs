@@ -195,3 +195,85 @@ pub fn list<'a>(t: &'a toml::Table, key: &str) -> Vec<&'a str> {
         .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
         .unwrap_or_default()
 }
+
+/// Unit id → the label pages show (the acronym, or the name).
+pub fn label_map(data: &toml::Table) -> std::collections::HashMap<String, String> {
+    table(data, "unit")
+        .iter()
+        .map(|u| {
+            let label = if s(u, "acronym").is_empty() {
+                s(u, "name")
+            } else {
+                s(u, "acronym")
+            };
+            (s(u, "id").to_owned(), label.to_owned())
+        })
+        .collect()
+}
+
+/// The rows the comparison table must have, worked out from the data file alone: each unit
+/// that exists before the reform with what it becomes (itself too when it lives on), then
+/// each new unit that nothing becomes, as "New".
+pub fn expected_comparison_rows(data: &toml::Table) -> Vec<(String, Vec<String>)> {
+    let labels = label_map(data);
+    let units = table(data, "unit");
+    let ctx = |u: &toml::Table| u.get("context").and_then(|v| v.as_bool()).unwrap_or(false);
+    let mut expected: Vec<(String, Vec<String>)> = Vec::new();
+    for u in &units {
+        let era = s(u, "era");
+        if ctx(u) || era == "after" {
+            continue;
+        }
+        let mut after: Vec<String> = if era == "both" {
+            vec![labels[s(u, "id")].clone()]
+        } else {
+            vec![]
+        };
+        after.extend(list(u, "becomes").iter().map(|b| labels[*b].clone()));
+        expected.push((labels[s(u, "id")].clone(), after));
+    }
+    for u in &units {
+        let id = s(u, "id");
+        let has_predecessor = units.iter().any(|o| list(o, "becomes").contains(&id));
+        if !ctx(u) && s(u, "era") == "after" && !has_predecessor {
+            expected.push(("New".into(), vec![labels[id].clone()]));
+        }
+    }
+    expected
+}
+
+/// The rows of a built comparison page: each row's header and the unit links of its "after" cell.
+pub fn comparison_rows(page: &Path) -> Vec<(String, Vec<String>)> {
+    let doc = parse(page);
+    let table_el = doc
+        .select(&sel("table#comparison-units"))
+        .next()
+        .expect("the comparison table");
+    assert!(
+        table_el.select(&sel("caption")).next().is_some(),
+        "the table has a caption"
+    );
+    assert_eq!(
+        table_el.select(&sel("thead th[scope=col]")).count(),
+        3,
+        "three column headers"
+    );
+    table_el
+        .select(&sel("tbody tr"))
+        .map(|tr| {
+            let th = inner_text(
+                tr.select(&sel("th[scope=row]"))
+                    .next()
+                    .expect("a row header"),
+            );
+            let after_cell = tr.select(&sel("td")).next().expect("an after cell");
+            (
+                th,
+                after_cell
+                    .select(&sel("a.unit-link"))
+                    .map(inner_text)
+                    .collect(),
+            )
+        })
+        .collect()
+}

@@ -3,7 +3,7 @@
 //! data file (read independently with the `toml` crate). Proves that nothing in the generator
 //! is tied to the shipped UN explainer or to the word "departments".
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::common::*;
@@ -32,20 +32,6 @@ fn build_example() -> (tempfile::TempDir, PathBuf) {
     ]);
     assert!(o.status.success(), "build failed:\n{}", text(&o.stderr));
     (dir, out)
-}
-
-fn label_map(data: &toml::Table) -> HashMap<String, String> {
-    table(data, "unit")
-        .iter()
-        .map(|u| {
-            let label = if s(u, "acronym").is_empty() {
-                s(u, "name")
-            } else {
-                s(u, "acronym")
-            };
-            (s(u, "id").to_owned(), label.to_owned())
-        })
-        .collect()
 }
 
 #[test]
@@ -156,50 +142,8 @@ fn example_comparison_table_rows_match_the_data() {
     let data = example_data();
     let labels = label_map(&data);
     let units = table(&data, "unit");
-    let ctx = |u: &toml::Table| u.get("context").and_then(|v| v.as_bool()).unwrap_or(false);
-    let mut expected: Vec<(String, Vec<String>)> = Vec::new();
-    for u in &units {
-        let era = s(u, "era");
-        if ctx(u) || era == "after" {
-            continue;
-        }
-        let mut after: Vec<String> = if era == "both" {
-            vec![labels[s(u, "id")].clone()]
-        } else {
-            vec![]
-        };
-        after.extend(list(u, "becomes").iter().map(|b| labels[*b].clone()));
-        expected.push((labels[s(u, "id")].clone(), after));
-    }
-    for u in &units {
-        let id = s(u, "id");
-        let has_predecessor = units.iter().any(|o| list(o, "becomes").contains(&id));
-        if !ctx(u) && s(u, "era") == "after" && !has_predecessor {
-            expected.push(("New".into(), vec![labels[id].clone()]));
-        }
-    }
-    let doc = parse(&out.join("comparison/index.html"));
-    let table_el = doc
-        .select(&sel("table#comparison-units"))
-        .next()
-        .expect("the comparison table");
-    let rows: Vec<(String, Vec<String>)> = table_el
-        .select(&sel("tbody tr"))
-        .map(|tr| {
-            let th = inner_text(
-                tr.select(&sel("th[scope=row]"))
-                    .next()
-                    .expect("a row header"),
-            );
-            let after_cell = tr.select(&sel("td")).next().expect("an after cell");
-            let after = after_cell
-                .select(&sel("a.unit-link"))
-                .map(inner_text)
-                .collect();
-            (th, after)
-        })
-        .collect();
-    assert_eq!(rows, expected);
+    let rows = comparison_rows(&out.join("comparison/index.html"));
+    assert_eq!(rows, expected_comparison_rows(&data));
     // The split itself: the old board's row names all three successors.
     let board = units
         .iter()

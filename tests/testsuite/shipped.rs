@@ -1,23 +1,9 @@
 //! The shipped explainer, built from this repository, checked against its own data file
 //! (read independently with the `toml` crate).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use crate::common::*;
-
-fn label_map(data: &toml::Table) -> HashMap<String, String> {
-    table(data, "unit")
-        .iter()
-        .map(|u| {
-            let label = if s(u, "acronym").is_empty() {
-                s(u, "name")
-            } else {
-                s(u, "acronym")
-            };
-            (s(u, "id").to_owned(), label.to_owned())
-        })
-        .collect()
-}
 
 #[test]
 fn every_unit_has_its_page_with_its_name() {
@@ -49,59 +35,8 @@ fn every_unit_has_its_page_with_its_name() {
 #[test]
 fn comparison_table_rows_match_the_data() {
     let (_tmp, out) = build_shipped(&[]);
-    let data = data();
-    let labels = label_map(&data);
-    let units = table(&data, "unit");
-    let ctx = |u: &toml::Table| u.get("context").and_then(|v| v.as_bool()).unwrap_or(false);
-    let mut expected: Vec<(String, Vec<String>)> = Vec::new();
-    for u in &units {
-        let era = s(u, "era");
-        if ctx(u) || era == "after" {
-            continue;
-        }
-        let mut after: Vec<String> = if era == "both" {
-            vec![labels[s(u, "id")].clone()]
-        } else {
-            vec![]
-        };
-        after.extend(list(u, "becomes").iter().map(|b| labels[*b].clone()));
-        expected.push((labels[s(u, "id")].clone(), after));
-    }
-    for u in &units {
-        let id = s(u, "id");
-        let has_predecessor = units.iter().any(|o| list(o, "becomes").contains(&id));
-        if !ctx(u) && s(u, "era") == "after" && !has_predecessor {
-            expected.push(("New".into(), vec![labels[id].clone()]));
-        }
-    }
-
-    let doc = parse(&out.join("comparison/index.html"));
-    let table_el = doc
-        .select(&sel("table#comparison-units"))
-        .next()
-        .expect("the comparison table");
-    assert!(
-        table_el.select(&sel("caption")).next().is_some(),
-        "the table has a caption"
-    );
-    assert_eq!(table_el.select(&sel("thead th[scope=col]")).count(), 3);
-    let rows: Vec<(String, Vec<String>)> = table_el
-        .select(&sel("tbody tr"))
-        .map(|tr| {
-            let th = inner_text(
-                tr.select(&sel("th[scope=row]"))
-                    .next()
-                    .expect("a row header"),
-            );
-            let after_cell = tr.select(&sel("td")).next().expect("an after cell");
-            let after = after_cell
-                .select(&sel("a.unit-link"))
-                .map(inner_text)
-                .collect();
-            (th, after)
-        })
-        .collect();
-    assert_eq!(rows, expected);
+    let rows = comparison_rows(&out.join("comparison/index.html"));
+    assert_eq!(rows, expected_comparison_rows(&data()));
 }
 
 #[test]
