@@ -154,6 +154,8 @@ pub struct Loaded {
     pub assets: Vec<AssetFile>,
     /// The data file's text, if any.
     pub data: Option<(PathBuf, String)>,
+    /// Some page has a fenced code block (so the highlighter will be needed).
+    pub has_code: bool,
 }
 
 /// Reads `content/` and the data file. Problems with individual files are collected.
@@ -167,16 +169,18 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let root = &config.root;
     // Read and split in parallel: on big sites this is most of the I/O.
     use rayon::prelude::*;
-    let results: Vec<Result<(ContentFile, usize), Diagnostic>> = paths
+    let results: Vec<Result<(ContentFile, usize, bool), Diagnostic>> = paths
         .par_iter()
         .map(|(rel, abs)| read_content(root, rel, abs))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut total = 0;
+    let mut has_code = false;
     for r in results {
         match r {
-            Ok((f, len)) => {
+            Ok((f, len, code)) => {
                 total += len;
+                has_code |= code;
                 files.push(f);
             }
             Err(d) => diags.push(d),
@@ -216,6 +220,7 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
         files,
         assets,
         data,
+        has_code,
     })
 }
 
@@ -340,7 +345,11 @@ fn walk(
     }
 }
 
-fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<(ContentFile, usize), Diagnostic> {
+fn read_content(
+    root: &Path,
+    rel: &str,
+    abs: &Path,
+) -> Result<(ContentFile, usize, bool), Diagnostic> {
     let shown = crate::diag::display_path(root, abs);
     let bytes = std::fs::read(abs)
         .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot read: {e}")))?;
@@ -356,6 +365,8 @@ fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<(ContentFile, usiz
         None => FrontMatter::default(),
     };
     let len = text.len();
+    let code = memchr::memmem::find(text.as_bytes(), b"```").is_some()
+        || memchr::memmem::find(text.as_bytes(), b"~~~").is_some();
     Ok((
         ContentFile::new(
             rel.to_owned(),
@@ -366,6 +377,7 @@ fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<(ContentFile, usiz
             body_start,
         ),
         len,
+        code,
     ))
 }
 

@@ -49,8 +49,19 @@ pub fn generate(
 ) -> Result<Generated, Failure> {
     let mut clock = Stopwatch::new();
     let config = config::load(root, overrides)?;
-    let loaded = load::load(&config)?;
-    clock.lap("load");
+    // Content and templates are read and parsed side by side.
+    let (loaded, templates) = rayon::join(
+        || load::load(&config),
+        || render::load(&config.theme_dir, &config.root),
+    );
+    let loaded = loaded?;
+    let mut templates = templates?;
+    if loaded.has_code {
+        // The grammars take a few milliseconds to load: start now, on another thread, so that
+        // the first code block does not wait for all of it.
+        std::thread::spawn(crate::markdown::highlight::preload);
+    }
+    clock.lap("load + templates");
     let mut warnings = Vec::new();
     if config.base_url == "/" && config.data_file.is_some() {
         warnings.push(
@@ -80,9 +91,8 @@ pub fn generate(
     )?;
     let site = model::assemble(&config, loaded, reform, &strings)?;
     clock.lap("model");
-    let mut templates = render::load(&config.theme_dir, &config.root)?;
     let assets = crate::assets::collect(&config.theme_dir, &config.root, &site.assets)?;
-    clock.lap("templates+assets");
+    clock.lap("assets");
 
     let site_view = SiteView {
         title: &config.title,

@@ -38,6 +38,11 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
+/// Loads the grammars ahead of the first code block (called on a thread of its own).
+pub fn preload() {
+    syntaxes();
+}
+
 /// Whether the highlighter has been loaded in this process (tests use it to prove laziness).
 pub fn is_loaded() -> bool {
     SYNTAXES.get().is_some()
