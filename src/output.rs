@@ -294,13 +294,16 @@ impl Staging {
                     format!("two files would be written to {rel}"),
                 ));
             }
-            if !unchanged && let Some(parent) = target.parent() {
-                let parent = parent.to_path_buf();
-                if !st.known_dirs.contains(&parent) {
-                    let made = ensure_dir(&self.out, &parent)?;
-                    st.created.extend(made);
-                    st.known_dirs.insert(parent);
-                }
+            if !unchanged
+                && let Some(parent) = target.parent()
+                && !st.known_dirs.contains(parent)
+            {
+                let StageState {
+                    created,
+                    known_dirs,
+                    ..
+                } = &mut *st;
+                ensure_dir(&self.out, parent, known_dirs, created)?;
             }
         }
         if !unchanged {
@@ -325,10 +328,7 @@ impl Staging {
         let staged: Vec<&String> = paths.iter().filter(|(_, v)| v.2).map(|(p, _)| *p).collect();
         staged.par_iter().try_for_each(|rel| {
             let target = self.out.join(rel);
-            if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
-                fs::remove_dir_all(&target)?;
-            }
-            fs::rename(tmp_path(&target), &target)
+            replace(&tmp_path(&target), &target)
         })?;
         let mut manifest = String::with_capacity(paths.len() * 48);
         if let Some(st) = stamp {
@@ -414,32 +414,58 @@ fn tmp_path(target: &Path) -> PathBuf {
 }
 
 /// Creates `dir` (inside `out`), refusing any existing component that is not a real directory.
-/// Returns the directories it created, outermost first.
-fn ensure_dir(out: &Path, dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut created = Vec::new();
+/// Starts below the deepest directory already in `known`, and tries `mkdir` before looking, so
+/// that a fresh output costs one system call per directory. Records what it made in `created`
+/// (outermost first) and every directory it vouched for in `known`.
+fn ensure_dir(
+    out: &Path,
+    dir: &Path,
+    known: &mut HashSet<PathBuf>,
+    created: &mut Vec<PathBuf>,
+) -> io::Result<()> {
+    if !dir.starts_with(out) {
+        return Err(io::Error::other("directory outside the output"));
+    }
+    let base = dir
+        .ancestors()
+        .find(|a| known.contains(*a) || *a == out)
+        .unwrap_or(out)
+        .to_path_buf();
     let rel = dir
-        .strip_prefix(out)
+        .strip_prefix(&base)
         .map_err(|_| io::Error::other("directory outside the output"))?;
-    let mut at = out.to_path_buf();
+    let mut at = base;
     for c in rel.components() {
         at.push(c);
-        match fs::symlink_metadata(&at) {
-            Ok(m) if m.is_dir() => {}
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err(io::Error::other(format!(
-                    "{} is a symbolic link; pillar does not write through links in the output directory",
-                    at.display()
-                )));
-            }
-            Ok(_) => fs::remove_file(&at).and_then(|()| fs::create_dir(&at))?,
-            Err(_) => match fs::create_dir(&at) {
-                Ok(()) => created.push(at.clone()),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(e),
+        match fs::create_dir(&at) {
+            Ok(()) => created.push(at.clone()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match fs::symlink_metadata(&at) {
+                Ok(m) if m.is_dir() => {}
+                Ok(m) if m.file_type().is_symlink() => {
+                    return Err(io::Error::other(format!(
+                        "{} is a symbolic link; pillar does not write through links in the output directory",
+                        at.display()
+                    )));
+                }
+                _ => fs::remove_file(&at).and_then(|()| fs::create_dir(&at))?,
             },
+            Err(e) => return Err(e),
         }
+        known.insert(at.clone());
     }
-    Ok(created)
+    Ok(())
+}
+
+/// Renames `tmp` over `target`; a directory in the way (left by an older site) is removed first.
+fn replace(tmp: &Path, target: &Path) -> io::Result<()> {
+    match fs::rename(tmp, target) {
+        Ok(()) => Ok(()),
+        Err(e) if fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) => {
+            fs::remove_dir_all(target).map_err(|_| e)?;
+            fs::rename(tmp, target)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Writes through a temporary file in the same directory and renames it over the target, so
@@ -453,10 +479,7 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = fs::File::create(&tmp)?;
     f.write_all(bytes)?;
     drop(f);
-    if fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) {
-        fs::remove_dir_all(target)?;
-    }
-    fs::rename(&tmp, target)
+    replace(&tmp, target)
 }
 
 fn remove_empty_parents(out: &Path, file: &Path) {
@@ -519,6 +542,29 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A2");
         let r = write(&out, &[file("a/index.html", "A2")]).unwrap();
         assert_eq!((r.written, r.unchanged), (0, 1));
+    }
+
+    #[test]
+    fn files_and_folders_may_trade_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &[file("a", "file"), file("b/index.html", "B")]).unwrap();
+        // `a` becomes a folder, `b` a file.
+        let r = write(&out, &[file("a/index.html", "A"), file("b", "file")]).unwrap();
+        assert_eq!(r.written, 2);
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A");
+        assert_eq!(fs::read_to_string(out.join("b")).unwrap(), "file");
+        // A link in the output is never written through.
+        #[cfg(unix)]
+        {
+            let elsewhere = dir.path().join("elsewhere");
+            fs::create_dir(&elsewhere).unwrap();
+            fs::remove_dir_all(out.join("a")).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, out.join("a")).unwrap();
+            let e = write(&out, &[file("a/index.html", "A")]).unwrap_err();
+            assert!(e.to_string().contains("symbolic link"), "{e}");
+            assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+        }
     }
 
     #[test]
