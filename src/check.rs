@@ -69,17 +69,28 @@ pub fn collect_ids(html: &[u8], ids: &mut HashSet<String>) {
 
 /// Verifies every internal link of the finished site. `source_of` maps an output HTML file to
 /// the file a reader would fix (the page's Markdown, or its template).
+/// `scanned` holds the pages already read with [`scan`] while they were rendered; every other
+/// HTML file is read here.
 pub fn html_links(
     files: &[OutputFile],
+    mut scanned: HashMap<String, Scan>,
     source_of: &dyn Fn(&str, &str, String) -> Diagnostic,
 ) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let scanned: Vec<(&str, Scan)> = files
+    let rest: Vec<(String, Scan)> = files
         .par_iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| (f.path.as_str(), scan(&f.bytes)))
+        .filter(|f| f.path.ends_with(".html") && !scanned.contains_key(&f.path))
+        .map(|f| (f.path.clone(), scan(&String::from_utf8_lossy(&f.bytes))))
         .collect();
+    scanned.extend(rest);
+    let mut scanned: Vec<(&str, &Scan)> = scanned
+        .iter()
+        .filter(|(p, _)| paths.contains(p.as_str()))
+        .map(|(p, s)| (p.as_str(), s))
+        .collect();
+    // Problems come out in a stable order.
+    scanned.sort_unstable_by_key(|(p, _)| *p);
     let ids: HashMap<&str, &HashSet<String>> = scanned.iter().map(|(p, s)| (*p, &s.ids)).collect();
     let mut out = Vec::new();
     for (path, s) in &scanned {
@@ -159,17 +170,18 @@ fn check_link(
     None
 }
 
+/// What one HTML file holds for the link check: its ids and the links it makes.
 #[derive(Default)]
-struct Scan {
+pub struct Scan {
     ids: HashSet<String>,
     links: Vec<String>,
 }
 
-fn scan(html: &[u8]) -> Scan {
+/// Reads an HTML file's ids and `href`/`src` links with a real tokenizer (html5gum).
+pub fn scan(html: &str) -> Scan {
     use html5gum::{Token, Tokenizer};
     let mut s = Scan::default();
-    let text = String::from_utf8_lossy(html);
-    for token in Tokenizer::new(text.as_ref()).flatten() {
+    for token in Tokenizer::new(html).flatten() {
         if let Token::StartTag(tag) = token {
             for (name, value) in &tag.attributes {
                 let v = String::from_utf8_lossy(&value.value).into_owned();
@@ -225,14 +237,34 @@ mod tests {
                 "<h1 id=\"x\">X</h1><a href=\"../#\">home</a><img src=\"../img.png\">",
             ),
         ];
-        let d = html_links(&files, &|p, _, msg| Diagnostic::error(p, 1, 1, msg));
+        let d = html_links(&files, HashMap::new(), &|p, _, msg| {
+            Diagnostic::error(p, 1, 1, msg)
+        });
         let m: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(m.len(), 3, "{m:?}");
+        // Files are reported in path order: a/index.html before index.html.
+        assert!(m[0].contains("img.png"), "{m:?}");
         assert!(
-            m[0].contains("a/#nope") && m[0].contains("no id \"nope\""),
+            m[1].contains("a/#nope") && m[1].contains("no id \"nope\""),
             "{m:?}"
         );
-        assert!(m[1].contains("\"b/\""), "{m:?}");
-        assert!(m[2].contains("img.png"), "{m:?}");
+        assert!(m[2].contains("\"b/\""), "{m:?}");
+    }
+
+    #[test]
+    fn pages_read_during_rendering_are_not_read_again() {
+        let files = [f("index.html", "<a href=\"gone/\">x</a>")];
+        // The scan made while rendering says the page links nowhere: it is the one used.
+        let pre = HashMap::from([("index.html".to_owned(), scan("<p id=\"a\">"))]);
+        let d = html_links(&files, pre, &|p, _, msg| Diagnostic::error(p, 1, 1, msg));
+        assert!(
+            d.is_empty(),
+            "{:?}",
+            d.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
+        let d = html_links(&files, HashMap::new(), &|p, _, msg| {
+            Diagnostic::error(p, 1, 1, msg)
+        });
+        assert_eq!(d.len(), 1);
     }
 }

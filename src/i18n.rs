@@ -101,10 +101,28 @@ impl Strings {
 
     /// The string for `key` with `{name}` placeholders filled.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut s = self.get(key).to_owned();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), value);
+        let template = self.get(key);
+        let mut s =
+            String::with_capacity(template.len() + args.iter().map(|a| a.1.len()).sum::<usize>());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            s.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after
+                .find('}')
+                .and_then(|close| Some((close, args.iter().find(|a| a.0 == &after[..close])?)))
+            {
+                Some((close, (_, value))) => {
+                    s.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    s.push('{');
+                    rest = after;
+                }
+            }
         }
+        s.push_str(rest);
         s
     }
 
@@ -208,6 +226,15 @@ mod tests {
         let e = Strings::load("xx", Path::new("/nonexistent"), Path::new("/"), None).unwrap_err();
         assert!(e[0].message.contains("\"xx\""));
         assert!(e[0].hint.as_deref().unwrap_or("").contains("en, fr"));
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_unknown_ones_kept() {
+        let mut s = lang("en");
+        s.map.insert("k".into(), "{a} and {b} {c} {".into());
+        // A value that looks like a placeholder is not filled again.
+        assert_eq!(s.fill("k", &[("a", "{b}"), ("b", "B")]), "{b} and B {c} {");
+        assert_eq!(s.fill("missing", &[]), "missing");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! markdown and derive (per page, in parallel) → checks → render (in parallel) → site files.
 //! Everything happens in memory; the caller decides whether to write.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -191,6 +191,7 @@ pub fn generate(
             .then(|| missing_template(&site, i, &site.pages[i].template));
         let prepared = derive::prepare(&site, &config, &resolver, i, cited);
         let mut notes = prepared.notes;
+        let mut scan = None;
         let file = match missing {
             Some(d) => {
                 notes.diags.push(d);
@@ -204,6 +205,10 @@ pub fn generate(
                 Ok(html) => {
                     // Links may point at ids the template prints, not only those the Markdown made.
                     check::collect_ids(html.as_bytes(), &mut notes.anchors);
+                    // Read now, in parallel, while the page is at hand.
+                    if checks.html_links {
+                        scan = Some(check::scan(&html));
+                    }
                     keep(OutputFile {
                         path: format!("{}index.html", site.pages[i].url),
                         bytes: html.into_bytes(),
@@ -222,6 +227,7 @@ pub fn generate(
             file,
             search,
             notes,
+            scan,
         }
     };
     let sources_page = site.special.map(|s| s.sources);
@@ -258,7 +264,13 @@ pub fn generate(
     } else {
         pages_done + assets.files.len() + 3
     });
-    out.extend(done.into_iter().filter_map(|d| d.file));
+    let mut scans = HashMap::new();
+    for d in done {
+        if let (Some(f), Some(scan)) = (&d.file, d.scan) {
+            scans.insert(f.path.clone(), scan);
+        }
+        out.extend(d.file);
+    }
     match not_found_page(&templates, &config, &strings) {
         Ok(f) => out.extend(keep(f)),
         Err(d) => diags.push(d),
@@ -294,7 +306,7 @@ pub fn generate(
     clock.lap("site files");
 
     if checks.html_links {
-        let problems = check::html_links(&out, &|path, link, msg| {
+        let problems = check::html_links(&out, scans, &|path, link, msg| {
             source_of(&site, &config, path, link, msg)
         });
         if !problems.is_empty() {
@@ -318,6 +330,8 @@ struct Done {
     /// The page's entry in the search index (JSON).
     search: String,
     notes: crate::markdown::PageNotes,
+    /// The page's ids and links, read for `pillar check`.
+    scan: Option<check::Scan>,
 }
 
 /// Prints how long each stage took when `PILLAR_TIMINGS` is set (for profiling).
