@@ -177,6 +177,13 @@ pub struct Scan {
     links: Vec<String>,
 }
 
+impl Scan {
+    /// The `href` and `src` values, in document order.
+    pub fn links(&self) -> &[String] {
+        &self.links
+    }
+}
+
 /// Reads an HTML file's ids and `href`/`src` links with a real tokenizer (html5gum).
 pub fn scan(html: &str) -> Scan {
     use html5gum::{Token, Tokenizer};

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{BrokenLink, CowStr};
 
-use super::{Terms, escape};
+use super::{Terms, escape_into};
 use crate::model::reform::Source;
 
 pub const CITE_SCHEME: &str = "pillar-cite:";
@@ -66,13 +66,19 @@ impl Resolver<'_> {
             if k > 0 {
                 s.push_str(", ");
             }
-            s.push_str(&format!(
-                "<a href=\"{root}{}#source-{}\" title=\"{}\">{}</a>",
-                self.sources_url,
-                escape(&src.id),
-                escape(&format!("{}: {}", src.publisher, src.title)),
-                src.number
-            ));
+            // Written piece by piece: a page of the data may carry hundreds of citations.
+            s.push_str("<a href=\"");
+            s.push_str(root);
+            s.push_str(&self.sources_url);
+            s.push_str("#source-");
+            escape_into(&mut s, &src.id);
+            s.push_str("\" title=\"");
+            escape_into(&mut s, &src.publisher);
+            s.push_str(": ");
+            escape_into(&mut s, &src.title);
+            s.push_str("\">");
+            s.push_str(&src.number.to_string());
+            s.push_str("</a>");
         }
         s.push_str("]</sup>");
         s

@@ -134,8 +134,6 @@ pub struct PageRenderer<'a> {
     allow_html: bool,
     pub notes: PageNotes,
     used_ids: HashMap<String, usize>,
-    /// Line starts of the last text links were located in (keyed by its address).
-    line_index: Option<(usize, crate::diag::LineIndex)>,
 }
 
 impl<'a> PageRenderer<'a> {
@@ -155,7 +153,6 @@ impl<'a> PageRenderer<'a> {
                 ..PageNotes::default()
             },
             used_ids: HashMap::new(),
-            line_index: None,
         }
     }
 
@@ -487,20 +484,8 @@ impl<'a> PageRenderer<'a> {
         match r {
             Ok((href, check)) => {
                 if let Some(mut c) = check {
-                    // Located now (the text is gone by the time anchors are checked), through a
-                    // line index: a file may hold hundreds of such links.
-                    let key = std::sync::Arc::as_ptr(&origin.text) as *const u8 as usize;
-                    if self.line_index.as_ref().is_none_or(|(k, _)| *k != key) {
-                        self.line_index = Some((key, crate::diag::LineIndex::new(&origin.text)));
-                    }
-                    if let Some((_, index)) = &self.line_index {
-                        c.at = Some(index.at(
-                            origin.shown.to_path_buf(),
-                            &origin.text,
-                            origin.offset(offset),
-                            String::new(),
-                        ));
-                    }
+                    // Located now: the text is gone by the time anchors are checked.
+                    c.at = Some(locate(origin, offset));
                     self.notes.links.push(c);
                 }
                 href
@@ -520,6 +505,37 @@ impl<'a> PageRenderer<'a> {
             }
         }
     }
+}
+
+/// The place of `offset` (in `origin`'s Markdown) in its file, through a line index kept per
+/// thread for the last few files: one file (the data file above all) may hold hundreds of
+/// located links, spread over many renderers.
+fn locate(origin: &Origin, offset: usize) -> Diagnostic {
+    use std::cell::RefCell;
+    use std::sync::Arc;
+    type Cached = Vec<(Arc<str>, crate::diag::LineIndex)>;
+    thread_local! {
+        static INDEXES: RefCell<Cached> = const { RefCell::new(Vec::new()) };
+    }
+    INDEXES.with_borrow_mut(|cache| {
+        let i = match cache.iter().position(|(t, _)| Arc::ptr_eq(t, &origin.text)) {
+            Some(i) => i,
+            None => {
+                if cache.len() == 4 {
+                    cache.remove(0);
+                }
+                let index = crate::diag::LineIndex::new(&origin.text);
+                cache.push((origin.text.clone(), index));
+                cache.len() - 1
+            }
+        };
+        cache[i].1.at(
+            origin.shown.to_path_buf(),
+            &origin.text,
+            origin.offset(offset),
+            String::new(),
+        )
+    })
 }
 
 /// Routes an event to the open heading, the open footnote definition, or the page.
@@ -610,8 +626,13 @@ impl<'e> Footnotes<'e> {
 /// HTML-escapes text for element content and double-quoted attributes.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    escape_into(&mut out, s);
     out
+}
+
+/// [`escape`], appending to `out`.
+pub fn escape_into(out: &mut String, s: &str) {
+    pulldown_cmark_escape::escape_html(out, s).ok();
 }
 
 #[cfg(test)]
