@@ -254,11 +254,10 @@ pub fn generate(
         warnings.extend(unused(r, done.iter().map(|d| &d.notes)));
     }
     let pages_done = done.len();
-    let search_index = derive::search::index(
-        done.iter_mut()
-            .map(|d| std::mem::take(&mut d.search))
-            .collect(),
-    );
+    let search_entries: Vec<String> = done
+        .iter_mut()
+        .map(|d| std::mem::take(&mut d.search))
+        .collect();
     let mut out: Vec<OutputFile> = Vec::with_capacity(if staging.is_some() {
         0
     } else {
@@ -278,26 +277,33 @@ pub fn generate(
     if diags.has_errors() {
         return Err(Failure::Site(diags.sorted()));
     }
+    // The site-wide files are independent of one another: made (and staged) side by side.
+    let (sitemap, (feed, search_index)) = rayon::join(
+        || derive::site_files::sitemap(&site, &config),
+        || {
+            rayon::join(
+                || derive::feed::atom(&site, &config, &resolver),
+                || derive::search::index(search_entries),
+            )
+        },
+    );
     let site_files = [
-        OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: derive::site_files::sitemap(&site, &config).into_bytes(),
-        },
-        OutputFile {
-            path: "robots.txt".into(),
-            bytes: derive::site_files::robots(&config).into_bytes(),
-        },
-        OutputFile {
-            path: derive::feed::FEED_FILE.into(),
-            bytes: derive::feed::atom(&site, &config, &resolver).into_bytes(),
-        },
-        OutputFile {
-            path: derive::search::INDEX_FILE.into(),
-            bytes: search_index.into_bytes(),
-        },
-    ];
+        ("sitemap.xml", sitemap),
+        ("robots.txt", derive::site_files::robots(&config)),
+        (derive::feed::FEED_FILE, feed),
+        (derive::search::INDEX_FILE, search_index),
+    ]
+    .map(|(path, text)| OutputFile {
+        path: path.into(),
+        bytes: text.into_bytes(),
+    });
     let file_count = pages_done + 1 + site_files.len() + assets.files.len();
-    out.extend(site_files.into_iter().chain(assets.files).filter_map(keep));
+    let kept: Vec<OutputFile> = site_files
+        .into_par_iter()
+        .chain(assets.files.into_par_iter())
+        .filter_map(keep)
+        .collect();
+    out.extend(kept);
     if let Some(e) = write_error.lock().ok().and_then(|mut e| e.take()) {
         return Err(Failure::Tool(e));
     }
