@@ -85,20 +85,31 @@ impl PageNotes {
         while !words.is_char_boundary(end) {
             end -= 1;
         }
-        for (i, part) in words[..end]
-            .split(|c: char| c.is_ascii_whitespace())
-            .enumerate()
-        {
-            if i > 0 && !self.text.is_empty() && !self.text.ends_with(' ') {
+        let words = &words[..end];
+        // Split on ASCII whitespace by bytes (such a byte is never inside a UTF-8 sequence):
+        // this runs on every word of every page.
+        let bytes = words.as_bytes();
+        let mut start = 0;
+        loop {
+            let stop = bytes[start..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(bytes.len(), |p| start + p);
+            let part = &words[start..stop];
+            if start > 0 && !self.text.is_empty() && !self.text.ends_with(' ') {
                 self.text.push(' ');
             }
-            if part.is_empty() {
-                continue;
+            if !part.is_empty() {
+                if part.starts_with(['.', ',', ';', ':', ')', '!', '?']) && self.text.ends_with(' ')
+                {
+                    self.text.pop();
+                }
+                self.text.push_str(part);
             }
-            if part.starts_with(['.', ',', ';', ':', ')', '!', '?']) && self.text.ends_with(' ') {
-                self.text.pop();
+            if stop == bytes.len() {
+                break;
             }
-            self.text.push_str(part);
+            start = stop + 1;
         }
     }
 

@@ -251,3 +251,57 @@ fn search_text_collapses_space_and_closes_up_after_citations() {
     let (_, _, notes) = render("A  claim [@s00].\n\nNext   one ,here.\n");
     assert_eq!(notes.text.trim_end(), "A claim. Next one,here.");
 }
+
+/// The search text as the first, char-by-char version made it: the byte version must agree.
+fn index_text_reference(text: &mut String, words: &str) {
+    for (i, part) in words.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+        if i > 0 && !text.is_empty() && !text.ends_with(' ') {
+            text.push(' ');
+        }
+        if part.is_empty() {
+            continue;
+        }
+        if part.starts_with(['.', ',', ';', ':', ')', '!', '?']) && text.ends_with(' ') {
+            text.pop();
+        }
+        text.push_str(part);
+    }
+}
+
+#[test]
+fn search_text_splits_bytes_as_the_reference_splits_chars() {
+    let pieces = [
+        "",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\r\n",
+        "a",
+        "é",
+        "ü ",
+        " ß",
+        ".",
+        ", ",
+        ")x",
+        "word",
+        "Ünïcödé text",
+        "\u{a0}",
+        "! ?",
+        "日本 語",
+    ];
+    // Every sequence of three pieces, fed one call at a time as Markdown text events are.
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                let mut notes = PageNotes::default();
+                let mut reference = String::new();
+                for w in [a, b, c] {
+                    notes.index_text(w);
+                    index_text_reference(&mut reference, w);
+                }
+                assert_eq!(notes.text, reference, "{a:?} {b:?} {c:?}");
+            }
+        }
+    }
+}
