@@ -15,14 +15,7 @@ fn init_writes_an_explainer_that_passes_a_strict_check_with_the_built_in_theme()
     let o = pillar(&["check", "--strict", "--root", dir.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = tmp.path().join("out");
-    let o = pillar(&[
-        "build",
-        "--root",
-        dir.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    build_site(&dir, &out, &[]);
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
         home.contains("fictional"),

@@ -21,11 +21,8 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Builds the shipped explainer into a fresh temporary folder.
-pub fn build_shipped(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    let root = repo();
+/// `pillar build --quiet --root ROOT --output OUT EXTRA…`, which must succeed.
+pub fn build_site(root: &Path, out: &Path, extra: &[&str]) {
     let mut args = vec![
         "build",
         "--quiet",
@@ -37,7 +34,19 @@ pub fn build_shipped(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     args.extend_from_slice(extra);
     let o = pillar(&args);
     assert!(o.status.success(), "build failed:\n{}", text(&o.stderr));
+}
+
+/// Builds the project at `root` into a fresh temporary folder.
+pub fn build_into_temp(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build_site(root, &out, extra);
     (dir, out)
+}
+
+/// Builds the shipped explainer into a fresh temporary folder.
+pub fn build_shipped(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    build_into_temp(&repo(), extra)
 }
 
 pub fn sel(s: &str) -> Selector {
@@ -240,6 +249,38 @@ pub fn expected_comparison_rows(data: &toml::Table) -> Vec<(String, Vec<String>)
         }
     }
     expected
+}
+
+/// Checks the function map of a built comparison page against the data: a row per function,
+/// headed by its name, with the units it leaves and the units it joins.
+pub fn assert_function_map(page: &Path, data: &toml::Table) {
+    let labels = label_map(data);
+    let doc = parse(page);
+    for f in table(data, "function") {
+        let row = doc
+            .select(&sel(&format!("tr#function-{}", s(f, "id"))))
+            .next()
+            .unwrap_or_else(|| panic!("no row for function {}", s(f, "id")));
+        assert_eq!(
+            inner_text(row.select(&sel("th")).next().unwrap()),
+            s(f, "name")
+        );
+        let cells: Vec<_> = row.select(&sel("td")).collect();
+        let got = |i: usize| {
+            cells[i]
+                .select(&sel("a.unit-link"))
+                .map(inner_text)
+                .collect::<Vec<_>>()
+        };
+        let want = |k: &str| {
+            list(f, k)
+                .iter()
+                .map(|u| labels[*u].clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(got(0), want("from"), "function {} before", s(f, "id"));
+        assert_eq!(got(1), want("to"), "function {} after", s(f, "id"));
+    }
 }
 
 /// The rows of a built comparison page: each row's header and the unit links of its "after" cell.

@@ -102,14 +102,7 @@ fn hostile_data_is_escaped_on_every_page() {
     .unwrap();
     std::fs::write(root.join("content/reform.toml"), hostile_data()).unwrap();
     let out = tmp.path().join("out");
-    let o = pillar(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    build_site(&root, &out, &[]);
 
     let pages: Vec<String> = files(&out)
         .into_iter()

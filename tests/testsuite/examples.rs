@@ -19,19 +19,7 @@ fn example_data() -> toml::Table {
 }
 
 fn build_example() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    let root = root();
-    let o = pillar(&[
-        "build",
-        "--quiet",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "build failed:\n{}", text(&o.stderr));
-    (dir, out)
+    build_into_temp(&root(), &[])
 }
 
 #[test]
@@ -159,30 +147,7 @@ fn example_comparison_table_rows_match_the_data() {
 #[test]
 fn example_function_map_lists_every_function_with_its_units() {
     let (_tmp, out) = build_example();
-    let data = example_data();
-    let labels = label_map(&data);
-    let doc = parse(&out.join("comparison/index.html"));
-    for f in table(&data, "function") {
-        let row = doc
-            .select(&sel(&format!("tr#function-{}", s(f, "id"))))
-            .next()
-            .unwrap_or_else(|| panic!("no row for function {}", s(f, "id")));
-        let cells: Vec<_> = row.select(&sel("td")).collect();
-        let got = |i: usize| {
-            cells[i]
-                .select(&sel("a.unit-link"))
-                .map(inner_text)
-                .collect::<Vec<_>>()
-        };
-        let want = |k: &str| {
-            list(f, k)
-                .iter()
-                .map(|u| labels[*u].clone())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(got(0), want("from"), "function {} before", s(f, "id"));
-        assert_eq!(got(1), want("to"), "function {} after", s(f, "id"));
-    }
+    assert_function_map(&out.join("comparison/index.html"), &example_data());
 }
 
 #[test]

@@ -88,14 +88,7 @@ fn json_ld_cannot_be_closed_by_a_title() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    let o = pillar(&[
-        "build",
-        "--root",
-        tmp.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    build_site(tmp.path(), &out, &[]);
     let doc = parse(&out.join("evil/index.html"));
     let scripts: Vec<String> = doc
         .select(&sel("script"))
@@ -162,14 +155,7 @@ fn language_fr_translates_the_interface_and_the_dates() {
         .replace("language = \"en\"", "language = \"fr\"");
     std::fs::write(site.join("site-config.toml"), config).unwrap();
     let out = tmp.path().join("out");
-    let o = pillar(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    build_site(&site, &out, &[]);
     let home = parse(&out.join("index.html"));
     assert_eq!(home.root_element().value().attr("lang"), Some("fr"));
     let skip = inner_text(home.select(&sel(".skip-link")).next().unwrap());

@@ -116,31 +116,13 @@ fn a_rebuild_with_nothing_changed_writes_nothing_and_any_change_is_seen() {
     );
 
     // So is a changed command line, and a damaged output.
-    let other = pillar(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--base-url",
-        "https://example.com/x/",
-    ]);
+    let with_base = [&args[..], &["--base-url", "https://example.com/x/"]].concat();
+    let other = pillar(&with_base);
     assert!(
         text(&other.stdout).contains(" written,") && !text(&other.stdout).contains("(0 written,")
     );
     std::fs::write(out.join("index.html"), "damaged").unwrap();
-    let repaired = text(
-        &pillar(&[
-            "build",
-            "--root",
-            site.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-            "--base-url",
-            "https://example.com/x/",
-        ])
-        .stdout,
-    );
+    let repaired = text(&pillar(&with_base).stdout);
     assert!(!repaired.contains("(0 written,"), "{repaired}");
     assert!(
         std::fs::read_to_string(out.join("index.html"))
@@ -156,16 +138,8 @@ fn a_build_killed_at_any_moment_never_leaves_half_a_file_and_the_next_build_repa
     big_site(&site, 5000);
     let reference = tmp.path().join("reference");
     let started = std::time::Instant::now();
-    let o = pillar(&[
-        "build",
-        "--quiet",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        reference.to_str().unwrap(),
-    ]);
+    build_site(&site, &reference, &[]);
     let full = started.elapsed();
-    assert!(o.status.success(), "{}", text(&o.stderr));
     let want = snapshot(&reference);
     assert!(want.len() > 5000);
 
@@ -211,28 +185,9 @@ fn a_build_killed_at_any_moment_never_leaves_half_a_file_and_the_next_build_repa
             );
         }
     }
-    let o = pillar(&[
-        "build",
-        "--quiet",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    build_site(&site, &out, &[]);
     let fresh = tmp.path().join("fresh");
-    assert!(
-        pillar(&[
-            "build",
-            "--quiet",
-            "--root",
-            site.to_str().unwrap(),
-            "--output",
-            fresh.to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+    build_site(&site, &fresh, &[]);
     let got = snapshot(&out);
     let leftovers: Vec<&String> = got.keys().filter(|k| k.contains("pillar-tmp")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
@@ -278,17 +233,6 @@ fn two_builds_at_once_never_corrupt_the_output() {
         }
     }
     let fresh = tmp.path().join("fresh");
-    assert!(
-        pillar(&[
-            "build",
-            "--quiet",
-            "--root",
-            site.to_str().unwrap(),
-            "--output",
-            fresh.to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+    build_site(&site, &fresh, &[]);
     assert_eq!(snapshot(&out), snapshot(&fresh));
 }
