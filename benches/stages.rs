@@ -81,14 +81,14 @@ fn render(resolver: &Resolver<'_>, text: &Arc<str>) -> String {
 fn markdown(bencher: divan::Bencher, code: bool) {
     let text: Arc<str> = Arc::from(page(code));
     // Grammars load once per process, as in a build: not part of the per-page figure.
-    pillar::markdown::highlight::preload();
+    pillar::markdown::highlight::preload("toml");
     with_renderer(|resolver| bencher.bench_local(|| render(resolver, divan::black_box(&text))));
 }
 
 /// Syntax highlighting of one TOML block (grammars already loaded).
 #[divan::bench]
 fn highlight(bencher: divan::Bencher) {
-    pillar::markdown::highlight::preload();
+    pillar::markdown::highlight::preload("toml");
     let code =
         "[[unit]]\nid = \"dpo\"\nname = \"Department of Peace Operations\"\nsince = 2019-01-01\n";
     bencher.bench(|| pillar::markdown::highlight::highlight(divan::black_box(code), "toml"));

@@ -152,13 +152,9 @@ pub struct AssetFile {
 pub struct Loaded {
     pub files: Vec<ContentFile>,
     pub assets: Vec<AssetFile>,
-    /// The data file's text, if any.
-    pub data: Option<(PathBuf, String)>,
-    /// Some page has a fenced code block (so the highlighter will be needed).
-    pub has_code: bool,
 }
 
-/// Reads `content/` and the data file. Problems with individual files are collected.
+/// Reads `content/`. Problems with individual files are collected.
 pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
     let mut paths = Vec::new();
@@ -169,18 +165,16 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let root = &config.root;
     // Read and split in parallel: on big sites this is most of the I/O.
     use rayon::prelude::*;
-    let results: Vec<Result<(ContentFile, usize, bool), Diagnostic>> = paths
+    let results: Vec<Result<(ContentFile, usize), Diagnostic>> = paths
         .par_iter()
         .map(|(rel, abs)| read_content(root, rel, abs))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut total = 0;
-    let mut has_code = false;
     for r in results {
         match r {
-            Ok((f, len, code)) => {
+            Ok((f, len)) => {
                 total += len;
-                has_code |= code;
                 files.push(f);
             }
             Err(d) => diags.push(d),
@@ -189,39 +183,27 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     if total > KEEP_SOURCES_BELOW {
         files.iter().for_each(ContentFile::release);
     }
-    let data = match &config.data_file {
-        Some(p) => match std::fs::read(p) {
-            Ok(bytes) => {
-                let shown = config.show(p);
-                match decode(p, &bytes, &shown) {
-                    Ok(text) => Some((shown, text)),
-                    Err(d) => {
-                        diags.push(d);
-                        None
-                    }
-                }
-            }
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    config.show(p),
-                    1,
-                    1,
-                    format!("cannot read the data file: {e}"),
-                ));
-                None
-            }
-        },
-        None => None,
-    };
     if diags.has_errors() {
         return Err(diags.sorted());
     }
-    Ok(Loaded {
-        files,
-        assets,
-        data,
-        has_code,
-    })
+    Ok(Loaded { files, assets })
+}
+
+/// Reads the data file (`None` when the site has none).
+pub fn data_file(config: &Config) -> Result<Option<(PathBuf, String)>, Diagnostic> {
+    let Some(p) = &config.data_file else {
+        return Ok(None);
+    };
+    let shown = config.show(p);
+    match std::fs::read(p) {
+        Ok(bytes) => decode(p, &bytes, &shown).map(|text| Some((shown, text))),
+        Err(e) => Err(Diagnostic::error(
+            shown,
+            1,
+            1,
+            format!("cannot read the data file: {e}"),
+        )),
+    }
 }
 
 /// Editor droppings and hidden files are never content.
@@ -345,11 +327,7 @@ fn walk(
     }
 }
 
-fn read_content(
-    root: &Path,
-    rel: &str,
-    abs: &Path,
-) -> Result<(ContentFile, usize, bool), Diagnostic> {
+fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<(ContentFile, usize), Diagnostic> {
     let shown = crate::diag::display_path(root, abs);
     let bytes = std::fs::read(abs)
         .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot read: {e}")))?;
@@ -365,8 +343,6 @@ fn read_content(
         None => FrontMatter::default(),
     };
     let len = text.len();
-    let code = memchr::memmem::find(text.as_bytes(), b"```").is_some()
-        || memchr::memmem::find(text.as_bytes(), b"~~~").is_some();
     Ok((
         ContentFile::new(
             rel.to_owned(),
@@ -377,7 +353,6 @@ fn read_content(
             body_start,
         ),
         len,
-        code,
     ))
 }
 

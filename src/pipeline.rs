@@ -49,18 +49,28 @@ pub fn generate(
 ) -> Result<Generated, Failure> {
     let mut clock = Stopwatch::new();
     let config = config::load(root, overrides)?;
-    // Content and templates are read and parsed side by side.
-    let (loaded, templates) = rayon::join(
-        || load::load(&config),
+    // Content, the data file and the templates are read and parsed side by side.
+    let ((loaded, validated), templates) = rayon::join(
+        || {
+            rayon::join(
+                || load::load(&config),
+                || {
+                    load::data_file(&config)
+                        .map(|f| f.map(|(shown, text)| data::parse(&shown, &text)))
+                },
+            )
+        },
         || render::load(&config.theme_dir, &config.root),
     );
-    let loaded = loaded?;
+    let loaded = match (loaded, &validated) {
+        (Err(mut diags), Err(d)) => {
+            diags.push(d.clone());
+            return Err(Failure::Site(Diagnostics(diags).sorted()));
+        }
+        (loaded, _) => loaded?,
+    };
+    let validated = validated.map_err(|d| Failure::Site(vec![d]))?;
     let mut templates = templates?;
-    if loaded.has_code {
-        // The grammars take a few milliseconds to load: start now, on another thread, so that
-        // the first code block does not wait for all of it.
-        std::thread::spawn(crate::markdown::highlight::preload);
-    }
     clock.lap("load + templates");
     let mut warnings = Vec::new();
     if config.base_url == "/" && config.data_file.is_some() {
@@ -70,9 +80,8 @@ pub fn generate(
                 .warning(),
         );
     }
-    let reform = match &loaded.data {
-        Some((shown, text)) => {
-            let v = data::parse(shown, text);
+    let reform = match validated {
+        Some(v) => {
             let (errors, warns): (Vec<_>, Vec<_>) =
                 v.diagnostics.into_iter().partition(Diagnostic::is_error);
             if !errors.is_empty() {
@@ -152,6 +161,7 @@ pub fn generate(
         }),
     };
 
+    let shared = derive::Shared::new(&site, &config);
     let staging = if stage {
         let out = &config.output_dir;
         std::fs::create_dir_all(out).map_err(|e| {
@@ -189,7 +199,7 @@ pub fn generate(
         // Located before the Markdown stage takes the page's text.
         let missing = (!templates.has(&site.pages[i].template))
             .then(|| missing_template(&site, i, &site.pages[i].template));
-        let prepared = derive::prepare(&site, &config, &resolver, i, cited);
+        let prepared = derive::prepare(&site, &config, &shared, &resolver, i, cited);
         let mut notes = prepared.notes;
         let mut scan = None;
         let file = match missing {

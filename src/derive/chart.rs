@@ -9,7 +9,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::svg::{esc, n, text_block, text_width, wrap};
-use super::views::{UnitRef, unit_ref};
+use super::views::UnitRef;
 use crate::i18n::Strings;
 use crate::model::reform::Reform;
 
@@ -369,22 +369,18 @@ fn draw(
 }
 
 /// The chart in both layouts, with its text alternative. `None` without units.
-pub fn org_chart(r: &Reform, units_dir: &str, strings: &Strings) -> Option<ChartView> {
+pub fn org_chart(r: &Reform, unit_refs: &[UnitRef], strings: &Strings) -> Option<ChartView> {
     let (before, after) = columns(r);
     if before.units.is_empty() && after.units.is_empty() {
         return None;
     }
-    let refs = |v: &[usize]| {
-        v.iter()
-            .map(|&i| unit_ref(r, units_dir, i))
-            .collect::<Vec<_>>()
-    };
+    let refs = |v: &[usize]| v.iter().map(|&i| unit_refs[i].clone()).collect::<Vec<_>>();
     let alt = |col: &Column, is_before: bool| -> Vec<AltItem> {
         col.units
             .iter()
             .zip(&col.contains)
             .map(|(&u, c)| AltItem {
-                unit: unit_ref(r, units_dir, u),
+                unit: unit_refs[u].clone(),
                 links: refs(if is_before {
                     &r.units[u].becomes
                 } else {

@@ -12,6 +12,7 @@ mod svg;
 pub mod views;
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::Context;
@@ -21,6 +22,33 @@ use crate::markdown::{PageNotes, PageRenderer, Resolver, TocEntry};
 use crate::model::reform::Reform;
 use crate::model::{PageKind, Site};
 use views::*;
+
+/// What the pages of a site share, made once rather than once per page that shows it.
+pub struct Shared {
+    /// [`unit_refs`] of the reform (empty without one).
+    pub unit_refs: Vec<UnitRef>,
+    /// The org chart (on the home and comparison pages), drawn on first use.
+    chart: OnceLock<tera::Value>,
+}
+
+impl Shared {
+    pub fn new(site: &Site, config: &Config) -> Self {
+        Self {
+            unit_refs: site
+                .reform
+                .as_ref()
+                .map(|r| unit_refs(r, &config.paths.units))
+                .unwrap_or_default(),
+            chart: OnceLock::new(),
+        }
+    }
+
+    fn chart(&self, r: &Reform, strings: &crate::i18n::Strings) -> &tera::Value {
+        self.chart.get_or_init(|| {
+            tera::Value::from_serializable(&chart::org_chart(r, &self.unit_refs, strings))
+        })
+    }
+}
 
 /// A link to a page.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,6 +105,7 @@ pub struct Prepared {
 pub fn prepare(
     site: &Site,
     config: &Config,
+    shared: &Shared,
     resolver: &Resolver<'_>,
     idx: usize,
     cited_by: Option<&[Vec<PageLink>]>,
@@ -103,6 +132,7 @@ pub fn prepare(
         let mut v = Views {
             reform: r,
             units_dir,
+            shared,
             md: &mut md,
         };
         match page.kind {
@@ -282,7 +312,7 @@ fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {
         },
     };
     ctx.insert("reform", &home);
-    ctx.insert("chart", &chart::org_chart(r, v.units_dir, v.md.strings()));
+    ctx.insert("chart", v.shared.chart(r, v.md.strings()));
 }
 
 fn units(v: &mut Views<'_, '_>, ctx: &mut Context) {
@@ -317,7 +347,8 @@ pub struct ComparisonRow {
 }
 
 /// The comparison: units before against after, and every function's move.
-pub fn comparison_rows(r: &Reform, units_dir: &str) -> Vec<ComparisonRow> {
+pub fn comparison_rows(r: &Reform, unit_refs: &[UnitRef]) -> Vec<ComparisonRow> {
+    let unit_ref = |i: usize| unit_refs[i].clone();
     let mut rows = Vec::new();
     for (i, u) in r.units.iter().enumerate() {
         if u.context || !u.era.before() {
@@ -326,11 +357,11 @@ pub fn comparison_rows(r: &Reform, units_dir: &str) -> Vec<ComparisonRow> {
         let mut after: Vec<UnitRef> = Vec::new();
         let continues = u.era.after();
         if continues {
-            after.push(unit_ref(r, units_dir, i));
+            after.push(unit_ref(i));
         }
-        after.extend(u.becomes.iter().map(|&b| unit_ref(r, units_dir, b)));
+        after.extend(u.becomes.iter().map(|&b| unit_ref(b)));
         rows.push(ComparisonRow {
-            before: Some(unit_ref(r, units_dir, i)),
+            before: Some(unit_ref(i)),
             after,
             continues,
             functions: u
@@ -346,7 +377,7 @@ pub fn comparison_rows(r: &Reform, units_dir: &str) -> Vec<ComparisonRow> {
         }
         rows.push(ComparisonRow {
             before: None,
-            after: vec![unit_ref(r, units_dir, i)],
+            after: vec![unit_ref(i)],
             continues: false,
             functions: u
                 .functions_in
@@ -360,7 +391,7 @@ pub fn comparison_rows(r: &Reform, units_dir: &str) -> Vec<ComparisonRow> {
 
 fn comparison(v: &mut Views<'_, '_>, ctx: &mut Context) {
     let r = v.reform;
-    let rows = comparison_rows(r, v.units_dir);
+    let rows = comparison_rows(r, &v.shared.unit_refs);
     let functions: Vec<FunctionView> = r.functions.iter().map(|f| v.function(f)).collect();
     for f in &r.functions {
         v.md.anchor(&format!("function-{}", f.id));
@@ -369,7 +400,7 @@ fn comparison(v: &mut Views<'_, '_>, ctx: &mut Context) {
         .filter(|&i| r.units[i].context)
         .map(|i| v.unit(i, false))
         .collect();
-    ctx.insert("chart", &chart::org_chart(r, v.units_dir, v.md.strings()));
+    ctx.insert("chart", v.shared.chart(r, v.md.strings()));
     ctx.insert("flow", &flow::function_map(r, v.md.strings()));
     ctx.insert("rows", &rows);
     ctx.insert("functions", &functions);

@@ -28,29 +28,46 @@ pub fn date(d: Option<PartialDate>, strings: &Strings) -> Option<DateView> {
     d.map(|d| DateView::new(d, strings))
 }
 
-/// A link to a unit.
-#[derive(Serialize, Clone)]
-pub struct UnitRef {
-    pub id: String,
-    pub name: String,
-    pub label: String,
-    pub url: String,
-    pub era: crate::data::schema::Era,
-    pub kind: String,
-    pub context: bool,
+/// A link to a unit, as templates see it (`id`, `name`, `label`, `url`, `era`, `kind`,
+/// `context`). Every page that shows a unit shows the same link, so each is made once per
+/// site (see [`unit_refs`]) and a page only copies a pointer to it.
+#[derive(Clone)]
+pub struct UnitRef(tera::Value);
+
+impl Serialize for UnitRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
 }
 
-pub fn unit_ref(r: &Reform, units_dir: &str, i: usize) -> UnitRef {
-    let u = &r.units[i];
-    UnitRef {
-        id: u.id.clone(),
-        name: u.name.clone(),
-        label: u.label().to_owned(),
-        url: format!("{units_dir}/{}/", u.id),
-        era: u.era,
-        kind: u.kind.clone(),
-        context: u.context,
-    }
+/// The fields of a [`UnitRef`].
+#[derive(Serialize)]
+struct UnitLink<'a> {
+    id: &'a str,
+    name: &'a str,
+    label: &'a str,
+    url: String,
+    era: crate::data::schema::Era,
+    kind: &'a str,
+    context: bool,
+}
+
+/// The links to every unit of the reform, in the data file's order.
+pub fn unit_refs(r: &Reform, units_dir: &str) -> Vec<UnitRef> {
+    r.units
+        .iter()
+        .map(|u| {
+            UnitRef(tera::Value::from_serializable(&UnitLink {
+                id: &u.id,
+                name: &u.name,
+                label: u.label(),
+                url: format!("{units_dir}/{}/", u.id),
+                era: u.era,
+                kind: &u.kind,
+                context: u.context,
+            }))
+        })
+        .collect()
 }
 
 /// Everything the data says about one unit.
@@ -153,18 +170,18 @@ pub struct NoteView {
 pub struct Views<'a, 'r> {
     pub reform: &'a Reform,
     pub units_dir: &'a str,
+    /// What every page shares.
+    pub shared: &'a super::Shared,
     pub md: &'a mut PageRenderer<'r>,
 }
 
 impl Views<'_, '_> {
     fn refs(&self, list: &[usize]) -> Vec<UnitRef> {
-        list.iter()
-            .map(|&i| unit_ref(self.reform, self.units_dir, i))
-            .collect()
+        list.iter().map(|&i| self.unit_ref(i)).collect()
     }
 
     pub fn unit_ref(&self, i: usize) -> UnitRef {
-        unit_ref(self.reform, self.units_dir, i)
+        self.shared.unit_refs[i].clone()
     }
 
     pub fn source_ref(s: &Source) -> SourceRef {

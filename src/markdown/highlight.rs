@@ -1,7 +1,8 @@
-//! Syntax highlighting behind one function, [`highlight`]. syntect's grammars (with the TOML
-//! grammar that two-face adds) are loaded once, on the first code block of the build, so a
-//! site without code never pays for them. Output uses CSS classes (`hl-*`), which the
-//! theme's stylesheet colours for light and dark.
+//! Syntax highlighting behind one function, [`highlight`]. The grammars are syntect's with
+//! those that two-face adds (TOML among them), split by `build.rs` into one dump per language
+//! (with the grammars it embeds): a build loads only the languages its code blocks use, on
+//! first use, so a site without code pays nothing and a site with TOML pays for TOML. Output
+//! uses CSS classes (`hl-*`), which the theme's stylesheet colours for light and dark.
 
 use std::sync::OnceLock;
 
@@ -11,10 +12,39 @@ use syntect::util::LinesWithEndings;
 
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+/// One grammar of the full set: where `build.rs` put it.
+struct Syntax {
+    name: &'static str,
+    extensions: &'static [&'static str],
+    /// Its dump in `DUMPS`, and its place in that dump's syntax set.
+    dump: usize,
+    index: usize,
+}
 
-fn syntaxes() -> &'static SyntaxSet {
-    SYNTAXES.get_or_init(two_face::syntax::extra_newlines)
+include!(concat!(env!("OUT_DIR"), "/grammars.rs"));
+
+static LOADED: [OnceLock<SyntaxSet>; DUMP_COUNT] = [const { OnceLock::new() }; DUMP_COUNT];
+
+/// The grammar for a fence token, as `SyntaxSet::find_syntax_by_token` finds it in the full
+/// set: the last with that file extension, else the last with that name (ASCII case ignored).
+fn find(token: &str) -> Option<&'static Syntax> {
+    SYNTAXES
+        .iter()
+        .rev()
+        .find(|s| s.extensions.iter().any(|e| e.eq_ignore_ascii_case(token)))
+        .or_else(|| {
+            SYNTAXES
+                .iter()
+                .rev()
+                .find(|s| s.name.eq_ignore_ascii_case(token))
+        })
+}
+
+fn load(dump: usize) -> Option<&'static SyntaxSet> {
+    let slot = LOADED.get(dump)?;
+    Some(slot.get_or_init(|| {
+        syntect::dumps::from_uncompressed_data(DUMPS[dump]).unwrap_or_else(|_| SyntaxSet::new())
+    }))
 }
 
 /// Highlights `code` written in `lang` (a fence token such as `rust`, `toml`, `json`) as HTML
@@ -23,8 +53,9 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     if lang.is_empty() {
         return None;
     }
-    let ss = syntaxes();
-    let syntax = ss.find_syntax_by_token(lang)?;
+    let found = find(lang)?;
+    let ss = load(found.dump)?;
+    let syntax = ss.syntaxes().get(found.index)?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
         // A grammar that fails on some input must not fail the page: fall back to plain text.
@@ -38,14 +69,16 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
-/// Loads the grammars ahead of the first code block (called on a thread of its own).
-pub fn preload() {
-    syntaxes();
+/// Loads the grammar for `lang` ahead of its first code block (called on a thread of its own).
+pub fn preload(lang: &str) {
+    if let Some(s) = find(lang) {
+        load(s.dump);
+    }
 }
 
-/// Whether the highlighter has been loaded in this process (tests use it to prove laziness).
+/// Whether any grammar has been loaded in this process (tests use it to prove laziness).
 pub fn is_loaded() -> bool {
-    SYNTAXES.get().is_some()
+    LOADED.iter().any(|l| l.get().is_some())
 }
 
 #[cfg(test)]
@@ -57,6 +90,32 @@ mod tests {
         let html = highlight("[[unit]]\nid = \"dpo\"\n", "toml").unwrap();
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.contains("dpo"));
+    }
+
+    /// The split grammars highlight exactly as the whole set would, for every language and by
+    /// every name and extension a fence may use.
+    #[test]
+    fn split_grammars_match_the_full_set() {
+        let full = two_face::syntax::extra_newlines();
+        let code = "fn main() { let x = \"a\"; } // note\n<div class=\"x\">y &amp; z</div>\n\
+                    # Heading\n- [a](b) `c`\nkey = [1, 2.5, true]\nSELECT * FROM t;\n\
+                    $x = @(1); echo $HOME\n";
+        let mut tokens: Vec<String> = Vec::new();
+        for s in full.syntaxes() {
+            tokens.push(s.name.clone());
+            tokens.extend(s.file_extensions.iter().cloned());
+        }
+        assert!(tokens.len() > 400, "{} tokens", tokens.len());
+        for token in &tokens {
+            let expected = full.find_syntax_by_token(token).map(|syntax| {
+                let mut g = ClassedHTMLGenerator::new_with_class_style(syntax, &full, CLASS_STYLE);
+                for line in LinesWithEndings::from(code) {
+                    g.parse_html_for_line_which_includes_newline(line).unwrap();
+                }
+                g.finalize()
+            });
+            assert_eq!(highlight(code, token), expected, "fence token {token:?}");
+        }
     }
 
     #[test]
