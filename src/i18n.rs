@@ -50,9 +50,17 @@ impl Strings {
             .to_ascii_lowercase();
         let mut found = lang == "en" || primary == "en";
         let mut problems = Vec::new();
-        for name in [primary.as_str(), lang] {
+        // The language, then its regional variant (`fr`, then `fr-CA`) when it has one.
+        let names = if primary == lang {
+            vec![lang]
+        } else {
+            vec![primary.as_str(), lang]
+        };
+        for name in names {
+            // `english()` already holds the built-in English.
             if let Some(text) = THEME
                 .get_file(format!("i18n/{name}.toml"))
+                .filter(|_| name != "en")
                 .and_then(|f| f.contents_utf8())
             {
                 strings.map.extend(parse(text).unwrap_or_default());

@@ -144,11 +144,12 @@ pub fn generate(
         page_urls: site.pages.iter().map(|p| p.url.as_str()).collect(),
         files,
         source_ids: site.reform.as_ref().map(|r| &r.source_ids),
-        sources: site
-            .reform
-            .as_ref()
-            .map_or(&[], |r| r.source_list.as_slice()),
-        sources_url: format!("{}/", config.paths.sources),
+        citations: crate::markdown::Citations::new(
+            site.reform
+                .as_ref()
+                .map_or(&[], |r| r.source_list.as_slice()),
+            &format!("{}/", config.paths.sources),
+        ),
         drafts: Some(&site.drafts),
         strings: &strings,
         search_cap: crate::markdown::search_text_cap(site.pages.len()),
@@ -193,13 +194,18 @@ pub fn generate(
     };
 
     // Each page goes through Markdown, its views and its template in one pass, so that its
-    // source and its context are freed as soon as its HTML exists. The sources page comes last,
-    // as it lists who cites what.
-    let page_pass = |i: usize, cited: Option<&[Vec<PageLink>]>| -> Done {
+    // source and its context are freed as soon as its HTML exists.
+    let prepare_page = |i: usize| {
         // Located before the Markdown stage takes the page's text.
         let missing = (!templates.has(&site.pages[i].template))
             .then(|| missing_template(&site, i, &site.pages[i].template));
-        let prepared = derive::prepare(&site, &config, &shared, &resolver, i, cited);
+        (
+            derive::prepare(&site, &config, &shared, &resolver, i),
+            missing,
+        )
+    };
+    let finish_page = |prepared: derive::Prepared, missing: Option<Diagnostic>| -> Done {
+        let i = prepared.page;
         let mut notes = prepared.notes;
         let mut scan = None;
         let file = match missing {
@@ -240,15 +246,34 @@ pub fn generate(
             scan,
         }
     };
+    // The sources page lists who cites what: it is prepared with the others, and its template
+    // waits for their citations.
     let sources_page = site.special.map(|s| s.sources);
-    let mut done: Vec<Done> = (0..site.pages.len())
+    type Held = Box<(derive::Prepared, Option<Diagnostic>)>;
+    let passes: Vec<Result<Done, Held>> = (0..site.pages.len())
         .into_par_iter()
-        .filter(|&i| Some(i) != sources_page)
-        .map(|i| page_pass(i, None))
+        .map(|i| {
+            let (prepared, missing) = prepare_page(i);
+            if Some(i) == sources_page {
+                Err(Box::new((prepared, missing)))
+            } else {
+                Ok(finish_page(prepared, missing))
+            }
+        })
         .collect();
-    if let Some(s) = sources_page {
+    let mut done = Vec::with_capacity(passes.len());
+    let mut held = None;
+    for p in passes {
+        match p {
+            Ok(d) => done.push(d),
+            Err(h) => held = Some(h),
+        }
+    }
+    if let Some(h) = held {
+        let (mut prepared, missing) = *h;
         let cited = derive::cited_by(&site, done.iter().map(|d| (d.page, &d.notes)));
-        done.push(page_pass(s, Some(&cited)));
+        derive::cite_sources(&mut prepared, &cited, &site, &shared);
+        done.push(finish_page(prepared, missing));
     }
     clock.lap("markdown+render");
 

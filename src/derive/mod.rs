@@ -29,6 +29,8 @@ pub struct Shared {
     pub unit_refs: Vec<UnitRef>,
     /// The org chart (on the home and comparison pages), drawn on first use.
     chart: OnceLock<tera::Value>,
+    /// Links to pages (as the sources page lists those that cite each source), on first use.
+    page_links: Vec<OnceLock<tera::Value>>,
 }
 
 impl Shared {
@@ -40,7 +42,20 @@ impl Shared {
                 .map(|r| unit_refs(r, &config.paths.units))
                 .unwrap_or_default(),
             chart: OnceLock::new(),
+            page_links: site.pages.iter().map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The link to page `i`, as a [`PageLink`].
+    pub fn page_link(&self, site: &Site, i: usize) -> tera::Value {
+        self.page_links[i]
+            .get_or_init(|| {
+                tera::Value::from_serializable(&PageLink {
+                    title: site.pages[i].title.clone(),
+                    url: site.pages[i].url.clone(),
+                })
+            })
+            .clone()
     }
 
     fn chart(&self, r: &Reform, strings: &crate::i18n::Strings) -> &tera::Value {
@@ -98,17 +113,18 @@ pub struct Prepared {
     pub template: String,
     pub context: Context,
     pub notes: PageNotes,
+    /// The sources page's list, which lacks the pages citing each source (and the context
+    /// lacks `sources`) until [`cite_sources`] adds them, once every other page is prepared.
+    pub sources: Option<Vec<SourceView>>,
 }
 
-/// Builds the context of page `idx`. `cited_by` is given for the sources page, which is
-/// prepared after every other page so that it can list who cites what.
+/// Builds the context of page `idx`.
 pub fn prepare(
     site: &Site,
     config: &Config,
     shared: &Shared,
     resolver: &Resolver<'_>,
     idx: usize,
-    cited_by: Option<&[Vec<PageLink>]>,
 ) -> Prepared {
     let page = &site.pages[idx];
     let file = site.file(page);
@@ -127,6 +143,7 @@ pub fn prepare(
     };
     let mut ctx = Context::new();
     ctx.insert("root", &md.root());
+    let mut source_list = None;
     if let Some(r) = &site.reform {
         let units_dir = config.paths.units.as_str();
         let mut v = Views {
@@ -162,7 +179,7 @@ pub fn prepare(
             PageKind::Comparison => comparison(&mut v, &mut ctx),
             PageKind::Timeline => timeline(&mut v, &mut ctx),
             PageKind::Glossary => glossary(&mut v, &mut ctx),
-            PageKind::Sources => sources(&mut v, &mut ctx, cited_by.unwrap_or(&[])),
+            PageKind::Sources => source_list = Some(sources(&mut v, &mut ctx)),
             PageKind::Section | PageKind::Page => {}
         }
     }
@@ -208,7 +225,19 @@ pub fn prepare(
         template: page.template.clone(),
         context: ctx,
         notes: md.notes,
+        sources: source_list,
     }
+}
+
+/// Completes the sources page: `cited[i]` are the pages citing source `i` (see [`cited_by`]).
+pub fn cite_sources(prepared: &mut Prepared, cited: &[Vec<usize>], site: &Site, shared: &Shared) {
+    let Some(mut list) = prepared.sources.take() else {
+        return;
+    };
+    for (view, pages) in list.iter_mut().zip(cited) {
+        view.cited_by = pages.iter().map(|&p| shared.page_link(site, p)).collect();
+    }
+    prepared.context.insert("sources", &list);
 }
 
 /// The page's own Markdown, rendered (its source is released afterwards).
@@ -441,42 +470,37 @@ fn glossary(v: &mut Views<'_, '_>, ctx: &mut Context) {
     ctx.insert("terms", &terms);
 }
 
-fn sources(v: &mut Views<'_, '_>, ctx: &mut Context, cited_by: &[Vec<PageLink>]) {
+/// The sources page's notes, and its list of sources (for [`cite_sources`]).
+fn sources(v: &mut Views<'_, '_>, ctx: &mut Context) -> Vec<SourceView> {
     let r = v.reform;
     let notes: Vec<NoteView> = r.notes.iter().map(|n| v.note(n)).collect();
-    let list: Vec<SourceView> = r
-        .source_list
-        .iter()
-        .enumerate()
-        .map(|(i, s)| v.source(s, cited_by.get(i).cloned().unwrap_or_default()))
-        .collect();
+    let list: Vec<SourceView> = r.source_list.iter().map(|s| v.source(s)).collect();
     for s in &r.source_list {
         v.md.anchor(&format!("source-{}", s.id));
     }
     for n in &r.notes {
         v.md.anchor(&format!("note-{}", n.id));
     }
-    ctx.insert("sources", &list);
     ctx.insert("notes", &notes);
+    list
 }
 
-/// For each source, the pages that cite it (sorted, without duplicates).
+/// For each source, the pages that cite it (by title, then URL; without duplicates).
 pub fn cited_by<'a>(
     site: &Site,
     pages: impl Iterator<Item = (usize, &'a PageNotes)>,
-) -> Vec<Vec<PageLink>> {
+) -> Vec<Vec<usize>> {
     let n = site.reform.as_ref().map_or(0, |r| r.source_list.len());
-    let mut sets: Vec<BTreeSet<PageLink>> = vec![BTreeSet::new(); n];
+    let mut sets: Vec<BTreeSet<(&str, &str, usize)>> = vec![BTreeSet::new(); n];
     for (i, notes) in pages {
         let page = &site.pages[i];
         for &s in &notes.cites {
             if let Some(set) = sets.get_mut(s) {
-                set.insert(PageLink {
-                    title: page.title.clone(),
-                    url: page.url.clone(),
-                });
+                set.insert((page.title.as_str(), page.url.as_str(), i));
             }
         }
     }
-    sets.into_iter().map(|s| s.into_iter().collect()).collect()
+    sets.into_iter()
+        .map(|s| s.into_iter().map(|(_, _, i)| i).collect())
+        .collect()
 }

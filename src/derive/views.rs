@@ -145,8 +145,8 @@ pub struct SourceView {
     pub date_text: Option<String>,
     pub url: Option<String>,
     pub note: Option<String>,
-    /// Pages that cite this source.
-    pub cited_by: Vec<crate::derive::PageLink>,
+    /// Pages that cite this source ([`crate::derive::PageLink`]s).
+    pub cited_by: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
@@ -322,7 +322,7 @@ impl Views<'_, '_> {
         }
     }
 
-    pub fn source(&mut self, s: &Source, cited_by: Vec<crate::derive::PageLink>) -> SourceView {
+    pub fn source(&mut self, s: &Source) -> SourceView {
         let strings = self.md.strings();
         SourceView {
             source: Self::source_ref(s),
@@ -334,7 +334,7 @@ impl Views<'_, '_> {
                 .note
                 .as_ref()
                 .map(|n| self.md.render_inline(&n.text, &n.origin)),
-            cited_by,
+            cited_by: Vec::new(),
         }
     }
 }

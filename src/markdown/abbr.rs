@@ -9,6 +9,9 @@ use super::escape;
 
 pub struct Terms {
     by_word: HashMap<String, (usize, String)>,
+    /// The first bytes of the one-word terms: most words start with none of them and are not
+    /// looked up at all (this runs on every word of every page).
+    first_bytes: [bool; 256],
     /// Terms that are not a single word: (term, index, escaped expansion).
     phrases: Vec<(String, usize, String)>,
 }
@@ -31,7 +34,15 @@ impl Terms {
         }
         // Longer phrases first, so that "Peacebuilding Support Office" wins over "Office".
         phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
-        (!by_word.is_empty() || !phrases.is_empty()).then_some(Self { by_word, phrases })
+        let mut first_bytes = [false; 256];
+        for w in by_word.keys() {
+            first_bytes[usize::from(w.as_bytes()[0])] = true;
+        }
+        (!by_word.is_empty() || !phrases.is_empty()).then_some(Self {
+            by_word,
+            phrases,
+            first_bytes,
+        })
     }
 
     /// Returns escaped HTML with first uses wrapped, or `None` when the text has none.
@@ -64,6 +75,9 @@ impl Terms {
                 continue;
             }
             let Some(s) = start.take() else { continue };
+            if !self.first_bytes[usize::from(text.as_bytes()[s])] {
+                continue;
+            }
             if let Some((idx, expansion)) = self.by_word.get(&text[s..i])
                 && !used.contains(idx)
                 && hits.iter().all(|h| i <= h.0 || s >= h.1)

@@ -29,9 +29,8 @@ pub struct Resolver<'a> {
     /// Other files the site will contain, root-relative (`images/x.png`, `sitemap.xml`).
     pub files: HashSet<String>,
     pub source_ids: Option<&'a HashMap<String, usize>>,
-    pub sources: &'a [Source],
-    /// URL of the sources page, root-relative.
-    pub sources_url: String,
+    /// The citation links of the sources, made once for every page.
+    pub citations: Citations,
     pub terms: Option<Terms>,
     /// Content paths of drafts, which exist but are not built.
     pub drafts: Option<&'a HashSet<String>>,
@@ -39,6 +38,62 @@ pub struct Resolver<'a> {
     pub strings: &'a crate::i18n::Strings,
     /// Bytes of text each page keeps for the search index.
     pub search_cap: usize,
+}
+
+/// Citation links, one per source (indices into the reform's source list), each written once
+/// per site: a page of the data may carry hundreds of citations.
+#[derive(Default)]
+pub struct Citations {
+    /// (the source's number, its link after `<a href="{root}`).
+    links: Vec<(usize, String)>,
+}
+
+impl Citations {
+    /// Links to `sources`' entries on the sources page at `sources_url` (root-relative).
+    pub fn new(sources: &[Source], sources_url: &str) -> Self {
+        let links = sources
+            .iter()
+            .map(|src| {
+                let mut s = String::with_capacity(sources_url.len() + src.title.len() + 64);
+                s.push_str(sources_url);
+                s.push_str("#source-");
+                escape_into(&mut s, &src.id);
+                s.push_str("\" title=\"");
+                escape_into(&mut s, &src.publisher);
+                s.push_str(": ");
+                escape_into(&mut s, &src.title);
+                s.push_str("\">");
+                s.push_str(&src.number.to_string());
+                s.push_str("</a>");
+                (src.number, s)
+            })
+            .collect();
+        Self { links }
+    }
+
+    /// `<sup>` with one numbered link per source, in the sources' order, without repeats.
+    pub fn html(&self, sources: &[usize], root: &str) -> String {
+        let mut order: Vec<&(usize, String)> =
+            sources.iter().filter_map(|&i| self.links.get(i)).collect();
+        if order.is_empty() {
+            return String::new();
+        }
+        order.sort_by_key(|l| l.0);
+        order.dedup_by_key(|l| l.0);
+        let len: usize = order.iter().map(|l| l.1.len() + root.len() + 12).sum();
+        let mut s = String::with_capacity(len + 24);
+        s.push_str("<sup class=\"cite\">[");
+        for (k, (_, link)) in order.iter().enumerate() {
+            if k > 0 {
+                s.push_str(", ");
+            }
+            s.push_str("<a href=\"");
+            s.push_str(root);
+            s.push_str(link);
+        }
+        s.push_str("]</sup>");
+        s
+    }
 }
 
 type LinkResult = Result<(String, Option<LinkCheck>), (String, Option<String>)>;
@@ -54,34 +109,7 @@ impl Resolver<'_> {
 
     /// `<sup>` with one numbered link per source, to its entry on the sources page.
     pub fn cite_html(&self, sources: &[usize], root: &str) -> String {
-        if sources.is_empty() {
-            return String::new();
-        }
-        let mut order: Vec<usize> = sources.to_vec();
-        order.sort_by_key(|&i| self.sources[i].number);
-        order.dedup();
-        let mut s = String::from("<sup class=\"cite\">[");
-        for (k, &i) in order.iter().enumerate() {
-            let src = &self.sources[i];
-            if k > 0 {
-                s.push_str(", ");
-            }
-            // Written piece by piece: a page of the data may carry hundreds of citations.
-            s.push_str("<a href=\"");
-            s.push_str(root);
-            s.push_str(&self.sources_url);
-            s.push_str("#source-");
-            escape_into(&mut s, &src.id);
-            s.push_str("\" title=\"");
-            escape_into(&mut s, &src.publisher);
-            s.push_str(": ");
-            escape_into(&mut s, &src.title);
-            s.push_str("\">");
-            s.push_str(&src.number.to_string());
-            s.push_str("</a>");
-        }
-        s.push_str("]</sup>");
-        s
+        self.citations.html(sources, root)
     }
 
     /// Resolves a link destination written on the page at `page_url`, whose source file is

@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 pub use abbr::Terms;
-pub use links::{LinkCheck, Resolver, normalize as links_normalize};
+pub use links::{Citations, LinkCheck, Resolver, normalize as links_normalize};
 
 use crate::diag::Diagnostic;
 use crate::model::reform::Origin;

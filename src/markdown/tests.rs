@@ -62,8 +62,7 @@ fn resolver(f: &Fixture) -> Resolver<'_> {
             .into_iter()
             .collect::<HashSet<_>>(),
         source_ids: Some(&f.source_ids),
-        sources: &f.sources,
-        sources_url: "sources/".into(),
+        citations: super::Citations::new(&f.sources, "sources/"),
         terms: Terms::new([("DPO", "Department of Peace Operations")]),
         drafts: None,
         strings: strings(),
