@@ -23,7 +23,9 @@ echo "pillar binary sha256 $(sha256sum "$PILLAR" | cut -c1-16)"
 
 irefs() { grep -o 'I *refs: *[0-9,]*' "$1" | tr -dc '0-9'; }
 
-for n in ${1:-20 1000}; do
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(20 1000)
+for n in "${sizes[@]}"; do
   corpus=$SHM/corpus-$n proj=$SHM/pillar-$n
   if [ ! -d "$proj/content" ]; then
     python3 "$BENCH_REF/gen_corpus.py" "$n" "$corpus" >/dev/null
