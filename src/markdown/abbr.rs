@@ -65,26 +65,34 @@ impl Terms {
                 from = e;
             }
         }
+        // Words are runs of alphanumeric characters, read byte by byte where the text is ASCII.
+        let bytes = text.as_bytes();
         let mut start = None;
-        for (i, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            if c.is_alphanumeric() {
+        let mut i = 0;
+        loop {
+            let (in_word, len) = match bytes.get(i) {
+                None => (false, 0),
+                Some(b) if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+                Some(_) => text[i..]
+                    .chars()
+                    .next()
+                    .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+            };
+            if in_word {
                 start.get_or_insert(i);
-                continue;
-            }
-            let Some(s) = start.take() else { continue };
-            if !self.first_bytes[usize::from(text.as_bytes()[s])] {
-                continue;
-            }
-            if let Some((idx, expansion)) = self.by_word.get(&text[s..i])
+            } else if let Some(s) = start.take()
+                && self.first_bytes[usize::from(bytes[s])]
+                && let Some((idx, expansion)) = self.by_word.get(&text[s..i])
                 && !used.contains(idx)
                 && hits.iter().all(|h| i <= h.0 || s >= h.1)
             {
                 used.insert(*idx);
                 hits.push((s, i, *idx, expansion));
             }
+            if len == 0 {
+                break;
+            }
+            i += len;
         }
         if hits.is_empty() {
             return None;
@@ -156,6 +164,18 @@ mod tests {
                 .wrap_first_uses("end DPA", &mut used)
                 .unwrap()
                 .ends_with("DPA</abbr>")
+        );
+    }
+
+    #[test]
+    fn words_end_at_non_ascii_punctuation_but_not_at_non_ascii_letters() {
+        let mut used = BTreeSet::new();
+        // "é" and "Ü" are letters (part of the word); "—" and "«" are not.
+        assert_eq!(terms().wrap_first_uses("éDPA DPAÜ DPA2", &mut used), None);
+        let html = terms().wrap_first_uses("«DPA»—USG—", &mut used).unwrap();
+        assert_eq!(
+            html,
+            "«<abbr title=\"Department of Political Affairs\">DPA</abbr>»—<abbr title=\"Under-Secretary-General\">USG</abbr>—"
         );
     }
 
