@@ -179,6 +179,52 @@ mod tests {
         );
     }
 
+    /// The word splitting as it was written before it read bytes: runs of characters that are
+    /// alphanumeric. The byte-by-byte version must wrap exactly the same words.
+    fn reference(t: &Terms, text: &str, used: &mut BTreeSet<usize>) -> Vec<(usize, usize)> {
+        let mut hits = Vec::new();
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if c.is_alphanumeric() {
+                start.get_or_insert(i);
+                continue;
+            }
+            let Some(s) = start.take() else { continue };
+            if let Some((idx, _)) = t.by_word.get(&text[s..i])
+                && used.insert(*idx)
+            {
+                hits.push((s, i));
+            }
+        }
+        hits
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_scan_finds_the_words_a_char_scan_finds(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "DPA", "USG", "dpa", "x", "2", " ", ".", "'", "é", "Ü", "—", "«", "中", "\u{301}", "\n",
+                ]),
+                0..24,
+            )
+        ) {
+            let text: String = parts.concat();
+            let t = Terms::new([("DPA", "a"), ("USG", "b")]).unwrap();
+            let expected = reference(&t, &text, &mut BTreeSet::new());
+            let mut used = BTreeSet::new();
+            let html = t.wrap_first_uses(&text, &mut used).unwrap_or_default();
+            proptest::prop_assert_eq!(html.matches("<abbr").count(), expected.len(), "{:?} -> {}", text, html);
+            for (s, e) in expected {
+                let wrapped = format!(">{}</abbr>", &text[s..e]);
+                proptest::prop_assert!(html.contains(&wrapped), "{:?} -> {}", text, html);
+            }
+        }
+    }
+
     #[test]
     fn terms_of_several_words_or_with_hyphens_are_found() {
         let mut used = BTreeSet::new();
