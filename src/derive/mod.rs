@@ -145,10 +145,8 @@ pub fn prepare(
     ctx.insert("root", &md.root());
     let mut source_list = None;
     if let Some(r) = &site.reform {
-        let units_dir = config.paths.units.as_str();
         let mut v = Views {
             reform: r,
-            units_dir,
             shared,
             md: &mut md,
         };

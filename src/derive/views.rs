@@ -169,7 +169,6 @@ pub struct NoteView {
 /// Builds views for one page, rendering Markdown through that page's renderer.
 pub struct Views<'a, 'r> {
     pub reform: &'a Reform,
-    pub units_dir: &'a str,
     /// What every page shares.
     pub shared: &'a super::Shared,
     pub md: &'a mut PageRenderer<'r>,

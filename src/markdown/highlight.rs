@@ -69,7 +69,8 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
-/// Loads the grammar for `lang` ahead of its first code block (called on a thread of its own).
+/// Loads the grammar for `lang` ahead of its first code block (benchmarks use it to time
+/// highlighting alone).
 pub fn preload(lang: &str) {
     if let Some(s) = find(lang) {
         load(s.dump);

@@ -71,7 +71,8 @@ impl Citations {
         Self { links }
     }
 
-    /// `<sup>` with one numbered link per source, in the sources' order, without repeats.
+    /// `<sup>` with one numbered link per source (to its entry on the sources page), in the
+    /// sources' order, without repeats.
     pub fn html(&self, sources: &[usize], root: &str) -> String {
         let mut order: Vec<&(usize, String)> =
             sources.iter().filter_map(|&i| self.links.get(i)).collect();
@@ -105,11 +106,6 @@ impl Resolver<'_> {
 
     pub fn suggest_source(&self, id: &str) -> Option<String> {
         crate::diag::suggestion(id, self.source_ids?.keys().map(String::as_str))
-    }
-
-    /// `<sup>` with one numbered link per source, to its entry on the sources page.
-    pub fn cite_html(&self, sources: &[usize], root: &str) -> String {
-        self.citations.html(sources, root)
     }
 
     /// Resolves a link destination written on the page at `page_url`, whose source file is

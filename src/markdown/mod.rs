@@ -205,7 +205,7 @@ impl<'a> PageRenderer<'a> {
         for &s in sources {
             self.notes.cites.insert(s);
         }
-        self.resolver.cite_html(sources, &self.root())
+        self.resolver.citations.html(sources, &self.root())
     }
 
     /// Registers an id that a template will print, so that links to it can be checked.
@@ -385,7 +385,7 @@ impl<'a> PageRenderer<'a> {
                                 }
                             }
                         }
-                        Event::Html(CowStr::from(resolver.cite_html(&found, &root)))
+                        Event::Html(CowStr::from(resolver.citations.html(&found, &root)))
                     } else {
                         in_link += 1;
                         let href = self.link(&dest_url, origin, range.start, false);
