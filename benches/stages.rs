@@ -6,11 +6,12 @@
 //!
 //! Inputs are built here, from fixed text, so that every run measures the same work.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use pillar::markdown::{PageRenderer, Resolver, Terms};
+use pillar::markdown::fixture::TwoPages;
+use pillar::markdown::{PageRenderer, Resolver};
 use pillar::model::reform::Origin;
 
 fn main() {
@@ -40,27 +41,8 @@ fn page(code: bool) -> String {
 }
 
 fn with_renderer<R>(f: impl FnOnce(&Resolver<'_>) -> R) -> R {
-    let by_rel: HashMap<String, usize> = [("_index.md".to_owned(), 0), ("a.md".to_owned(), 1)]
-        .into_iter()
-        .collect();
-    let by_url: HashMap<String, usize> = [(String::new(), 0), ("a/".to_owned(), 1)]
-        .into_iter()
-        .collect();
-    let source_ids: HashMap<String, usize> = HashMap::new();
-    let strings = pillar::i18n::Strings::english();
-    let resolver = Resolver {
-        by_rel: &by_rel,
-        by_url: &by_url,
-        page_urls: vec!["", "a/"],
-        files: HashSet::new(),
-        source_ids: Some(&source_ids),
-        citations: Default::default(),
-        terms: Terms::new([("DPO", "Department of Peace Operations")]),
-        drafts: None,
-        strings: &strings,
-        search_cap: 2000,
-    };
-    f(&resolver)
+    let site = TwoPages::default();
+    f(&site.resolver(&[], &[("DPO", "Department of Peace Operations")]))
 }
 
 fn render(resolver: &Resolver<'_>, text: &Arc<str>) -> String {

@@ -6,6 +6,8 @@
 //! located in the source file.
 
 mod abbr;
+#[doc(hidden)]
+pub mod fixture;
 pub mod highlight;
 mod links;
 

@@ -2,11 +2,11 @@
 //! Markdown with pillar's rewrites, URLs, slugs and source locations. Bounded in cases so that
 //! CI stays fast; cargo-fuzz targets in fuzz/ run the same code for longer.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use pillar::markdown::{PageRenderer, Resolver};
+use pillar::markdown::PageRenderer;
+use pillar::markdown::fixture::TwoPages;
 use pillar::model::reform::Origin;
 use proptest::prelude::*;
 
@@ -46,26 +46,8 @@ fn markdownish() -> impl Strategy<Value = String> {
 }
 
 fn with_renderer<T>(f: impl FnOnce(&mut PageRenderer<'_>) -> T) -> T {
-    let by_rel: HashMap<String, usize> = [("_index.md".to_owned(), 0), ("a.md".to_owned(), 1)]
-        .into_iter()
-        .collect();
-    let by_url: HashMap<String, usize> = [(String::new(), 0), ("a/".to_owned(), 1)]
-        .into_iter()
-        .collect();
-    let source_ids: HashMap<String, usize> = HashMap::new();
-    let strings = pillar::i18n::Strings::english();
-    let resolver = Resolver {
-        by_rel: &by_rel,
-        by_url: &by_url,
-        page_urls: vec!["", "a/"],
-        files: HashSet::new(),
-        source_ids: Some(&source_ids),
-        citations: Default::default(),
-        terms: pillar::markdown::Terms::new([("DPO", "Department of Peace Operations")]),
-        drafts: None,
-        strings: &strings,
-        search_cap: 2000,
-    };
+    let site = TwoPages::default();
+    let resolver = site.resolver(&[], &[("DPO", "Department of Peace Operations")]);
     let mut page = PageRenderer::new(&resolver, "a/", "", true);
     f(&mut page)
 }
