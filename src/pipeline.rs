@@ -49,19 +49,45 @@ pub fn generate(
 ) -> Result<Generated, Failure> {
     let mut clock = Stopwatch::new();
     let config = config::load(root, overrides)?;
-    // Content, the data file and the templates are read and parsed side by side.
-    let ((loaded, validated), templates) = rayon::join(
-        || {
-            rayon::join(
-                || load::load(&config),
-                || {
-                    load::data_file(&config)
-                        .map(|f| f.map(|(shown, text)| data::parse(&shown, &text)))
-                },
-            )
-        },
-        || render::load(&config.theme_dir, &config.root),
-    );
+    // Two threads share the reading: a new one reads and parses the data file, this one reads
+    // the content (starting rayon's pool for the page stage) and the interface strings, and
+    // whichever is free first parses the templates. Problems are reported in a fixed order.
+    let claimed = std::sync::atomic::AtomicBool::new(false);
+    let templates_if_free = || {
+        (!claimed.swap(true, std::sync::atomic::Ordering::Relaxed))
+            .then(|| render::load(&config.theme_dir, &config.root))
+    };
+    let (loaded, validated, templates, strings) = std::thread::scope(|s| {
+        let data_work = || {
+            let data =
+                load::data_file(&config).map(|f| f.map(|(shown, text)| data::parse(&shown, &text)));
+            (data, templates_if_free())
+        };
+        // Without a second thread, the same work runs here afterwards.
+        let spawned = std::thread::Builder::new()
+            .name("pillar-data".into())
+            .spawn_scoped(s, data_work)
+            .ok();
+        let loaded = load::load(&config);
+        let strings = Strings::load(
+            &config.language,
+            &config.theme_dir,
+            &config.root,
+            config.language_at.clone(),
+        );
+        let here = templates_if_free();
+        let (validated, there) = match spawned {
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => data_work(),
+        };
+        // Exactly one of the two parsed them.
+        let templates = here
+            .or(there)
+            .unwrap_or_else(|| render::load(&config.theme_dir, &config.root));
+        (loaded, validated, templates, strings)
+    });
     let loaded = match (loaded, &validated) {
         (Err(mut diags), Err(d)) => {
             diags.push(d.clone());
@@ -92,12 +118,7 @@ pub fn generate(
         }
         None => None,
     };
-    let strings = Strings::load(
-        &config.language,
-        &config.theme_dir,
-        &config.root,
-        config.language_at.clone(),
-    )?;
+    let strings = strings?;
     let site = model::assemble(&config, loaded, reform, &strings)?;
     clock.lap("model");
     let assets = crate::assets::collect(&config.theme_dir, &config.root, &site.assets)?;
@@ -269,12 +290,28 @@ pub fn generate(
             Err(h) => held = Some(h),
         }
     }
-    if let Some(h) = held {
-        let (mut prepared, missing) = *h;
-        let cited = derive::cited_by(&site, done.iter().map(|d| (d.page, &d.notes)));
-        derive::cite_sources(&mut prepared, &cited, &site, &shared);
-        done.push(finish_page(prepared, missing));
-    }
+    // The sources page renders while the files that do not depend on it are made and staged.
+    let asset_count = assets.files.len();
+    let (sources_done, (not_found, sitemap, feed, kept_assets)) = rayon::join(
+        || {
+            held.map(|h| {
+                let (mut prepared, missing) = *h;
+                let cited = derive::cited_by(&site, done.iter().map(|d| (d.page, &d.notes)));
+                derive::cite_sources(&mut prepared, &cited, &site, &shared);
+                finish_page(prepared, missing)
+            })
+        },
+        || {
+            let not_found = not_found_page(&templates, &config, &strings).map(&keep);
+            let (sitemap, feed) = rayon::join(
+                || derive::site_files::sitemap(&site, &config),
+                || derive::feed::atom(&site, &config, &resolver),
+            );
+            let kept: Vec<OutputFile> = assets.files.into_par_iter().filter_map(&keep).collect();
+            (not_found, sitemap, feed, kept)
+        },
+    );
+    done.extend(sources_done);
     clock.lap("markdown+render");
 
     let mut diags = Diagnostics::default();
@@ -296,7 +333,7 @@ pub fn generate(
     let mut out: Vec<OutputFile> = Vec::with_capacity(if staging.is_some() {
         0
     } else {
-        pages_done + assets.files.len() + 3
+        pages_done + asset_count + 5
     });
     let mut scans = HashMap::new();
     for d in done {
@@ -305,40 +342,30 @@ pub fn generate(
         }
         out.extend(d.file);
     }
-    match not_found_page(&templates, &config, &strings) {
-        Ok(f) => out.extend(keep(f)),
+    match not_found {
+        Ok(f) => out.extend(f),
         Err(d) => diags.push(d),
     }
     if diags.has_errors() {
         return Err(Failure::Site(diags.sorted()));
     }
-    // The site-wide files are independent of one another: made (and staged) side by side.
-    let (sitemap, (feed, search_index)) = rayon::join(
-        || derive::site_files::sitemap(&site, &config),
-        || {
-            rayon::join(
-                || derive::feed::atom(&site, &config, &resolver),
-                || derive::search::index(search_entries),
-            )
-        },
-    );
     let site_files = [
         ("sitemap.xml", sitemap),
         ("robots.txt", derive::site_files::robots(&config)),
         (derive::feed::FEED_FILE, feed),
-        (derive::search::INDEX_FILE, search_index),
+        (
+            derive::search::INDEX_FILE,
+            derive::search::index(search_entries),
+        ),
     ]
     .map(|(path, text)| OutputFile {
         path: path.into(),
         bytes: text.into_bytes(),
     });
-    let file_count = pages_done + 1 + site_files.len() + assets.files.len();
-    let kept: Vec<OutputFile> = site_files
-        .into_par_iter()
-        .chain(assets.files.into_par_iter())
-        .filter_map(keep)
-        .collect();
+    let file_count = pages_done + 1 + site_files.len() + asset_count;
+    let kept: Vec<OutputFile> = site_files.into_par_iter().filter_map(&keep).collect();
     out.extend(kept);
+    out.extend(kept_assets);
     if let Some(e) = write_error.lock().ok().and_then(|mut e| e.take()) {
         return Err(Failure::Tool(e));
     }
