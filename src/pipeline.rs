@@ -49,45 +49,12 @@ pub fn generate(
 ) -> Result<Generated, Failure> {
     let mut clock = Stopwatch::new();
     let config = config::load(root, overrides)?;
-    // Two threads share the reading: a new one reads and parses the data file, this one reads
-    // the content (starting rayon's pool for the page stage) and the interface strings, and
-    // whichever is free first parses the templates. Problems are reported in a fixed order.
-    let claimed = std::sync::atomic::AtomicBool::new(false);
-    let templates_if_free = || {
-        (!claimed.swap(true, std::sync::atomic::Ordering::Relaxed))
-            .then(|| render::load(&config.theme_dir, &config.root))
-    };
-    let (loaded, validated, templates, strings) = std::thread::scope(|s| {
-        let data_work = || {
-            let data =
-                load::data_file(&config).map(|f| f.map(|(shown, text)| data::parse(&shown, &text)));
-            (data, templates_if_free())
-        };
-        // Without a second thread, the same work runs here afterwards.
-        let spawned = std::thread::Builder::new()
-            .name("pillar-data".into())
-            .spawn_scoped(s, data_work)
-            .ok();
-        let loaded = load::load(&config);
-        let strings = Strings::load(
-            &config.language,
-            &config.theme_dir,
-            &config.root,
-            config.language_at.clone(),
-        );
-        let here = templates_if_free();
-        let (validated, there) = match spawned {
-            Some(h) => h
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => data_work(),
-        };
-        // Exactly one of the two parsed them.
-        let templates = here
-            .or(there)
-            .unwrap_or_else(|| render::load(&config.theme_dir, &config.root));
-        (loaded, validated, templates, strings)
-    });
+    let Inputs {
+        loaded,
+        validated,
+        templates,
+        strings,
+    } = read_inputs(&config);
     let loaded = match (loaded, &validated) {
         (Err(mut diags), Err(d)) => {
             diags.push(d.clone());
@@ -388,6 +355,61 @@ pub fn generate(
         staging,
         pages: site.pages.len(),
         warnings: Diagnostics(warnings).sorted(),
+    })
+}
+
+/// What the build reads before anything is derived, each part with its own problems.
+struct Inputs {
+    loaded: Result<load::Loaded, Vec<Diagnostic>>,
+    validated: Result<Option<data::validate::Validated>, Diagnostic>,
+    templates: Result<render::Templates, Vec<Diagnostic>>,
+    strings: Result<Strings, Vec<Diagnostic>>,
+}
+
+/// Reads the inputs on two threads: a new one reads and parses the data file, this one reads
+/// the content (starting rayon's pool for the page stage) and the interface strings, and
+/// whichever is free first parses the templates. Without a second thread, the data file is
+/// read here afterwards.
+fn read_inputs(config: &Config) -> Inputs {
+    let claimed = std::sync::atomic::AtomicBool::new(false);
+    let templates_if_free = || {
+        (!claimed.swap(true, std::sync::atomic::Ordering::Relaxed))
+            .then(|| render::load(&config.theme_dir, &config.root))
+    };
+    std::thread::scope(|s| {
+        let data_work = || {
+            let data =
+                load::data_file(config).map(|f| f.map(|(shown, text)| data::parse(&shown, &text)));
+            (data, templates_if_free())
+        };
+        let spawned = std::thread::Builder::new()
+            .name("pillar-data".into())
+            .spawn_scoped(s, data_work)
+            .ok();
+        let loaded = load::load(config);
+        let strings = Strings::load(
+            &config.language,
+            &config.theme_dir,
+            &config.root,
+            config.language_at.clone(),
+        );
+        let here = templates_if_free();
+        let (validated, there) = match spawned {
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => data_work(),
+        };
+        // Exactly one of the two parsed them.
+        let templates = here
+            .or(there)
+            .unwrap_or_else(|| render::load(&config.theme_dir, &config.root));
+        Inputs {
+            loaded,
+            validated,
+            templates,
+            strings,
+        }
     })
 }
 
