@@ -21,6 +21,8 @@ pub struct ContentFile {
     pub front: FrontMatter,
     /// Byte offset of the Markdown body in the text.
     pub body_start: usize,
+    /// The text's length in bytes (a hint of how long its page takes).
+    pub len: usize,
     /// The file on disk.
     pub abs: PathBuf,
     /// Hash of the front matter (the text before the body), to notice a file that changed
@@ -60,6 +62,7 @@ impl ContentFile {
             front_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..body_start]),
             front,
             body_start,
+            len: text.len(),
             text: std::sync::Mutex::new(Text::Held(Arc::from(text))),
         }
     }

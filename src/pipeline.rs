@@ -238,20 +238,32 @@ pub fn generate(
     // waits for their citations.
     let sources_page = site.special.map(|s| s.sources);
     type Held = Box<(derive::Prepared, Option<Diagnostic>)>;
-    let passes: Vec<Result<Done, Held>> = (0..site.pages.len())
+    let pass = |i: usize| -> Result<Done, Held> {
+        let (prepared, missing) = prepare_page(i);
+        if Some(i) == sources_page {
+            Err(Box::new((prepared, missing)))
+        } else {
+            Ok(finish_page(prepared, missing))
+        }
+    };
+    // Every worker takes the next page from one queue, the longest first, so that they finish
+    // together rather than one waiting on another's last big page.
+    let order = longest_first(&site);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut passes: Vec<(usize, Result<Done, Held>)> = (0..rayon::current_num_threads())
         .into_par_iter()
-        .map(|i| {
-            let (prepared, missing) = prepare_page(i);
-            if Some(i) == sources_page {
-                Err(Box::new((prepared, missing)))
-            } else {
-                Ok(finish_page(prepared, missing))
-            }
+        .flat_map_iter(|_| {
+            std::iter::from_fn(|| {
+                let i = *order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))?;
+                Some((i, pass(i)))
+            })
+            .collect::<Vec<_>>()
         })
         .collect();
+    passes.sort_unstable_by_key(|(i, _)| *i);
     let mut done = Vec::with_capacity(passes.len());
     let mut held = None;
-    for p in passes {
+    for (_, p) in passes {
         match p {
             Ok(d) => done.push(d),
             Err(h) => held = Some(h),
@@ -441,6 +453,33 @@ impl Stopwatch {
             *t = std::time::Instant::now();
         }
     }
+}
+
+/// The pages in the order their passes start: the generated pages that gather the whole
+/// reform, then the home page and sections, then the rest by the length of their Markdown.
+fn longest_first(site: &Site) -> Vec<usize> {
+    use model::site::PageKind;
+    let rank = |i: usize| {
+        let p = &site.pages[i];
+        let class = match p.kind {
+            PageKind::Sources => 0,
+            PageKind::Comparison => 1,
+            PageKind::Timeline => 2,
+            PageKind::Units => 3,
+            PageKind::Home => 4,
+            PageKind::Glossary => 5,
+            PageKind::Section => 6,
+            PageKind::Page | PageKind::Unit(_) => 7,
+        };
+        (
+            class,
+            std::cmp::Reverse(site.file(p).map_or(0, |f| f.len)),
+            i,
+        )
+    };
+    let mut order: Vec<usize> = (0..site.pages.len()).collect();
+    order.sort_by_cached_key(|&i| rank(i));
+    order
 }
 
 /// The main navigation: the generated pages, then the top-level content pages and sections.
