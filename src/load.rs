@@ -168,7 +168,7 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let root = &config.root;
     // Read and split in parallel: on big sites this is most of the I/O.
     use rayon::prelude::*;
-    let results: Vec<Result<(ContentFile, usize), Diagnostic>> = paths
+    let results: Vec<Result<ContentFile, Diagnostic>> = paths
         .par_iter()
         .map(|(rel, abs)| read_content(root, rel, abs))
         .collect();
@@ -176,8 +176,8 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let mut total = 0;
     for r in results {
         match r {
-            Ok((f, len)) => {
-                total += len;
+            Ok(f) => {
+                total += f.len;
                 files.push(f);
             }
             Err(d) => diags.push(d),
@@ -330,7 +330,7 @@ fn walk(
     }
 }
 
-fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<(ContentFile, usize), Diagnostic> {
+fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Diagnostic> {
     let shown = crate::diag::display_path(root, abs);
     let bytes = std::fs::read(abs)
         .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot read: {e}")))?;
@@ -345,17 +345,13 @@ fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<(ContentFile, usiz
             .map_err(|e| toml_diagnostic(&shown, &text, front_start, &e))?,
         None => FrontMatter::default(),
     };
-    let len = text.len();
-    Ok((
-        ContentFile::new(
-            rel.to_owned(),
-            shown,
-            abs.to_path_buf(),
-            &text,
-            front,
-            body_start,
-        ),
-        len,
+    Ok(ContentFile::new(
+        rel.to_owned(),
+        shown,
+        abs.to_path_buf(),
+        &text,
+        front,
+        body_start,
     ))
 }
 

@@ -250,20 +250,23 @@ pub fn generate(
     // together rather than one waiting on another's last big page.
     let order = longest_first(&site);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut passes: Vec<(usize, Result<Done, Held>)> = (0..rayon::current_num_threads())
+    let mut passes: Vec<Result<Done, Held>> = (0..rayon::current_num_threads())
         .into_par_iter()
         .flat_map_iter(|_| {
             std::iter::from_fn(|| {
                 let i = *order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))?;
-                Some((i, pass(i)))
+                Some(pass(i))
             })
             .collect::<Vec<_>>()
         })
         .collect();
-    passes.sort_unstable_by_key(|(i, _)| *i);
+    passes.sort_unstable_by_key(|p| match p {
+        Ok(d) => d.page,
+        Err(h) => h.0.page,
+    });
     let mut done = Vec::with_capacity(passes.len());
     let mut held = None;
-    for (_, p) in passes {
+    for p in passes {
         match p {
             Ok(d) => done.push(d),
             Err(h) => held = Some(h),
@@ -458,7 +461,7 @@ impl Stopwatch {
 /// The pages in the order their passes start: the generated pages that gather the whole
 /// reform, then the home page and sections, then the rest by the length of their Markdown.
 fn longest_first(site: &Site) -> Vec<usize> {
-    use model::site::PageKind;
+    use model::PageKind;
     let rank = |i: usize| {
         let p = &site.pages[i];
         let class = match p.kind {
