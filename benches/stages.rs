@@ -86,7 +86,7 @@ fn front_matter(bencher: divan::Bencher) {
 #[divan::bench]
 fn slugify(bencher: divan::Bencher) {
     bencher.bench(|| {
-        pillar::model::slugify(divan::black_box(
+        pillar::ids::slugify(divan::black_box(
             "Department of Political and Peacebuilding Affairs (DPPA) — “Étape” 2",
         ))
     });

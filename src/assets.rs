@@ -20,50 +20,14 @@ pub fn collect(
     root: &Path,
     content_assets: &[crate::load::AssetFile],
 ) -> Result<Assets, Vec<Diagnostic>> {
-    let mut by_name: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    if let Some(dir) = crate::render::THEME.get_dir("static") {
-        embedded(dir, &mut by_name);
-    }
-    let mut problems = Vec::new();
-    let user = theme_dir.join("static");
-    if user.is_dir() {
-        for entry in walkdir::WalkDir::new(&user).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    problems.push(Diagnostic::error(
-                        crate::diag::display_path(root, e.path().unwrap_or(&user)),
-                        1,
-                        1,
-                        format!("cannot read: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file()
-                || crate::load::is_ignored(&entry.file_name().to_string_lossy())
-            {
-                continue;
-            }
-            let Ok(rel) = entry.path().strip_prefix(&user) else {
-                continue;
-            };
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => {
-                    by_name.insert(rel.to_string_lossy().replace('\\', "/"), bytes);
-                }
-                Err(e) => problems.push(Diagnostic::error(
-                    crate::diag::display_path(root, entry.path()),
-                    1,
-                    1,
-                    format!("cannot read: {e}"),
-                )),
-            }
-        }
-    }
+    let (by_name, mut problems) = match crate::theme::overlay(theme_dir, root, "static") {
+        Ok(files) => (files, Vec::new()),
+        Err(problems) => (BTreeMap::new(), problems),
+    };
     let mut files = Vec::new();
     let mut names = BTreeMap::new();
-    for (name, bytes) in by_name {
+    for (name, file) in by_name {
+        let bytes = file.bytes.into_owned();
         let hashed = hashed_name(&name, &bytes);
         names.insert(name, hashed.clone());
         files.push(OutputFile {
@@ -77,32 +41,13 @@ pub fn collect(
                 path: a.rel.clone(),
                 bytes,
             }),
-            Err(e) => problems.push(Diagnostic::error(
-                crate::diag::display_path(root, &a.abs),
-                1,
-                1,
-                format!("cannot read: {e}"),
-            )),
+            Err(e) => problems.push(crate::theme::cannot_read(root, &a.abs, &e)),
         }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     Ok(Assets { files, names })
-}
-
-fn embedded(dir: &include_dir::Dir<'static>, out: &mut BTreeMap<String, Vec<u8>>) {
-    for f in dir.files() {
-        if let Ok(rel) = f.path().strip_prefix("static") {
-            out.insert(
-                rel.to_string_lossy().replace('\\', "/"),
-                f.contents().to_vec(),
-            );
-        }
-    }
-    for d in dir.dirs() {
-        embedded(d, out);
-    }
 }
 
 /// `css/style.css` → `css/style.<12 hex digits>.css`.

@@ -8,7 +8,6 @@ use std::collections::{HashMap, HashSet};
 use crate::diag::{Diagnostic, suggestion};
 use crate::markdown::PageNotes;
 use crate::model::Site;
-use crate::output::OutputFile;
 
 /// Checks that every `#anchor` named by a Markdown link exists on its target page.
 pub fn markdown_anchors<'a>(
@@ -67,23 +66,15 @@ pub fn collect_ids(html: &[u8], ids: &mut HashSet<String>) {
     }
 }
 
-/// Verifies every internal link of the finished site. `source_of` maps an output HTML file to
-/// the file a reader would fix (the page's Markdown, or its template).
-/// `scanned` holds the pages already read with [`scan`] while they were rendered; every other
-/// HTML file is read here.
+/// Verifies every internal link of the finished site: `paths` are its files, `scanned` the
+/// ids and links of each of its HTML files. `source_of` maps an output HTML file to the file
+/// a reader would fix (the page's Markdown, or its template).
 pub fn html_links(
-    files: &[OutputFile],
-    mut scanned: HashMap<String, Scan>,
+    paths: &HashSet<String>,
+    scanned: &HashMap<String, Scan>,
     source_of: &dyn Fn(&str, &str, String) -> Diagnostic,
 ) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let rest: Vec<(String, Scan)> = files
-        .par_iter()
-        .filter(|f| f.path.ends_with(".html") && !scanned.contains_key(&f.path))
-        .map(|f| (f.path.clone(), scan(&String::from_utf8_lossy(&f.bytes))))
-        .collect();
-    scanned.extend(rest);
+    let paths: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let mut scanned: Vec<(&str, &Scan)> = scanned
         .iter()
         .filter(|(p, _)| paths.contains(p.as_str()))
@@ -244,6 +235,8 @@ impl<E: html5gum::Emitter> html5gum::ForwardingEmitter for Quiet<E> {
 mod tests {
     use super::*;
 
+    use crate::output::OutputFile;
+
     fn f(path: &str, html: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
@@ -273,9 +266,11 @@ mod tests {
                 "<h1 id=\"x\">X</h1><a href=\"../#\">home</a><img src=\"../img.png\">",
             ),
         ];
-        let d = html_links(&files, HashMap::new(), &|p, _, msg| {
-            Diagnostic::error(p, 1, 1, msg)
-        });
+        let paths = files.iter().map(|f| f.path.clone()).collect();
+        let scans = (files.iter())
+            .map(|f| (f.path.clone(), scan(&String::from_utf8_lossy(&f.bytes))))
+            .collect();
+        let d = html_links(&paths, &scans, &|p, _, msg| Diagnostic::error(p, 1, 1, msg));
         let m: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(m.len(), 3, "{m:?}");
         // Files are reported in path order: a/index.html before index.html.
@@ -300,22 +295,5 @@ mod tests {
         let mut ids: Vec<&str> = s.ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
         assert_eq!(ids, ["old-anchor", "p1"]);
-    }
-
-    #[test]
-    fn pages_read_during_rendering_are_not_read_again() {
-        let files = [f("index.html", "<a href=\"gone/\">x</a>")];
-        // The scan made while rendering says the page links nowhere: it is the one used.
-        let pre = HashMap::from([("index.html".to_owned(), scan("<p id=\"a\">"))]);
-        let d = html_links(&files, pre, &|p, _, msg| Diagnostic::error(p, 1, 1, msg));
-        assert!(
-            d.is_empty(),
-            "{:?}",
-            d.iter().map(|d| &d.message).collect::<Vec<_>>()
-        );
-        let d = html_links(&files, HashMap::new(), &|p, _, msg| {
-            Diagnostic::error(p, 1, 1, msg)
-        });
-        assert_eq!(d.len(), 1);
     }
 }

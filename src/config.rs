@@ -7,10 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, display_path};
-use crate::load::toml_diagnostic;
-
-pub const CONFIG_FILE: &str = "site-config.toml";
+use crate::diag::{Diagnostic, display_path, toml_diagnostic};
+use crate::project::{self, CONFIG_FILE, normalize};
 
 /// `site-config.toml` as written.
 #[derive(Debug, Deserialize, Default)]
@@ -86,6 +84,15 @@ pub struct Config {
 }
 
 impl Config {
+    /// What the configuration leaves out that a published site needs: warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = Diagnostic> {
+        (self.base_url == "/" && self.data_file.is_some()).then(|| {
+            Diagnostic::error(CONFIG_FILE, 1, 1, "base_url is not set: the sitemap, the feed and links shared on social media need the site's address")
+                .with_hint("add base_url = \"https://…/\" to site-config.toml, or pass --base-url")
+                .warning()
+        }).into_iter()
+    }
+
     /// The absolute URL of a root-relative path such as `departments/dpo/`.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
@@ -102,7 +109,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
     let path = root.join(CONFIG_FILE);
     let shown = Path::new(CONFIG_FILE);
     let text = match std::fs::read(&path) {
-        Ok(bytes) => crate::load::decode(&path, &bytes, shown).map_err(|d| vec![d])?,
+        Ok(bytes) => crate::diag::decode(&bytes, shown).map_err(|d| vec![d])?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
             return Err(vec![Diagnostic::error(
@@ -176,7 +183,7 @@ fn resolve(
     ];
     for (i, (key, spanned, value)) in keyed.iter().enumerate() {
         let Some(spanned) = spanned else { continue };
-        if !crate::model::is_valid_id(value) {
+        if !crate::ids::is_valid_id(value) {
             problems.push(
                 at(
                     spanned,
@@ -206,11 +213,11 @@ fn resolve(
             .map(|d| d.join(p))
             .unwrap_or_else(|_| p.clone()),
         (None, Some(d)) => root.join(d.get_ref()),
-        (None, None) => root.join("public"),
+        (None, None) => root.join(project::DEFAULT_OUTPUT_DIR),
     };
     let output_dir = normalize(&output_dir);
-    let content_dir = root.join("content");
-    let theme_dir = root.join("theme");
+    let content_dir = root.join(project::CONTENT_DIR);
+    let theme_dir = root.join(project::THEME_DIR);
 
     let data_file = match &raw.data {
         Some(d) => {
@@ -222,7 +229,7 @@ fn resolve(
                 ));
             } else if !p.is_file() {
                 let mut diag = at(d, format!("data file {:?} does not exist", d.get_ref()));
-                diag = match crate::load::nearby_file(&p) {
+                diag = match crate::diag::nearby_file(&p) {
                     Some(near) => diag.with_hint(format!(
                         "did you mean \"{}\"?",
                         display_path(root, &near).display()
@@ -234,12 +241,12 @@ fn resolve(
             Some(p)
         }
         None => {
-            let p = content_dir.join("reform.toml");
+            let p = content_dir.join(project::DEFAULT_DATA_FILE);
             p.is_file().then_some(p)
         }
     };
 
-    if let Err(msg) = crate::output::check_output_dir(root, &output_dir) {
+    if let Err(msg) = project::check_output_dir(root, &output_dir) {
         problems.push(match (&o.output_dir, &raw.output_dir) {
             (None, Some(d)) => at(d, msg),
             (Some(_), _) => Diagnostic::error("--output", 1, 1, msg),
@@ -297,22 +304,6 @@ pub fn parse_base_url(raw: &str) -> Result<(String, String), String> {
     Ok((s, path))
 }
 
-/// Removes `.` and `..` components without touching the file system (the path may not exist).
-pub fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,13 +331,5 @@ mod tests {
         .unwrap_err();
         assert_eq!((err.line, err.col), (2, 1));
         assert!(err.message.contains("titel"), "{}", err.message);
-    }
-
-    #[test]
-    fn normalize_resolves_parent_components() {
-        assert_eq!(
-            normalize(Path::new("/a/b/../c/./d")),
-            PathBuf::from("/a/c/d")
-        );
     }
 }

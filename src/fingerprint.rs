@@ -10,7 +10,8 @@ use std::time::UNIX_EPOCH;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::config::{CONFIG_FILE, Config, Overrides};
+use crate::config::{Config, Overrides};
+use crate::project::CONFIG_FILE;
 
 /// Hashes every input of a build of `config`.
 pub fn inputs(config: &Config, overrides: &Overrides) -> u64 {

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::data::date::PartialDate;
+use crate::date::PartialDate;
 use crate::diag::Diagnostic;
-use crate::render::THEME;
+use crate::theme::THEME;
 
 /// The strings of one language.
 #[derive(Debug, Clone)]
@@ -69,9 +69,9 @@ impl Strings {
             let user = theme_dir.join("i18n").join(format!("{name}.toml"));
             if let Ok(bytes) = std::fs::read(&user) {
                 let shown = crate::diag::display_path(root, &user);
-                match crate::load::decode(&user, &bytes, &shown).and_then(|text| {
+                match crate::diag::decode(&bytes, &shown).and_then(|text| {
                     toml::from_str::<HashMap<String, String>>(&text)
-                        .map_err(|e| crate::load::toml_diagnostic(&shown, &text, 0, &e))
+                        .map_err(|e| crate::diag::toml_diagnostic(&shown, &text, 0, &e))
                 }) {
                     Ok(map) => {
                         strings.map.extend(map);
@@ -83,7 +83,7 @@ impl Strings {
         }
         if !found {
             let d = at.unwrap_or_else(|| {
-                Diagnostic::error(crate::config::CONFIG_FILE, 1, 1, String::new())
+                Diagnostic::error(crate::project::CONFIG_FILE, 1, 1, String::new())
             });
             let mut d = Diagnostic {
                 message: format!("no translations for language {lang:?}"),

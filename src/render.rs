@@ -5,13 +5,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use include_dir::{Dir, include_dir};
 use tera::{Context, Tera};
 
 use crate::diag::Diagnostic;
-
-/// The default theme, compiled into the binary.
-pub static THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme");
 
 /// Where each template came from, for error messages.
 /// Template name → (path shown to the user, text).
@@ -24,47 +20,17 @@ pub struct Templates {
 
 /// Loads the built-in templates and the project's overrides. Every syntax error is reported.
 pub fn load(theme_dir: &Path, root: &Path) -> Result<Templates, Vec<Diagnostic>> {
-    let mut sources: HashMap<String, (PathBuf, String)> = HashMap::new();
-    if let Some(dir) = THEME.get_dir("templates") {
-        collect_embedded(dir, &mut sources);
-    }
-    let mut problems = Vec::new();
-    let user_dir = theme_dir.join("templates");
-    if user_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&user_dir).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    problems.push(Diagnostic::error(
-                        crate::diag::display_path(root, e.path().unwrap_or(&user_dir)),
-                        1,
-                        1,
-                        format!("cannot read: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file()
-                || crate::load::is_ignored(&entry.file_name().to_string_lossy())
-            {
-                continue;
+    let mut sources: TemplateFiles = HashMap::new();
+    let (files, mut problems) = match crate::theme::overlay(theme_dir, root, "templates") {
+        Ok(files) => (files, Vec::new()),
+        Err(problems) => (Default::default(), problems),
+    };
+    for (name, file) in files {
+        match crate::diag::decode(&file.bytes, &file.shown) {
+            Ok(text) => {
+                sources.insert(name, (file.shown, text));
             }
-            let Ok(rel) = entry.path().strip_prefix(&user_dir) else {
-                continue;
-            };
-            let name = rel.to_string_lossy().replace('\\', "/");
-            let shown = crate::diag::display_path(root, entry.path());
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => match crate::load::decode(entry.path(), &bytes, &shown) {
-                    Ok(text) => {
-                        sources.insert(name, (shown, text));
-                    }
-                    Err(d) => problems.push(d),
-                },
-                Err(e) => {
-                    problems.push(Diagnostic::error(shown, 1, 1, format!("cannot read: {e}")))
-                }
-            }
+            Err(d) => problems.push(d),
         }
     }
     if !problems.is_empty() {
@@ -94,27 +60,6 @@ pub fn load(theme_dir: &Path, root: &Path) -> Result<Templates, Vec<Diagnostic>>
         tera,
         files: sources,
     })
-}
-
-fn collect_embedded(dir: &Dir<'static>, out: &mut HashMap<String, (PathBuf, String)>) {
-    for f in dir.files() {
-        let Ok(rel) = f.path().strip_prefix("templates") else {
-            continue;
-        };
-        let name = rel.to_string_lossy().replace('\\', "/");
-        if let Some(text) = f.contents_utf8() {
-            out.insert(
-                name.clone(),
-                (
-                    PathBuf::from(format!("<built-in theme>/templates/{name}")),
-                    text.to_owned(),
-                ),
-            );
-        }
-    }
-    for d in dir.dirs() {
-        collect_embedded(d, out);
-    }
 }
 
 impl Templates {

@@ -1,7 +1,6 @@
 //! The reform data file: its schema (`schema`), dates (`date`) and validation into the model
 //! (`validate`). All problems in the file are reported together.
 
-pub mod date;
 pub mod schema;
 pub mod validate;
 

@@ -5,7 +5,8 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::date::PartialDate;
+use crate::date::PartialDate;
+pub use crate::model::reform::Era;
 
 pub type Id = Spanned<String>;
 
@@ -37,23 +38,6 @@ pub struct RawReform {
     pub effective: Option<PartialDate>,
     #[serde(default)]
     pub sources: Vec<Id>,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Era {
-    Before,
-    After,
-    Both,
-}
-
-impl Era {
-    pub fn before(self) -> bool {
-        matches!(self, Era::Before | Era::Both)
-    }
-    pub fn after(self) -> bool {
-        matches!(self, Era::After | Era::Both)
-    }
 }
 
 #[derive(Debug, Deserialize)]

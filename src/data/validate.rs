@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::schema::*;
 use crate::diag::{Diagnostic, suggestion};
-use crate::model::is_valid_id;
+use crate::ids::is_valid_id;
 use crate::model::reform::*;
 
 /// What validation produced: the model (when there were no errors) and every diagnostic.
@@ -26,7 +26,7 @@ pub fn parse(shown: &Path, text: &str) -> Validated {
         Err(e) => {
             return Validated {
                 reform: None,
-                diagnostics: vec![crate::load::toml_diagnostic(shown, text, 0, &e)],
+                diagnostics: vec![crate::diag::toml_diagnostic(shown, text, 0, &e)],
             };
         }
     };
@@ -455,7 +455,7 @@ impl Validator {
                         id.get_ref().clone()
                     }
                     None => {
-                        let slug: String = crate::model::slugify(e.title.get_ref())
+                        let slug: String = crate::ids::slugify(e.title.get_ref())
                             .chars()
                             .take(40)
                             .collect();
@@ -507,7 +507,7 @@ impl Validator {
             .map(|t| {
                 let (id, offset) = match &t.id {
                     Some(id) => (id.get_ref().clone(), id.span().start),
-                    None => (crate::model::slugify(t.term.get_ref()), t.term.span().start),
+                    None => (crate::ids::slugify(t.term.get_ref()), t.term.span().start),
                 };
                 if !is_valid_id(&id) {
                     let d = self.at(

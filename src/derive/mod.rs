@@ -352,7 +352,7 @@ fn units(v: &mut Views<'_, '_>, ctx: &mut Context) {
         let view = v.unit(i, false);
         if u.context {
             context.push(view);
-        } else if u.era == crate::data::schema::Era::After {
+        } else if u.era == crate::model::reform::Era::After {
             after.push(view);
         } else {
             before.push(view);
@@ -399,7 +399,7 @@ pub fn comparison_rows(r: &Reform, unit_refs: &[UnitRef]) -> Vec<ComparisonRow> 
         });
     }
     for (i, u) in r.units.iter().enumerate() {
-        if u.context || u.era != crate::data::schema::Era::After || !u.absorbs.is_empty() {
+        if u.context || u.era != crate::model::reform::Era::After || !u.absorbs.is_empty() {
             continue;
         }
         rows.push(ComparisonRow {

@@ -35,16 +35,16 @@ pub fn entry(page: &Page, text: &str) -> String {
     json
 }
 
-/// The index: the entries in page order, each freed as soon as it is copied in.
-pub fn index(entries: Vec<String>) -> String {
+/// The index: the entries in page order.
+pub fn index(entries: &[String]) -> String {
     let size = entries.iter().map(|e| e.len() + 1).sum::<usize>() + 2;
     let mut out = String::with_capacity(size);
     out.push('[');
-    for e in entries.into_iter().filter(|e| !e.is_empty()) {
+    for e in entries.iter().filter(|e| !e.is_empty()) {
         if out.len() > 1 {
             out.push(',');
         }
-        out.push_str(&e);
+        out.push_str(e);
     }
     out.push(']');
     out

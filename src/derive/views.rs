@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::data::date::PartialDate;
+use crate::date::PartialDate;
 use crate::i18n::Strings;
 use crate::markdown::PageRenderer;
 use crate::model::reform::{Event, Function, Note, Reform, Source, Term, Unit};
@@ -47,7 +47,7 @@ struct UnitLink<'a> {
     name: &'a str,
     label: &'a str,
     url: String,
-    era: crate::data::schema::Era,
+    era: crate::model::reform::Era,
     kind: &'a str,
     context: bool,
 }

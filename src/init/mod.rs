@@ -11,7 +11,7 @@ static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/init/starte
 
 /// Writes the starter into `dir`; returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    if dir.join(crate::config::CONFIG_FILE).exists() || dir.join("content").exists() {
+    if dir.join(crate::project::CONFIG_FILE).exists() || dir.join("content").exists() {
         return Err(format!(
             "{} already holds a site (site-config.toml or content/); pillar init writes only into a new or empty folder",
             dir.display()

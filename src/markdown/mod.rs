@@ -328,7 +328,7 @@ impl<'a> PageRenderer<'a> {
                             self.notes.anchors.insert(explicit.clone());
                             explicit
                         }
-                        None => self.unique_id(&crate::model::slugify(&text)),
+                        None => self.unique_id(&crate::ids::slugify(&text)),
                     };
                     let lvl = level as u8;
                     self.notes.toc.push(TocEntry {
@@ -437,7 +437,7 @@ impl<'a> PageRenderer<'a> {
                 }
                 Event::FootnoteReference(label) => {
                     let (n, refid) = footnotes.reference(&label);
-                    let id = crate::model::slugify(&label);
+                    let id = crate::ids::slugify(&label);
                     self.notes.anchors.insert(refid.clone());
                     Event::Html(CowStr::from(format!(
                         "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"{refid}\">{n}</a></sup>"
@@ -587,7 +587,7 @@ struct Footnotes<'e> {
 
 impl<'e> Footnotes<'e> {
     fn reference(&mut self, label: &str) -> (usize, String) {
-        let id = crate::model::slugify(label);
+        let id = crate::ids::slugify(label);
         let count = self.refs.entry(label.to_owned()).or_insert(0);
         *count += 1;
         if *count == 1 {
@@ -621,7 +621,7 @@ impl<'e> Footnotes<'e> {
         ));
         let mut defs = self.defs;
         for label in &self.order {
-            let id = crate::model::slugify(label);
+            let id = crate::ids::slugify(label);
             page.notes.anchors.insert(format!("fn-{id}"));
             html.push_str(&format!("<li id=\"fn-{id}\">"));
             if let Some(events) = defs.remove(label) {

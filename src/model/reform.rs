@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::data::date::PartialDate;
-use crate::data::schema::Era;
+use crate::date::PartialDate;
 
 /// Where a piece of Markdown came from, so that problems inside it can be located.
 #[derive(Debug, Clone)]
@@ -210,4 +209,22 @@ pub struct Note {
     pub body: Md,
     pub units: Vec<usize>,
     pub sources: Vec<usize>,
+}
+
+/// Which side of the reform a unit belongs to.
+#[derive(Debug, serde::Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Era {
+    Before,
+    After,
+    Both,
+}
+
+impl Era {
+    pub fn before(self) -> bool {
+        matches!(self, Era::Before | Era::Both)
+    }
+    pub fn after(self) -> bool {
+        matches!(self, Era::After | Era::Both)
+    }
 }

@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
-use crate::data::date::PartialDate;
+use crate::date::PartialDate;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::ids::slugify;
 use crate::load::{AssetFile, ContentFile, Loaded, SortBy};
 use crate::model::reform::Reform;
-use crate::model::slugify;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -27,6 +27,11 @@ pub enum PageKind {
 }
 
 impl PageKind {
+    /// Whether the page lists what every other page cites, and so renders after them.
+    pub fn needs_citations(self) -> bool {
+        self == PageKind::Sources
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             PageKind::Home => "home",

@@ -15,7 +15,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
-use crate::config::{self, CONFIG_FILE};
+use crate::config;
+use crate::project::{self, CONFIG_FILE};
 use crate::{Failure, Overrides};
 
 /// What `pillar serve` was asked to do.
@@ -159,11 +160,11 @@ impl Project {
             // `pillar build` made for publishing, so it goes to its own folder.
             None => preview_dir(root),
         };
-        let output = config::normalize(&output);
-        crate::output::check_output_dir(root, &output).map_err(Failure::Tool)?;
+        let output = project::normalize(&output);
+        project::check_output_dir(root, &output).map_err(Failure::Tool)?;
         let data = raw
             .and_then(|r| r.data)
-            .map(|d| config::normalize(&root.join(d.get_ref())))
+            .map(|d| project::normalize(&root.join(d.get_ref())))
             .filter(|d| d.starts_with(root));
         Ok(Self { output, data })
     }

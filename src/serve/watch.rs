@@ -17,7 +17,7 @@ use notify_debouncer_full::{
     new_debouncer_opt,
 };
 
-use crate::config::CONFIG_FILE;
+use crate::project::CONFIG_FILE;
 
 /// Quiet time after the last event before a rebuild: long enough to gather the events of
 /// one save (editors write, rename and touch), short enough not to be felt.
@@ -60,7 +60,7 @@ impl Scope {
         let rel = path.strip_prefix(&self.root).ok()?;
         let ignored = rel
             .components()
-            .any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy()));
+            .any(|c| crate::project::is_ignored(&c.as_os_str().to_string_lossy()));
         if ignored {
             return None;
         }

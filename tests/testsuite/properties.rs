@@ -91,10 +91,10 @@ proptest! {
 
     #[test]
     fn slugs_are_url_safe_and_stable(text in "\\PC{0,30}") {
-        let s = pillar::model::slugify(&text);
+        let s = pillar::ids::slugify(&text);
         prop_assert!(!s.starts_with('-') && !s.ends_with('-') && !s.contains("--"), "{s:?}");
         prop_assert!(s.chars().all(|c| c.is_alphanumeric() || c == '-'), "{s:?}");
-        prop_assert_eq!(pillar::model::slugify(&s), s.clone());
+        prop_assert_eq!(pillar::ids::slugify(&s), s.clone());
     }
 
     #[test]
@@ -118,7 +118,7 @@ proptest! {
     #[test]
     fn dates_round_trip(y in 1u16..9999, m in 1u16..13, d in 1u16..32) {
         let s = format!("{y:04}-{m:02}-{d:02}");
-        if let Ok(date) = pillar::data::date::PartialDate::parse(&s) {
+        if let Ok(date) = pillar::date::PartialDate::parse(&s) {
             prop_assert_eq!(date.iso(), s);
         }
     }

@@ -1,208 +1,16 @@
-//! The output stage: the only code that writes. Nothing touches the disk until the whole site
-//! has rendered and passed its checks; then each file is written through a temporary file and
-//! a rename, only where its bytes changed, and files an earlier build produced but this one
-//! does not are removed. Every path is confined to the output directory, which may never be
-//! the project root, `content/`, `theme/`, `/`, or a parent of any of them.
+//! Staging: a build's files on their way into the output directory, written beside their
+//! targets under hidden temporary names, then renamed into place all at once, or deleted.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-/// A file of the finished site, with a path relative to the output directory.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-/// What a write did.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct WriteReport {
-    pub written: usize,
-    pub unchanged: usize,
-    pub removed: usize,
-}
-
-/// Lists what the last build wrote (hash, length, path), so that the next one can skip
-/// unchanged files and remove files it no longer produces, without reading the whole tree.
-pub const MANIFEST: &str = ".pillar-manifest";
-/// Present while a build writes; found at the start of a build, it means the last one was
-/// interrupted, and the manifest cannot be trusted.
-const IN_PROGRESS: &str = ".pillar-writing";
-const TMP_SUFFIX: &str = ".pillar-tmp";
-
-/// Refuses output directories that would overwrite or delete the project.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
-    let root = crate::config::normalize(root);
-    let out = crate::config::normalize(out);
-    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let (root_c, out_c) = (canon(&root), canon_existing_prefix(&out));
-    if out_c.parent().is_none() {
-        return Err(format!(
-            "refusing to use {} as the output directory: it is the file-system root",
-            out.display()
-        ));
-    }
-    if out_c == root_c || root_c.starts_with(&out_c) {
-        return Err(format!(
-            "refusing to use {} as the output directory: it holds the project (content, theme, configuration)",
-            out.display()
-        ));
-    }
-    for protected in ["content", "theme"] {
-        if out_c.starts_with(root_c.join(protected)) {
-            return Err(format!(
-                "refusing to use {} as the output directory: it is inside {protected}/",
-                out.display()
-            ));
-        }
-    }
-    if out.is_dir()
-        && (out.join("content").is_dir()
-            || out.join("theme").is_dir()
-            || out.join(crate::config::CONFIG_FILE).is_file())
-    {
-        return Err(format!(
-            "refusing to use {} as the output directory: it holds another project",
-            out.display()
-        ));
-    }
-    Ok(())
-}
-
-/// Canonicalizes the longest existing prefix of `p` (the rest may not exist yet).
-fn canon_existing_prefix(p: &Path) -> PathBuf {
-    let mut existing = p.to_path_buf();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (
-            existing.file_name().map(ToOwned::to_owned),
-            existing.parent(),
-        ) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = parent.to_path_buf();
-            }
-            _ => break,
-        }
-    }
-    let mut out = existing.canonicalize().unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        out.push(name);
-    }
-    out
-}
-
-/// Checks a relative output path: no `..`, no root, no empty or odd components.
-fn confined(out: &Path, rel: &str) -> io::Result<PathBuf> {
-    let p = Path::new(rel);
-    let ok = !rel.is_empty()
-        && !rel.contains('\0')
-        && p.components().all(|c| matches!(c, Component::Normal(_)));
-    if !ok {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("refusing to write outside the output directory: {rel:?}"),
-        ));
-    }
-    Ok(out.join(p))
-}
-
-/// A held lock on an output directory: two builds never write the same site at once.
-pub struct Lock(#[allow(dead_code)] fs::File);
-
-pub fn lock(out: &Path) -> io::Result<Lock> {
-    fs::create_dir_all(out)?;
-    // The directory itself is locked, so that no lock file is left for a host to publish.
-    let f = fs::File::open(out)?;
-    match f.try_lock() {
-        Ok(()) => Ok(Lock(f)),
-        Err(fs::TryLockError::WouldBlock) => Err(io::Error::new(
-            io::ErrorKind::WouldBlock,
-            format!(
-                "another pillar build is writing to {}; wait for it to finish",
-                out.display()
-            ),
-        )),
-        Err(fs::TryLockError::Error(e)) => Err(e),
-    }
-}
-
-type Manifest = HashMap<String, (u64, u64)>;
-
-fn read_manifest(out: &Path) -> Manifest {
-    let Ok(text) = fs::read_to_string(out.join(MANIFEST)) else {
-        return Manifest::new();
-    };
-    text.lines()
-        .filter_map(|l| {
-            let mut it = l.splitn(3, '\t');
-            let hash = u64::from_str_radix(it.next()?, 16).ok()?;
-            let len = it.next()?.parse().ok()?;
-            Some((it.next()?.to_owned(), (hash, len)))
-        })
-        .collect()
-}
-
-/// What a build recorded about its inputs, so that the next build can tell nothing changed.
-#[derive(Debug, Clone)]
-pub struct Stamp {
-    /// A hash of every input: see `crate::fingerprint`.
-    pub fingerprint: u64,
-    pub pages: usize,
-    /// The build's warnings (JSON), printed again by a build that finds nothing changed.
-    pub warnings: String,
-}
-
-/// The warnings of the last build, beside the manifest.
-const WARNINGS: &str = ".pillar-warnings.json";
-
-/// The stamp of the last build into `out` if its inputs had `fingerprint` and every file it
-/// wrote is still there, whole (same length) — so a new build would write the same bytes.
-pub fn unchanged(out: &Path, fingerprint: u64) -> Option<(Stamp, usize)> {
-    if out.join(IN_PROGRESS).exists() {
-        return None;
-    }
-    let text = fs::read_to_string(out.join(MANIFEST)).ok()?;
-    let mut lines = text.lines();
-    let mut head = lines.next()?.strip_prefix("#inputs\t")?.split('\t');
-    let recorded = u64::from_str_radix(head.next()?, 16).ok()?;
-    let pages: usize = head.next()?.parse().ok()?;
-    if recorded != fingerprint {
-        return None;
-    }
-    let mut files = 0;
-    for line in lines {
-        let mut it = line.splitn(3, '\t');
-        let (_, len, rel) = (it.next()?, it.next()?.parse::<u64>().ok()?, it.next()?);
-        let meta = fs::symlink_metadata(confined(out, rel).ok()?).ok()?;
-        if !meta.is_file() || meta.len() != len {
-            return None;
-        }
-        files += 1;
-    }
-    let warnings = fs::read_to_string(out.join(WARNINGS)).unwrap_or_else(|_| "[]".into());
-    Some((
-        Stamp {
-            fingerprint,
-            pages,
-            warnings,
-        },
-        files,
-    ))
-}
-
-/// Writes a whole site into `out` at once: stage every file, then commit.
-pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
-    let staging = Staging::begin(out)?;
-    files
-        .par_iter()
-        .try_for_each(|f| staging.put(&f.path, &f.bytes))?;
-    staging.commit()
-}
+use super::manifest::{Lock, Manifest, Stamp, WARNINGS, lock, read_manifest};
+use super::{IN_PROGRESS, MANIFEST, OutputFile, Sink, TMP_SUFFIX, WriteReport, confined};
+use super::{replace, tmp_path, write_atomic};
 
 /// A build's files on their way into the output directory. Each changed file is written, as
 /// soon as it is rendered, to a hidden temporary file beside its target; [`Staging::commit`]
@@ -212,11 +20,15 @@ pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
 /// memory whole.
 pub struct Staging {
     out: PathBuf,
+    /// The output directory as it was named, for messages.
+    named: PathBuf,
     old: Manifest,
     /// The output directory was empty: nothing can be unchanged, nothing needs a look.
     fresh: bool,
     interrupted: bool,
     state: std::sync::Mutex<StageState>,
+    /// The first file that could not be staged, as a message (see [`Sink::error`]).
+    first_error: std::sync::Mutex<Option<String>>,
     done: bool,
     _lock: Lock,
 }
@@ -234,6 +46,7 @@ impl Staging {
     /// Locks `out` and prepares it (creating it if needed).
     pub fn begin(out: &Path) -> io::Result<Self> {
         let lock = lock(out)?;
+        let named = out.to_path_buf();
         let out = out.canonicalize()?;
         let interrupted = out.join(IN_PROGRESS).exists();
         let fresh = fs::read_dir(&out)
@@ -254,10 +67,12 @@ impl Staging {
         };
         Ok(Self {
             out,
+            named,
             old,
             fresh,
             interrupted,
             state: std::sync::Mutex::new(state),
+            first_error: std::sync::Mutex::new(None),
             done: false,
             _lock: lock,
         })
@@ -399,18 +214,30 @@ impl Staging {
     }
 }
 
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) {
+        if let Err(e) = Staging::put(self, &file.path, &file.bytes)
+            && let Ok(mut slot) = self.first_error.lock()
+        {
+            slot.get_or_insert_with(|| {
+                format!("{}: cannot write {}: {e}", self.named.display(), file.path)
+            });
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.state.lock().map_or(0, |s| s.files.len())
+    }
+
+    fn error(&self) -> Option<String> {
+        self.first_error.lock().ok().and_then(|e| e.clone())
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         self.discard();
     }
-}
-
-fn tmp_path(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("file");
-    target.with_file_name(format!(".{name}{TMP_SUFFIX}"))
 }
 
 /// Creates `dir` (inside `out`), refusing any existing component that is not a real directory.
@@ -456,32 +283,6 @@ fn ensure_dir(
     Ok(())
 }
 
-/// Renames `tmp` over `target`; a directory in the way (left by an older site) is removed first.
-fn replace(tmp: &Path, target: &Path) -> io::Result<()> {
-    match fs::rename(tmp, target) {
-        Ok(()) => Ok(()),
-        Err(e) if fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) => {
-            fs::remove_dir_all(target).map_err(|_| e)?;
-            fs::rename(tmp, target)
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Writes through a temporary file in the same directory and renames it over the target, so
-/// that a reader (or a crash) never sees half a file.
-pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("file");
-    let tmp = target.with_file_name(format!(".{name}{TMP_SUFFIX}"));
-    let mut f = fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    drop(f);
-    replace(&tmp, target)
-}
-
 fn remove_empty_parents(out: &Path, file: &Path) {
     let mut dir = file.parent();
     while let Some(d) = dir {
@@ -506,21 +307,13 @@ fn remove_temporaries(out: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::write;
 
     fn file(path: &str, s: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
             bytes: s.as_bytes().to_vec(),
         }
-    }
-
-    #[test]
-    fn refuses_paths_that_climb_out() {
-        let out = Path::new("/tmp/x");
-        for bad in ["../a", "/etc/passwd", "a/../../b", "", "a\0b"] {
-            assert!(confined(out, bad).is_err(), "{bad:?}");
-        }
-        assert!(confined(out, "a/b/index.html").is_ok());
     }
 
     #[test]
@@ -582,19 +375,6 @@ mod tests {
     }
 
     #[test]
-    fn refuses_the_project_and_its_folders() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        fs::create_dir_all(root.join("content")).unwrap();
-        assert!(check_output_dir(root, root).is_err());
-        assert!(check_output_dir(root, &root.join("content")).is_err());
-        assert!(check_output_dir(root, &root.join("content/x")).is_err());
-        assert!(check_output_dir(root, root.parent().unwrap()).is_err());
-        assert!(check_output_dir(root, Path::new("/")).is_err());
-        assert!(check_output_dir(root, &root.join("public")).is_ok());
-    }
-
-    #[test]
     fn an_aborted_staging_leaves_the_previous_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
@@ -615,15 +395,5 @@ mod tests {
             .collect();
         assert!(left.is_empty(), "{left:?}");
         assert!(!out.join(IN_PROGRESS).exists());
-    }
-
-    #[test]
-    fn a_second_lock_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let _held = lock(dir.path()).unwrap();
-        assert_eq!(
-            lock(dir.path()).err().unwrap().kind(),
-            io::ErrorKind::WouldBlock
-        );
     }
 }

@@ -4,6 +4,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod toml;
+pub use toml::{decode, nearby_file, toml_diagnostic};
+
 /// How bad a problem is: errors stop a build, warnings stop only `check --strict`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,

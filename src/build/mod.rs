@@ -1,0 +1,109 @@
+//! The build as a script of its phases: inputs → model → theme → pages (the sources page as a
+//! second phase, since it lists every other page's citations) → findings → site files →
+//! checks. Each phase is a file of its own here; the parallel schedule lives inside them.
+//! Every file goes into an [`output::Sink`](crate::output::Sink): memory for `check`, the
+//! staging area for `build` and `serve`.
+
+mod edition;
+mod findings;
+mod inputs;
+mod locate;
+mod pages;
+mod products;
+mod project;
+mod queue;
+mod site_view;
+mod timing;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::output::Sink;
+
+pub use edition::Edition;
+pub use products::{PRODUCTS, Product};
+pub use project::{Generated, Report, build, check, generate};
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The site has problems (exit code 1).
+    Site(Vec<Diagnostic>),
+    /// The tool could not run: unreadable root, unwritable output (exit code 2).
+    Tool(String),
+}
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(d: Vec<Diagnostic>) -> Self {
+        Failure::Site(d)
+    }
+}
+
+/// How far to go.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checks {
+    /// Also read the generated HTML and verify every internal link and anchor.
+    pub html_links: bool,
+    /// Treat warnings as errors.
+    pub strict: bool,
+}
+
+/// What a build made.
+#[derive(Debug)]
+pub struct Built {
+    pub pages: usize,
+    /// The files it put into its sink.
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds one edition of the site into `sink`.
+pub fn run(
+    config: &Config,
+    edition: &Edition,
+    checks: Checks,
+    sink: &dyn Sink,
+) -> Result<Built, Failure> {
+    let mut clock = timing::Stopwatch::new();
+    let config = &edition.config(config);
+    let inputs = inputs::read(config)?;
+    clock.lap("load + templates");
+    let site = crate::model::assemble(config, inputs.content, inputs.reform, &inputs.strings)?;
+    clock.lap("model");
+    let (theme, static_files) =
+        site_view::Theme::prepare(config, &site, inputs.templates, inputs.strings)?;
+    clock.lap("assets");
+    let links = pages::links(config, &site, &theme, &static_files);
+    let sink = &edition.sink(sink, checks);
+    let cx = pages::Cx::new(config, &site, &theme, &links, sink);
+    let (first, waiting) = pages::render_independent(&cx);
+    // The waiting pages render while the site files that do not depend on them are made.
+    let (last, made) = rayon::join(
+        || pages::render_waiting(&cx, waiting, &first),
+        || products::make(&cx, static_files),
+    );
+    clock.lap("markdown+render");
+    let mut found = findings::gather(&site, first.into_iter().chain(last), made);
+    found.warnings.extend(inputs.warnings);
+    if found.diagnostics.has_errors() {
+        return Err(Failure::Site(found.diagnostics.sorted()));
+    }
+    let problems = products::make_with(&cx, &found.search);
+    if !problems.is_empty() {
+        return Err(Failure::Site(Diagnostics(problems).sorted()));
+    }
+    if let Some(e) = sink.error() {
+        return Err(Failure::Tool(e));
+    }
+    clock.lap("site files");
+    sink.check_links(&|path, link, msg| locate::source_of(&site, config, path, link, msg))?;
+    let warnings = Diagnostics(found.warnings).sorted();
+    if checks.strict && !warnings.is_empty() {
+        return Err(Failure::Site(warnings));
+    }
+    let files = sink.len();
+    Ok(Built {
+        pages: site.pages.len(),
+        files,
+        warnings,
+    })
+}

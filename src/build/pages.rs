@@ -1,0 +1,182 @@
+//! The pages phase: each page goes through its Markdown, its views and its template in one
+//! pass, so that its source and its context are freed as soon as its HTML exists, and its
+//! HTML goes straight into the sink. Pages that list every other page's citations (the
+//! sources page) are prepared with the others and rendered in a second phase.
+
+use crate::config::Config;
+use crate::derive::{self, Prepared};
+use crate::markdown::{Citations, PageNotes, Resolver, Terms};
+use crate::model::Site;
+use crate::output::{OutputFile, Sink};
+
+use super::site_view::Theme;
+use super::{locate, products, queue};
+
+/// What every page pass reads.
+pub(super) struct Cx<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub links: &'a Resolver<'a>,
+    shared: derive::Shared,
+    pub sink: &'a dyn Sink,
+}
+
+impl<'a> Cx<'a> {
+    pub(super) fn new(
+        config: &'a Config,
+        site: &'a Site,
+        theme: &'a Theme,
+        links: &'a Resolver<'a>,
+        sink: &'a dyn Sink,
+    ) -> Self {
+        let shared = derive::Shared::new(site, config);
+        Self {
+            config,
+            site,
+            theme,
+            links,
+            shared,
+            sink,
+        }
+    }
+}
+
+/// How links and citations in Markdown resolve: to the site's pages, its static files and
+/// the files of [`products::PRODUCTS`].
+pub(super) fn links<'a>(
+    config: &Config,
+    site: &'a Site,
+    theme: &'a Theme,
+    static_files: &[OutputFile],
+) -> Resolver<'a> {
+    let files = static_files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(products::PRODUCTS.iter().map(|p| p.path.to_owned()))
+        .collect();
+    let reform = site.reform.as_ref();
+    Resolver {
+        by_rel: &site.by_rel,
+        by_url: &site.by_url,
+        page_urls: site.pages.iter().map(|p| p.url.as_str()).collect(),
+        files,
+        source_ids: reform.map(|r| &r.source_ids),
+        citations: Citations::new(
+            reform.map_or(&[], |r| r.source_list.as_slice()),
+            &format!("{}/", config.paths.sources),
+        ),
+        drafts: Some(&site.drafts),
+        strings: &theme.strings,
+        search_cap: crate::markdown::search_text_cap(site.pages.len()),
+        terms: reform.and_then(|r| {
+            Terms::new(
+                r.terms
+                    .iter()
+                    .map(|t| (t.term.as_str(), t.expansion.as_str())),
+            )
+        }),
+    }
+}
+
+/// A page after its pass: its HTML is in the sink (unless it failed); this is what its
+/// Markdown and its template found.
+pub(super) struct Done {
+    pub page: usize,
+    /// The page's entry in the search index (JSON).
+    pub search: String,
+    pub notes: PageNotes,
+}
+
+/// A page prepared in the first phase whose template waits for the second.
+pub(super) struct Waiting(Prepared, Option<crate::diag::Diagnostic>);
+
+/// How a page leaves the first phase.
+enum Pass {
+    Done(Done),
+    Waiting(Waiting),
+}
+
+/// The first phase: every page, in one queue, longest first; pages that need every page's
+/// citations are only prepared.
+pub(super) fn render_independent(cx: &Cx<'_>) -> (Vec<Done>, Vec<Waiting>) {
+    let order = queue::longest_first(cx.site);
+    let mut passes = queue::run(&order, |i| {
+        let (prepared, missing) = prepare(cx, i);
+        if cx.site.pages[i].kind.needs_citations() {
+            Pass::Waiting(Waiting(prepared, missing))
+        } else {
+            Pass::Done(finish(cx, prepared, missing))
+        }
+    });
+    passes.sort_unstable_by_key(|p| match p {
+        Pass::Done(d) => d.page,
+        Pass::Waiting(w) => w.0.page,
+    });
+    let (mut done, mut waiting) = (Vec::with_capacity(passes.len()), Vec::new());
+    for p in passes {
+        match p {
+            Pass::Done(d) => done.push(d),
+            Pass::Waiting(w) => waiting.push(w),
+        }
+    }
+    (done, waiting)
+}
+
+/// The second phase: the waiting pages, given who cites what on the pages of the first.
+pub(super) fn render_waiting(cx: &Cx<'_>, waiting: Vec<Waiting>, first: &[Done]) -> Vec<Done> {
+    if waiting.is_empty() {
+        return Vec::new();
+    }
+    let cited = derive::cited_by(cx.site, first.iter().map(|d| (d.page, &d.notes)));
+    waiting
+        .into_iter()
+        .map(|Waiting(mut prepared, missing)| {
+            derive::cite_sources(&mut prepared, &cited, cx.site, &cx.shared);
+            finish(cx, prepared, missing)
+        })
+        .collect()
+}
+
+/// Markdown and views of page `i`, and the problem of a missing template.
+fn prepare(cx: &Cx<'_>, i: usize) -> (Prepared, Option<crate::diag::Diagnostic>) {
+    let page = &cx.site.pages[i];
+    // Located before the Markdown takes the page's text.
+    let missing = (!cx.theme.templates.has(&page.template))
+        .then(|| locate::missing_template(cx.site, i, &page.template));
+    (
+        derive::prepare(cx.site, cx.config, &cx.shared, cx.links, i),
+        missing,
+    )
+}
+
+/// The template of a prepared page: its HTML goes into the sink, its ids into its notes.
+fn finish(cx: &Cx<'_>, prepared: Prepared, missing: Option<crate::diag::Diagnostic>) -> Done {
+    let i = prepared.page;
+    let mut notes = prepared.notes;
+    match missing {
+        Some(d) => notes.diags.push(d),
+        None => match cx.theme.templates.render_sized(
+            &prepared.template,
+            &prepared.context,
+            prepared.size_hint + 12 * 1024,
+        ) {
+            Ok(html) => {
+                // Links may point at ids the template prints, not only those the Markdown made.
+                crate::check::collect_ids(html.as_bytes(), &mut notes.anchors);
+                cx.sink.put(OutputFile {
+                    path: format!("{}index.html", cx.site.pages[i].url),
+                    bytes: html.into_bytes(),
+                });
+            }
+            Err(d) => notes.diags.push(d),
+        },
+    }
+    notes.toc = Vec::new();
+    let search = derive::search::entry(&cx.site.pages[i], &std::mem::take(&mut notes.text));
+    Done {
+        page: i,
+        search,
+        notes,
+    }
+}

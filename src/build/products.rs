@@ -1,0 +1,113 @@
+//! The site files: one table of what a site holds besides its pages and static files. A new
+//! output is one row and one function; its path is known to the link checker from the row.
+
+use rayon::prelude::*;
+
+use crate::derive::{self, PageView};
+use crate::diag::Diagnostic;
+use crate::output::OutputFile;
+
+use super::pages::Cx;
+
+/// What a product is made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Needs {
+    /// The model and the theme: made while the last pages render.
+    Model,
+    /// What the pages found (their search text): made after every page.
+    Findings,
+}
+
+/// One file of the site that is not a page.
+pub struct Product {
+    /// Its path in the output.
+    pub path: &'static str,
+    needs: Needs,
+    make: fn(&Cx<'_>, &[String]) -> Result<String, Diagnostic>,
+}
+
+/// Every site file, in no particular order.
+pub const PRODUCTS: &[Product] = &[
+    Product {
+        path: "404.html",
+        needs: Needs::Model,
+        make: not_found,
+    },
+    Product {
+        path: "sitemap.xml",
+        needs: Needs::Model,
+        make: |cx, _| Ok(derive::site_files::sitemap(cx.site, cx.config)),
+    },
+    Product {
+        path: "robots.txt",
+        needs: Needs::Model,
+        make: |cx, _| Ok(derive::site_files::robots(cx.config)),
+    },
+    Product {
+        path: derive::feed::FEED_FILE,
+        needs: Needs::Model,
+        make: |cx, _| Ok(derive::feed::atom(cx.site, cx.config, cx.links)),
+    },
+    Product {
+        path: derive::search::INDEX_FILE,
+        needs: Needs::Findings,
+        make: |_, search| Ok(derive::search::index(search)),
+    },
+];
+
+/// Makes the products that need only the model, in parallel, and puts them and the static
+/// files into the sink. Returns the problems (a broken 404 template).
+pub(super) fn make(cx: &Cx<'_>, static_files: Vec<OutputFile>) -> Vec<Diagnostic> {
+    let problems = make_rows(cx, Needs::Model, &[]);
+    static_files.into_par_iter().for_each(|f| cx.sink.put(f));
+    problems
+}
+
+/// Makes the products that need what the pages found.
+pub(super) fn make_with(cx: &Cx<'_>, search: &[String]) -> Vec<Diagnostic> {
+    make_rows(cx, Needs::Findings, search)
+}
+
+fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[String]) -> Vec<Diagnostic> {
+    PRODUCTS
+        .par_iter()
+        .filter(|p| p.needs == needs)
+        .filter_map(|p| match (p.make)(cx, search) {
+            Ok(text) => {
+                cx.sink.put(OutputFile {
+                    path: p.path.into(),
+                    bytes: text.into_bytes(),
+                });
+                None
+            }
+            Err(d) => Some(d),
+        })
+        .collect()
+}
+
+/// `404.html`: served at any address, so its links start from the site's absolute base path.
+fn not_found(cx: &Cx<'_>, _: &[String]) -> Result<String, Diagnostic> {
+    let config = cx.config;
+    let view = PageView {
+        title: cx.theme.strings.get("not_found_title").to_owned(),
+        description: None,
+        kind: "404",
+        url: "404.html".into(),
+        permalink: config.permalink("404.html"),
+        content: String::new(),
+        toc: Vec::new(),
+        date: None,
+        updated: None,
+        weight: 0,
+        extra: toml::Table::new(),
+        section: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        jsonld: String::from("{}"),
+        has_code: false,
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("root", &config.base_path);
+    ctx.insert("page", &view);
+    cx.theme.templates.render("404.html", &ctx)
+}

@@ -1,0 +1,138 @@
+//! A whole run over a project: open its folder, read its configuration, and build, check or
+//! generate its site into the sink each needs — the staging area of the output directory,
+//! or memory. `build` stops at once when nothing changed since the last build.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{self, Config, Overrides};
+use crate::diag::Diagnostic;
+use crate::output::{self, Memory, OutputFile, Staging, WriteReport};
+
+use super::{Checks, Edition, Failure};
+
+/// What a build did.
+#[derive(Debug)]
+pub struct Report {
+    pub pages: usize,
+    pub files: usize,
+    pub output_dir: PathBuf,
+    pub write: Option<WriteReport>,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// A site generated in memory.
+pub struct Generated {
+    pub config: Config,
+    /// Its files, sorted by path.
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+fn check_root(root: &Path) -> Result<PathBuf, Failure> {
+    let root = root.canonicalize().map_err(|e| {
+        Failure::Tool(format!(
+            "{}: cannot open the project folder: {e}",
+            root.display()
+        ))
+    })?;
+    if !root.is_dir() {
+        return Err(Failure::Tool(format!("{}: not a folder", root.display())));
+    }
+    std::fs::read_dir(&root).map_err(|e| {
+        Failure::Tool(format!(
+            "{}: cannot read the project folder: {e}",
+            root.display()
+        ))
+    })?;
+    Ok(root)
+}
+
+/// Runs the whole build in memory.
+pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Generated, Failure> {
+    let root = check_root(root)?;
+    let config = config::load(&root, overrides)?;
+    let sink = Memory::default();
+    let built = super::run(&config, &Edition::default(), checks, &sink)?;
+    Ok(Generated {
+        config,
+        files: sink.into_files(),
+        pages: built.pages,
+        warnings: built.warnings,
+    })
+}
+
+/// Builds the site and writes it to the output directory.
+pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
+    let start = Instant::now();
+    let root = check_root(root)?;
+    let config = config::load(&root, overrides)?;
+    // Nothing changed since the last build into this output: its files are already right.
+    let fingerprint = crate::fingerprint::inputs(&config, overrides);
+    if let Some((stamp, files)) = output::unchanged(&config.output_dir, fingerprint) {
+        return Ok(Report {
+            pages: stamp.pages,
+            files,
+            output_dir: config.output_dir,
+            write: Some(WriteReport {
+                unchanged: files,
+                ..WriteReport::default()
+            }),
+            warnings: serde_json::from_str(&stamp.warnings).unwrap_or_default(),
+            elapsed: start.elapsed(),
+        });
+    }
+    let staging = begin(&config.output_dir)?;
+    let built = super::run(&config, &Edition::default(), Checks::default(), &staging)?;
+    let stamp = output::Stamp {
+        fingerprint,
+        pages: built.pages,
+        warnings: serde_json::to_string(&built.warnings).unwrap_or_else(|_| "[]".into()),
+    };
+    let shown = config.output_dir.display();
+    let write = staging
+        .commit_with(Some(&stamp))
+        .map_err(|e| Failure::Tool(format!("{shown}: cannot write the site: {e}")))?;
+    Ok(Report {
+        pages: built.pages,
+        files: built.files,
+        output_dir: config.output_dir.clone(),
+        write: Some(write),
+        warnings: built.warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Creates the output directory and starts staging into it.
+fn begin(out: &Path) -> Result<Staging, Failure> {
+    std::fs::create_dir_all(out).map_err(|e| {
+        Failure::Tool(format!(
+            "{}: cannot create the output directory: {e}",
+            out.display()
+        ))
+    })?;
+    Staging::begin(out).map_err(|e| Failure::Tool(format!("{}: {e}", out.display())))
+}
+
+/// Runs everything `build` verifies, plus every link and anchor in the generated HTML, and
+/// writes nothing.
+pub fn check(root: &Path, overrides: &Overrides, strict: bool) -> Result<Report, Failure> {
+    let start = Instant::now();
+    let root = check_root(root)?;
+    let config = config::load(&root, overrides)?;
+    let checks = Checks {
+        html_links: true,
+        strict,
+    };
+    let built = super::run(&config, &Edition::default(), checks, &Memory::default())?;
+    Ok(Report {
+        pages: built.pages,
+        files: built.files,
+        output_dir: config.output_dir,
+        write: None,
+        warnings: built.warnings,
+        elapsed: start.elapsed(),
+    })
+}

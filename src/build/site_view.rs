@@ -1,0 +1,122 @@
+//! The theme phase: the static files with their hashed names, and the values every template
+//! sees (`site`, `assets`, `t`), set once in the templates' global context.
+
+use serde::Serialize;
+
+use crate::assets::Assets;
+use crate::config::{self, Config};
+use crate::derive::PageLink;
+use crate::i18n::Strings;
+use crate::model::Site;
+use crate::output::OutputFile;
+use crate::render::Templates;
+
+/// The templates, ready for every page, and the interface strings.
+pub(super) struct Theme {
+    pub templates: Templates,
+    pub strings: Strings,
+}
+
+impl Theme {
+    /// Collects the static files and fills the templates' global context. Returns the static
+    /// files to write beside the theme.
+    pub(super) fn prepare(
+        config: &Config,
+        site: &Site,
+        mut templates: Templates,
+        strings: Strings,
+    ) -> Result<(Self, Vec<OutputFile>), Vec<crate::diag::Diagnostic>> {
+        let Assets { files, names } =
+            crate::assets::collect(&config.theme_dir, &config.root, &site.assets)?;
+        templates
+            .global()
+            .insert("site", &SiteView::new(config, site));
+        templates.global().insert("assets", &names);
+        templates.global().insert("t", strings.all());
+        Ok((Self { templates, strings }, files))
+    }
+}
+
+/// The `site` variable of every template.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    /// Whether `base_url` names a real address (absolute URLs in metadata need one).
+    has_base_url: bool,
+    language: &'a str,
+    author: Option<&'a str>,
+    extra: &'a toml::Table,
+    nav: Vec<PageLink>,
+    paths: &'a config::Paths,
+    has_reform: bool,
+    /// Whether the sources page has a section on where sources disagree (`#notes`).
+    has_notes: bool,
+    generator: &'static str,
+    /// `extra.social_image`: the picture shown when a page is shared (a site-relative path).
+    social_image: Option<&'a str>,
+}
+
+impl<'a> SiteView<'a> {
+    fn new(config: &'a Config, site: &Site) -> Self {
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            base_path: &config.base_path,
+            has_base_url: config.base_url != "/",
+            language: &config.language,
+            author: config.author.as_deref(),
+            extra: &config.extra,
+            nav: nav(site),
+            paths: &config.paths,
+            has_reform: site.reform.is_some(),
+            has_notes: site.reform.as_ref().is_some_and(|r| !r.notes.is_empty()),
+            social_image: config
+                .extra
+                .get("social_image")
+                .and_then(|v| v.as_str())
+                .map(|p| p.trim_start_matches('/')),
+            generator: concat!("pillar ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// The main navigation: the generated pages, then the top-level content pages and sections.
+fn nav(site: &Site) -> Vec<PageLink> {
+    let link = |i: usize| {
+        let p = &site.pages[i];
+        let title = site
+            .file(p)
+            .and_then(|f| f.front.extra.get("nav_title"))
+            .and_then(|v| v.as_str())
+            .map_or_else(|| p.title.clone(), str::to_owned);
+        PageLink {
+            title,
+            url: p.url.clone(),
+        }
+    };
+    let home = &site.pages[0];
+    let special: Vec<usize> = site
+        .special
+        .map_or_else(Vec::new, |s| vec![s.units, s.comparison, s.timeline]);
+    let tail: Vec<usize> = site
+        .special
+        .map_or_else(Vec::new, |s| vec![s.sources, s.glossary]);
+    let mut content: Vec<usize> = home
+        .subsections
+        .iter()
+        .chain(&home.pages)
+        .copied()
+        .filter(|i| !special.contains(i) && !tail.contains(i))
+        .collect();
+    content.sort_by_key(|&i| (site.pages[i].weight, site.pages[i].title.to_lowercase()));
+    special
+        .into_iter()
+        .chain(content)
+        .chain(tail)
+        .map(link)
+        .collect()
+}
