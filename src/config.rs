@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, display_path, toml_diagnostic};
+use crate::diag::{Diagnostic, Location, display_path, toml_diagnostic};
 use crate::project::{self, CONFIG_FILE, normalize};
 
 /// `site-config.toml` as written.
@@ -76,7 +76,7 @@ pub struct Config {
     /// The path part of `base_url`, e.g. `/explainer/`.
     pub base_path: String,
     /// Where `language` is set, for an error if it has no translations.
-    pub language_at: Option<Diagnostic>,
+    pub language_at: Option<Location>,
     pub allow_html: bool,
     pub drafts: bool,
     pub paths: Paths,
@@ -87,7 +87,7 @@ impl Config {
     /// What the configuration leaves out that a published site needs: warnings.
     pub fn warnings(&self) -> impl Iterator<Item = Diagnostic> {
         (self.base_url == "/" && self.data_file.is_some()).then(|| {
-            Diagnostic::error(CONFIG_FILE, 1, 1, "base_url is not set: the sitemap, the feed and links shared on social media need the site's address")
+            Diagnostic::file(CONFIG_FILE, "base_url is not set: the sitemap, the feed and links shared on social media need the site's address")
                 .with_hint("add base_url = \"https://…/\" to site-config.toml, or pass --base-url")
                 .warning()
         }).into_iter()
@@ -112,12 +112,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
         Ok(bytes) => crate::diag::decode(&bytes, shown).map_err(|d| vec![d])?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            return Err(vec![Diagnostic::error(
-                shown,
-                1,
-                1,
-                format!("cannot read: {e}"),
-            )]);
+            return Err(vec![Diagnostic::file(shown, format!("cannot read: {e}"))]);
         }
     };
     let raw = parse(&text, shown).map_err(|d| vec![d])?;
@@ -150,10 +145,8 @@ fn resolve(
         Err(msg) => {
             let d = match (&o.base_url, &raw.base_url) {
                 (None, Some(b)) => at(b, format!("invalid base_url {base_raw:?}: {msg}")),
-                _ => Diagnostic::error(
+                _ => Diagnostic::file(
                     "--base-url",
-                    1,
-                    1,
                     format!("invalid base URL {base_raw:?}: {msg}"),
                 ),
             };
@@ -249,8 +242,8 @@ fn resolve(
     if let Err(msg) = project::check_output_dir(root, &output_dir) {
         problems.push(match (&o.output_dir, &raw.output_dir) {
             (None, Some(d)) => at(d, msg),
-            (Some(_), _) => Diagnostic::error("--output", 1, 1, msg),
-            (None, None) => Diagnostic::error(CONFIG_FILE, 1, 1, msg),
+            (Some(_), _) => Diagnostic::file("--output", msg),
+            (None, None) => Diagnostic::file(CONFIG_FILE, msg),
         });
     }
 
@@ -266,7 +259,8 @@ fn resolve(
         title: raw.title.unwrap_or_else(|| "Untitled explainer".into()),
         description: raw.description.unwrap_or_default(),
         author: raw.author,
-        language_at: raw.language.as_ref().map(|l| at(l, String::new())),
+        language_at: (raw.language.as_ref())
+            .map(|l| Location::at(CONFIG_FILE, text, l.span().start)),
         language: raw.language.map_or_else(|| "en".into(), |l| l.into_inner()),
         base_url,
         base_path,

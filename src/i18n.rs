@@ -39,7 +39,7 @@ impl Strings {
         lang: &str,
         theme_dir: &Path,
         root: &Path,
-        at: Option<Diagnostic>,
+        at: Option<crate::diag::Location>,
     ) -> Result<Self, Vec<Diagnostic>> {
         let mut strings = Self::english();
         strings.lang = lang.to_owned();
@@ -82,14 +82,8 @@ impl Strings {
             }
         }
         if !found {
-            let d = at.unwrap_or_else(|| {
-                Diagnostic::error(crate::project::CONFIG_FILE, 1, 1, String::new())
-            });
-            let mut d = Diagnostic {
-                message: format!("no translations for language {lang:?}"),
-                ..d
-            };
-            d = d.with_hint(format!(
+            let at = at.unwrap_or_else(|| crate::diag::Location::file(crate::project::CONFIG_FILE));
+            let d = at.error(format!("no translations for language {lang:?}")).with_hint(format!(
                 "built-in languages: {}; add theme/i18n/{primary}.toml to translate the interface",
                 builtin_languages().join(", ")
             ));

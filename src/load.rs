@@ -99,16 +99,14 @@ impl ContentFile {
 
     fn reread(&self) -> Result<Arc<str>, Diagnostic> {
         let bytes = std::fs::read(&self.abs)
-            .map_err(|e| Diagnostic::error(&self.shown, 1, 1, format!("cannot read: {e}")))?;
+            .map_err(|e| Diagnostic::file(&self.shown, format!("cannot read: {e}")))?;
         let text = decode(&bytes, &self.shown)?;
         let same = text.len() >= self.body_start
             && text.is_char_boundary(self.body_start)
             && xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..self.body_start]) == self.front_hash;
         if !same {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::file(
                 &self.shown,
-                1,
-                1,
                 "the file changed while the site was being built",
             )
             .with_hint("build again"));
@@ -201,10 +199,8 @@ pub fn data_file(config: &Config) -> Result<Option<(PathBuf, String)>, Diagnosti
     let shown = config.show(p);
     match std::fs::read(p) {
         Ok(bytes) => decode(&bytes, &shown).map(|text| Some((shown, text))),
-        Err(e) => Err(Diagnostic::error(
+        Err(e) => Err(Diagnostic::file(
             shown,
-            1,
-            1,
             format!("cannot read the data file: {e}"),
         )),
     }
@@ -250,7 +246,7 @@ fn walk(
                             .map_or_else(|| e.to_string(), ToString::to_string)
                     )
                 };
-                diags.push(Diagnostic::error(config.show(&path), 1, 1, msg));
+                diags.push(Diagnostic::file(config.show(&path), msg));
                 continue;
             }
         };
@@ -267,10 +263,8 @@ fn walk(
                 Ok(target) if target.starts_with(&root) => {}
                 Ok(target) => {
                     diags.push(
-                        Diagnostic::error(
+                        Diagnostic::file(
                             config.show(entry.path()),
-                            1,
-                            1,
                             format!(
                                 "symbolic link points outside the project (to {})",
                                 target.display()
@@ -284,10 +278,8 @@ fn walk(
                     continue;
                 }
                 Err(e) => {
-                    diags.push(Diagnostic::error(
+                    diags.push(Diagnostic::file(
                         config.show(entry.path()),
-                        1,
-                        1,
                         format!("broken symbolic link: {e}"),
                     ));
                     continue;
@@ -305,10 +297,8 @@ fn walk(
             continue;
         };
         let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::file(
                 config.show(&abs),
-                1,
-                1,
                 "file name is not valid UTF-8",
             ));
             continue;
@@ -323,8 +313,8 @@ fn walk(
 
 fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Diagnostic> {
     let shown = crate::diag::display_path(root, abs);
-    let bytes = std::fs::read(abs)
-        .map_err(|e| Diagnostic::error(&shown, 1, 1, format!("cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(abs).map_err(|e| Diagnostic::file(&shown, format!("cannot read: {e}")))?;
     let text = decode(&bytes, &shown)?;
     let (front_text, front_start, body_start) =
         split_front_matter(&text).map_err(|(offset, msg)| {

@@ -85,12 +85,11 @@ impl Templates {
             diagnostics(&e, &self.files, name)
                 .into_iter()
                 .next()
-                .unwrap_or_else(|| Diagnostic::error(name, 1, 1, e.to_string()))
+                .unwrap_or_else(|| Diagnostic::file(name, e.to_string()))
         };
         self.tera.render_to(name, ctx, &mut buf).map_err(located)?;
-        String::from_utf8(buf).map_err(|_| {
-            Diagnostic::error(name, 1, 1, "the template produced text that is not UTF-8")
-        })
+        String::from_utf8(buf)
+            .map_err(|_| Diagnostic::file(name, "the template produced text that is not UTF-8"))
     }
 
     pub fn global(&mut self) -> &mut Context {
@@ -120,13 +119,16 @@ fn mentioned<'a>(message: &'a str, files: &TemplateFiles) -> Option<&'a str> {
 
 /// A Tera error as located diagnostics (one error may hold several reports).
 fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Diagnostic> {
+    // Line 0: Tera gave no position, and the problem is the template's as a whole.
     let located = |name: &str, line: usize, col: usize, msg: String| {
         let mut d = match files.get(name) {
+            Some((shown, _)) if line == 0 => Diagnostic::file(shown, msg),
             Some((shown, text)) => {
                 let mut d = Diagnostic::error(shown, line, col, msg);
                 d.snippet = crate::diag::line_text(text, line).map(str::to_owned);
                 d
             }
+            None if line == 0 => Diagnostic::file(name, msg),
             None => Diagnostic::error(name, line, col, msg),
         };
         if d.message.contains("is defined in both") {
@@ -149,7 +151,7 @@ fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Di
                     .or_else(|| text.find(&format!("'{parent}'")))?;
                 Some(crate::diag::line_col(text, at))
             })
-            .unwrap_or((1, 1))
+            .unwrap_or((0, 0))
     };
     let mut chain = Vec::new();
     let mut src = std::error::Error::source(e);
@@ -189,7 +191,7 @@ fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Di
             )]
         }
         tera::ErrorKind::TemplateNotFound(t) => vec![
-            located(fallback, 1, 1, format!("template {t:?} not found")).with_hint(
+            located(fallback, 0, 0, format!("template {t:?} not found")).with_hint(
                 "templates live in theme/templates/; docs/templates.md lists the built-in ones",
             ),
         ],
@@ -257,7 +259,7 @@ fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Di
                 } else {
                     fallback
                 });
-                out.push(located(name, 1, 1, format!("{first}{detail}")));
+                out.push(located(name, 0, 0, format!("{first}{detail}")));
             }
             out
         }

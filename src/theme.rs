@@ -81,7 +81,7 @@ pub fn overlay(
 
 /// "cannot read: …" for a file of the project.
 pub fn cannot_read(root: &Path, path: &Path, e: &dyn std::fmt::Display) -> Diagnostic {
-    Diagnostic::error(display_path(root, path), 1, 1, format!("cannot read: {e}"))
+    Diagnostic::file(display_path(root, path), format!("cannot read: {e}"))
 }
 
 fn embedded(dir: &'static Dir<'static>, sub: &str, out: &mut BTreeMap<String, ThemeFile>) {

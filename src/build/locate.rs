@@ -21,8 +21,8 @@ pub(super) fn missing_template(site: &Site, page: usize, template: &str) -> Diag
                 .map_or(key, |q| key + q);
             Diagnostic::at(&f.shown, &text, offset, msg).with_hint(hint)
         }
-        Some(f) => Diagnostic::error(&f.shown, 1, 1, msg).with_hint(hint),
-        None => Diagnostic::error(&page.rel, 1, 1, msg).with_hint(hint),
+        Some(f) => Diagnostic::file(&f.shown, msg).with_hint(hint),
+        None => Diagnostic::file(&page.rel, msg).with_hint(hint),
     }
 }
 
@@ -38,7 +38,7 @@ pub(super) fn source_of(
 ) -> Diagnostic {
     let url = path.trim_end_matches("index.html");
     let Some(page) = site.by_url.get(url).map(|&i| &site.pages[i]) else {
-        return Diagnostic::error(config.show(&config.output_dir.join(path)), 1, 1, message);
+        return Diagnostic::file(config.show(&config.output_dir.join(path)), message);
     };
     let find = |text: &str, needle: &str| text.find(needle).filter(|_| !needle.is_empty());
     if let Some(f) = site.file(page)
@@ -63,6 +63,6 @@ pub(super) fn source_of(
     let tail = link.trim_start_matches("./").trim_start_matches("../");
     match find(&text, tail) {
         Some(at) => Diagnostic::at(shown, &text, at, message),
-        None => Diagnostic::error(shown, 1, 1, message),
+        None => Diagnostic::file(shown, message),
     }
 }

@@ -16,15 +16,61 @@ pub enum Severity {
     Warning,
 }
 
+/// Where a problem is: a line and column of a file, or a whole file, or a command-line flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Path as shown to the user (relative to the project root where possible), or a flag.
+    pub path: PathBuf,
+    /// 1-based line and column (in characters); `None` for a whole file or a flag.
+    pub pos: Option<(usize, usize)>,
+    /// The text of the line, shown beneath the message.
+    pub snippet: Option<String>,
+}
+
+impl Location {
+    /// A whole file, or a command-line flag such as `--output`.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            pos: None,
+            snippet: None,
+        }
+    }
+
+    /// The place of byte `offset` in `text` (the whole file), with its line.
+    pub fn at(path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+        let (line, col) = line_col(text, offset);
+        Self {
+            path: path.into(),
+            pos: Some((line, col)),
+            snippet: line_text(text, line).map(str::to_owned),
+        }
+    }
+
+    /// An error here.
+    pub fn error(self, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.pos.unwrap_or((0, 0));
+        Diagnostic {
+            severity: Severity::Error,
+            path: self.path,
+            line,
+            col,
+            message: message.into(),
+            hint: None,
+            snippet: self.snippet,
+        }
+    }
+}
+
 /// One located problem.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Path as shown to the user (relative to the project root where possible).
     pub path: PathBuf,
-    /// 1-based line.
+    /// 1-based line; 0 when the problem is the whole file's (or a flag's).
     pub line: usize,
-    /// 1-based column, in characters.
+    /// 1-based column, in characters; 0 with line 0.
     pub col: usize,
     pub message: String,
     pub hint: Option<String>,
@@ -48,6 +94,20 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             snippet: None,
+        }
+    }
+
+    /// An error of a whole file, or of a command-line flag: printed `path: message`.
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Location::file(path).error(message)
+    }
+
+    /// Where the problem is.
+    pub fn location(&self) -> Location {
+        Location {
+            path: self.path.clone(),
+            pos: (self.line > 0).then_some((self.line, self.col)),
+            snippet: self.snippet.clone(),
         }
     }
 
@@ -85,14 +145,18 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
-        write!(
-            f,
-            "{}:{}:{}: {kind}{}",
-            self.path.display(),
-            self.line,
-            self.col,
-            self.message
-        )?;
+        if self.line == 0 {
+            write!(f, "{}: {kind}{}", self.path.display(), self.message)?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {kind}{}",
+                self.path.display(),
+                self.line,
+                self.col,
+                self.message
+            )?;
+        }
         if let Some(snippet) = &self.snippet {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
@@ -253,6 +317,19 @@ mod tests {
             let scanned = Diagnostic::at("f", text, offset, "m");
             assert_eq!(index.at("f", text, offset, "m"), scanned, "offset {offset}");
         }
+    }
+
+    #[test]
+    fn a_whole_file_or_a_flag_prints_without_a_position() {
+        let d = Diagnostic::file("--output", "refusing to use / as the output directory");
+        assert_eq!(
+            d.to_string(),
+            "--output: refusing to use / as the output directory"
+        );
+        assert_eq!(d.location().pos, None);
+        let at = Location::at("c/r.toml", "a\nbc", 3);
+        assert_eq!(at.pos, Some((2, 2)));
+        assert_eq!(at.clone().error("m").location(), at);
     }
 
     #[test]

@@ -282,10 +282,8 @@ pub fn assemble(
                 && r.unit_ids.contains_key(folder)
             {
                 diags.push(
-                    Diagnostic::error(
+                    Diagnostic::file(
                         &f.shown,
-                        1,
-                        1,
                         format!("{} does not match any unit in the data file", f.rel),
                     )
                     .with_hint(format!(
@@ -294,10 +292,8 @@ pub fn assemble(
                 );
                 continue;
             }
-            let mut d = Diagnostic::error(
+            let mut d = Diagnostic::file(
                 &f.shown,
-                1,
-                1,
                 format!("{} does not match any unit in the data file", f.rel),
             );
             if let Some(r) = &reform
@@ -326,8 +322,7 @@ pub fn assemble(
                 );
             }
             Err(msg) => diags.push(
-                Diagnostic::error(&f.shown, 1, 1, msg)
-                    .with_hint("rename the file with letters or digits"),
+                Diagnostic::file(&f.shown, msg).with_hint("rename the file with letters or digits"),
             ),
         }
     }
@@ -347,10 +342,8 @@ pub fn assemble(
                 |f| files[f].shown.clone(),
             );
             diags.push(
-                Diagnostic::error(
+                Diagnostic::file(
                     at,
-                    1,
-                    1,
                     format!(
                         "two pages have the URL /{}: this one and {}",
                         page.url,
