@@ -318,3 +318,42 @@ pub fn comparison_rows(page: &Path) -> Vec<(String, Vec<String>)> {
         })
         .collect()
 }
+
+/// A project written into a temporary folder, file by file: the one harness for tests that
+/// need a site of their own. `Project::new().file(…).build(&[…])` builds it.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// A project with a `site-config.toml` that names an address.
+    pub fn new() -> Self {
+        Self::with_config("title = \"T\"\nbase_url = \"https://example.org/\"\n")
+    }
+
+    pub fn with_config(config: &str) -> Self {
+        let p = Self {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        p.file("site-config.toml", config)
+    }
+
+    /// Writes `text` at `path` inside the project.
+    pub fn file(self, path: &str, text: &str) -> Self {
+        let p = self.dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Builds it into `site/` beside it; the build must succeed.
+    pub fn build(&self, extra: &[&str]) -> PathBuf {
+        let out = self.dir.path().join("site");
+        build_site(self.root(), &out, extra);
+        out
+    }
+}

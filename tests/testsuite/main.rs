@@ -12,6 +12,7 @@ mod hostile;
 mod properties;
 mod publishing;
 mod reliability;
+mod sections;
 #[cfg(unix)]
 mod serve;
 mod shipped;
