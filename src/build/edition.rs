@@ -98,6 +98,11 @@ impl Sink for EditionSink<'_> {
 }
 
 impl EditionSink<'_> {
+    /// Fails when a file could not be written.
+    pub(super) fn written(&self) -> Result<(), Failure> {
+        self.error().map_or(Ok(()), |e| Err(Failure::Tool(e)))
+    }
+
     /// Verifies every internal link of the edition's HTML files, when the checks ask for it.
     pub(super) fn check_links(
         &self,

@@ -9,24 +9,25 @@ use crate::markdown::PageNotes;
 use crate::model::Site;
 use crate::model::reform::Reform;
 
+use super::Failure;
 use super::pages::Done;
 
-/// What the build found.
+/// What the build found, once no error is among it.
 pub(super) struct Findings {
-    /// Errors stop the build; these may hold warnings too.
-    pub diagnostics: Diagnostics,
     /// Warnings (errors under `--strict`).
-    pub warnings: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
     /// Each page's search entry (JSON), in the order of the pages given.
     pub search: Vec<String>,
 }
 
-/// Gathers the findings of `pages` and the problems of the site files (`made`).
+/// Gathers the findings of `pages`, the problems of the site files (`made`) and the warnings
+/// of the inputs; fails when any is an error.
 pub(super) fn gather(
     site: &Site,
     pages: impl Iterator<Item = Done>,
     made: Vec<Diagnostic>,
-) -> Findings {
+    input_warnings: Vec<Diagnostic>,
+) -> Result<Findings, Failure> {
     let mut done: Vec<Done> = pages.collect();
     let mut diagnostics = Diagnostics::default();
     for d in &mut done {
@@ -37,16 +38,26 @@ pub(super) fn gather(
         done.iter().map(|d| (d.page, &d.notes)),
     ));
     diagnostics.extend(made);
-    let warnings = site
-        .reform
-        .as_ref()
-        .map(|r| unused(r, done.iter().map(|d| &d.notes)))
-        .unwrap_or_default();
+    if diagnostics.has_errors() {
+        return Err(Failure::Site(diagnostics.sorted()));
+    }
+    let mut warnings = input_warnings;
+    warnings.extend(diagnostics.0);
+    if let Some(r) = &site.reform {
+        warnings.extend(unused(r, done.iter().map(|d| &d.notes)));
+    }
     let search = done.into_iter().map(|d| d.search).collect();
-    Findings {
-        diagnostics,
-        warnings,
-        search,
+    Ok(Findings { warnings, search })
+}
+
+impl Findings {
+    /// The warnings, sorted; under `--strict` they fail the build.
+    pub(super) fn warnings(self, strict: bool) -> Result<Vec<Diagnostic>, Failure> {
+        let warnings = Diagnostics(self.warnings).sorted();
+        if strict && !warnings.is_empty() {
+            return Err(Failure::Site(warnings));
+        }
+        Ok(warnings)
     }
 }
 

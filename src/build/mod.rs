@@ -16,7 +16,7 @@ mod site_view;
 mod timing;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostic;
 use crate::output::Sink;
 
 pub use edition::Edition;
@@ -66,12 +66,12 @@ pub fn run(
     let mut clock = timing::Stopwatch::new();
     let config = &edition.config(config);
     let inputs = inputs::read(config)?;
-    clock.lap("load + templates");
+    clock.lap("inputs");
     let site = crate::model::assemble(config, inputs.content, inputs.reform, &inputs.strings)?;
     clock.lap("model");
     let (theme, static_files) =
         site_view::Theme::prepare(config, &site, inputs.templates, inputs.strings)?;
-    clock.lap("assets");
+    clock.lap("theme");
     let links = pages::links(config, &site, &theme, &static_files);
     let sink = &edition.sink(sink, checks);
     let cx = pages::Cx::new(config, &site, &theme, &links, sink);
@@ -81,25 +81,16 @@ pub fn run(
         || pages::render_waiting(&cx, waiting, &first),
         || products::make(&cx, static_files),
     );
-    clock.lap("markdown+render");
-    let mut found = findings::gather(&site, first.into_iter().chain(last), made);
-    found.warnings.extend(inputs.warnings);
-    if found.diagnostics.has_errors() {
-        return Err(Failure::Site(found.diagnostics.sorted()));
-    }
-    let problems = products::make_with(&cx, &found.search);
-    if !problems.is_empty() {
-        return Err(Failure::Site(Diagnostics(problems).sorted()));
-    }
-    if let Some(e) = sink.error() {
-        return Err(Failure::Tool(e));
-    }
-    clock.lap("site files");
+    clock.lap("pages");
+    let found = findings::gather(&site, first.into_iter().chain(last), made, inputs.warnings)?;
+    products::make_with(&cx, &found.search)?;
+    sink.written()?;
+    clock.lap("findings + site files");
     sink.check_links(&|path, link, msg| locate::source_of(&site, config, path, link, msg))?;
-    let warnings = Diagnostics(found.warnings).sorted();
-    if checks.strict && !warnings.is_empty() {
-        return Err(Failure::Site(warnings));
+    if checks.html_links {
+        clock.lap("link check");
     }
+    let warnings = found.warnings(checks.strict)?;
     let files = sink.len();
     Ok(Built {
         pages: site.pages.len(),

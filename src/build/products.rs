@@ -7,6 +7,7 @@ use crate::derive::{self, PageView};
 use crate::diag::Diagnostic;
 use crate::output::OutputFile;
 
+use super::Failure;
 use super::pages::Cx;
 
 /// What a product is made from.
@@ -64,8 +65,13 @@ pub(super) fn make(cx: &Cx<'_>, static_files: Vec<OutputFile>) -> Vec<Diagnostic
 }
 
 /// Makes the products that need what the pages found.
-pub(super) fn make_with(cx: &Cx<'_>, search: &[String]) -> Vec<Diagnostic> {
-    make_rows(cx, Needs::Findings, search)
+pub(super) fn make_with(cx: &Cx<'_>, search: &[String]) -> Result<(), Failure> {
+    let problems = make_rows(cx, Needs::Findings, search);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Site(crate::diag::Diagnostics(problems).sorted()))
+    }
 }
 
 fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[String]) -> Vec<Diagnostic> {

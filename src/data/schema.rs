@@ -63,6 +63,9 @@ pub struct RawUnit {
     pub sources: Vec<Id>,
     #[serde(default)]
     pub head: Vec<RawHead>,
+    /// Anything else the author records, for templates (`extra.*`); pillar reads none of it.
+    #[serde(default)]
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +79,9 @@ pub struct RawHead {
     pub note: Option<Spanned<String>>,
     #[serde(default)]
     pub sources: Vec<Id>,
+    /// Anything else the author records, for templates (`extra.*`); pillar reads none of it.
+    #[serde(default)]
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +95,9 @@ pub struct RawFunction {
     pub note: Option<Spanned<String>>,
     #[serde(default)]
     pub sources: Vec<Id>,
+    /// Anything else the author records, for templates (`extra.*`); pillar reads none of it.
+    #[serde(default)]
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +113,9 @@ pub struct RawEvent {
     pub units: Vec<Id>,
     #[serde(default)]
     pub sources: Vec<Id>,
+    /// Anything else the author records, for templates (`extra.*`); pillar reads none of it.
+    #[serde(default)]
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +129,9 @@ pub struct RawSource {
     pub date_text: Option<String>,
     pub url: Option<Spanned<String>>,
     pub note: Option<Spanned<String>>,
+    /// Anything else the author records, for templates (`extra.*`); pillar reads none of it.
+    #[serde(default)]
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +141,9 @@ pub struct RawTerm {
     pub term: Spanned<String>,
     pub expansion: String,
     pub definition: Option<Spanned<String>>,
+    /// Anything else the author records, for templates (`extra.*`); pillar reads none of it.
+    #[serde(default)]
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,4 +156,7 @@ pub struct RawNote {
     pub units: Vec<Id>,
     #[serde(default)]
     pub sources: Vec<Id>,
+    /// Anything else the author records, for templates (`extra.*`); pillar reads none of it.
+    #[serde(default)]
+    pub extra: toml::Table,
 }

@@ -175,6 +175,7 @@ impl Validator {
             .map(|n| {
                 let owner = format!("note \"{}\"", n.id.get_ref());
                 Note {
+                    extra: n.extra.clone(),
                     id: n.id.get_ref().clone(),
                     title: n.title.clone(),
                     body: self.md(&n.body),
@@ -255,6 +256,7 @@ impl Validator {
                     ok.then(|| u.get_ref().clone())
                 });
                 Source {
+                    extra: s.extra.clone(),
                     id: s.id.get_ref().clone(),
                     at: s.id.span().start,
                     number: i + 1,
@@ -320,6 +322,7 @@ impl Validator {
                     .head
                     .iter()
                     .map(|h| Head {
+                        extra: h.extra.clone(),
                         name: h.name.clone(),
                         title: h.title.clone(),
                         nationality: h.nationality.clone(),
@@ -335,6 +338,7 @@ impl Validator {
                     })
                     .collect();
                 Unit {
+                    extra: u.extra.clone(),
                     id: u.id.get_ref().clone(),
                     name: u.name.clone(),
                     acronym: u.acronym.clone(),
@@ -427,6 +431,7 @@ impl Validator {
             .map(|f| {
                 let owner = format!("function \"{}\"", f.id.get_ref());
                 Function {
+                    extra: f.extra.clone(),
                     id: f.id.get_ref().clone(),
                     name: f.name.clone(),
                     from: self.resolve_all("unit", units, &f.from, &owner),
@@ -488,6 +493,7 @@ impl Validator {
                     None => "context".to_owned(),
                 };
                 Event {
+                    extra: e.extra.clone(),
                     units: self.resolve_all("unit", units, &e.units, &owner),
                     sources: self.cite(sources, &e.sources, &owner, offset),
                     summary: e.summary.as_ref().map(|s| self.md(s)),
@@ -529,6 +535,7 @@ impl Validator {
                     self.diags.push(d);
                 }
                 Term {
+                    extra: t.extra.clone(),
                     id,
                     at: offset,
                     term: t.term.get_ref().clone(),

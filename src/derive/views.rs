@@ -93,6 +93,8 @@ pub struct UnitView {
     pub notes: Vec<NoteView>,
     pub cite: String,
     pub sources: Vec<SourceRef>,
+    /// The row's `extra` table.
+    pub extra: toml::Table,
 }
 
 #[derive(Serialize)]
@@ -104,6 +106,8 @@ pub struct HeadView {
     pub to: Option<DateView>,
     pub note: Option<String>,
     pub cite: String,
+    /// The row's `extra` table.
+    pub extra: toml::Table,
 }
 
 #[derive(Serialize)]
@@ -114,6 +118,8 @@ pub struct FunctionView {
     pub to: Vec<UnitRef>,
     pub note: Option<String>,
     pub cite: String,
+    /// The row's `extra` table.
+    pub extra: toml::Table,
 }
 
 #[derive(Serialize)]
@@ -126,6 +132,8 @@ pub struct EventView {
     pub summary: Option<String>,
     pub units: Vec<UnitRef>,
     pub cite: String,
+    /// The row's `extra` table.
+    pub extra: toml::Table,
 }
 
 #[derive(Serialize, Clone)]
@@ -147,6 +155,8 @@ pub struct SourceView {
     pub note: Option<String>,
     /// Pages that cite this source ([`crate::derive::PageLink`]s).
     pub cited_by: Vec<tera::Value>,
+    /// The row's `extra` table.
+    pub extra: toml::Table,
 }
 
 #[derive(Serialize)]
@@ -155,6 +165,8 @@ pub struct TermView {
     pub term: String,
     pub expansion: String,
     pub definition: Option<String>,
+    /// The row's `extra` table.
+    pub extra: toml::Table,
 }
 
 #[derive(Serialize)]
@@ -164,6 +176,8 @@ pub struct NoteView {
     pub body: String,
     pub units: Vec<UnitRef>,
     pub cite: String,
+    /// The row's `extra` table.
+    pub extra: toml::Table,
 }
 
 /// Builds views for one page, rendering Markdown through that page's renderer.
@@ -203,6 +217,7 @@ impl Views<'_, '_> {
                 .heads
                 .iter()
                 .map(|h| HeadView {
+                    extra: h.extra.clone(),
                     name: h.name.clone(),
                     title: h.title.clone(),
                     nationality: h.nationality.clone(),
@@ -231,6 +246,7 @@ impl Views<'_, '_> {
             Default::default()
         };
         UnitView {
+            extra: u.extra.clone(),
             unit: self.unit_ref(i),
             acronym: u.acronym.clone(),
             level: u.level.clone(),
@@ -271,6 +287,7 @@ impl Views<'_, '_> {
 
     pub fn function(&mut self, f: &Function) -> FunctionView {
         FunctionView {
+            extra: f.extra.clone(),
             id: f.id.clone(),
             name: f.name.clone(),
             from: self.refs(&f.from),
@@ -285,6 +302,7 @@ impl Views<'_, '_> {
 
     pub fn event(&mut self, e: &Event) -> EventView {
         EventView {
+            extra: e.extra.clone(),
             id: e.id.clone(),
             date: DateView::new(e.date, self.md.strings()),
             date_note: e.date_note.clone(),
@@ -301,6 +319,7 @@ impl Views<'_, '_> {
 
     pub fn note(&mut self, n: &Note) -> NoteView {
         NoteView {
+            extra: n.extra.clone(),
             id: n.id.clone(),
             title: n.title.clone(),
             body: self.md.render_data(&n.body.text, &n.body.origin),
@@ -311,6 +330,7 @@ impl Views<'_, '_> {
 
     pub fn term(&mut self, t: &Term) -> TermView {
         TermView {
+            extra: t.extra.clone(),
             id: t.id.clone(),
             term: t.term.clone(),
             expansion: t.expansion.clone(),
@@ -324,6 +344,7 @@ impl Views<'_, '_> {
     pub fn source(&mut self, s: &Source) -> SourceView {
         let strings = self.md.strings();
         SourceView {
+            extra: s.extra.clone(),
             source: Self::source_ref(s),
             author: s.author.clone(),
             date: date(s.date, strings),

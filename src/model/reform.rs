@@ -129,6 +129,8 @@ pub struct Unit {
     pub functions_in: Vec<usize>,
     pub events: Vec<usize>,
     pub notes: Vec<usize>,
+    /// The row's `extra` table, as written.
+    pub extra: toml::Table,
 }
 
 impl Unit {
@@ -152,6 +154,8 @@ pub struct Head {
     pub to: Option<PartialDate>,
     pub note: Option<Md>,
     pub sources: Vec<usize>,
+    /// The row's `extra` table, as written.
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +166,8 @@ pub struct Function {
     pub to: Vec<usize>,
     pub note: Option<Md>,
     pub sources: Vec<usize>,
+    /// The row's `extra` table, as written.
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Clone)]
@@ -174,6 +180,8 @@ pub struct Event {
     pub summary: Option<Md>,
     pub units: Vec<usize>,
     pub sources: Vec<usize>,
+    /// The row's `extra` table, as written.
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +198,8 @@ pub struct Source {
     pub date_text: Option<String>,
     pub url: Option<String>,
     pub note: Option<Md>,
+    /// The row's `extra` table, as written.
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +210,8 @@ pub struct Term {
     pub term: String,
     pub expansion: String,
     pub definition: Option<Md>,
+    /// The row's `extra` table, as written.
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +221,8 @@ pub struct Note {
     pub body: Md,
     pub units: Vec<usize>,
     pub sources: Vec<usize>,
+    /// The row's `extra` table, as written.
+    pub extra: toml::Table,
 }
 
 /// Which side of the reform a unit belongs to.

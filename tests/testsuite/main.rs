@@ -6,6 +6,7 @@ mod broken;
 mod check;
 mod cli;
 mod common;
+mod data;
 mod escaping;
 mod examples;
 mod hostile;
