@@ -18,6 +18,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => {
+            // Ctrl-C discards what the build staged instead of leaving it in the output.
+            if let Err(msg) = pillar::build::interrupt::on_signals() {
+                let _ = writeln!(std::io::stderr(), "error: {msg}");
+                return ExitCode::from(2);
+            }
             let overrides = Overrides {
                 output_dir: args.output,
                 base_url: args.base_url,
@@ -125,7 +130,11 @@ fn finish(result: Result<Report, Failure>, project: &ProjectArgs, verb: &str) ->
         }
         Err(Failure::Tool(msg)) => {
             let _ = writeln!(err, "error: {msg}");
-            ExitCode::from(2)
+            if pillar::build::interrupt::requested() {
+                ExitCode::from(pillar::build::interrupt::EXIT_CODE)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }

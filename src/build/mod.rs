@@ -7,6 +7,7 @@
 mod edition;
 mod findings;
 mod inputs;
+pub mod interrupt;
 mod locate;
 mod pages;
 mod products;
@@ -71,6 +72,7 @@ pub fn run(
     clock.lap("model");
     let (theme, static_files) =
         site_view::Theme::prepare(config, &site, inputs.templates, inputs.strings)?;
+    products::check_names(config, &site, &static_files)?;
     clock.lap("theme");
     let links = pages::links(config, &site, &theme, &static_files);
     let sink = &edition.sink(sink, checks);
@@ -82,6 +84,7 @@ pub fn run(
         || products::make(&cx, static_files),
     );
     clock.lap("pages");
+    interrupt::check()?;
     let found = findings::gather(&site, first.into_iter().chain(last), made, inputs.warnings)?;
     products::make_with(&cx, &found.search)?;
     sink.written()?;

@@ -56,6 +56,40 @@ pub const PRODUCTS: &[Product] = &[
     },
 ];
 
+/// Refuses a file of `content/` that would land where pillar writes a file of its own: a page,
+/// a site file or a static file of the theme.
+pub(super) fn check_names(
+    config: &crate::config::Config,
+    site: &crate::model::Site,
+    static_files: &[OutputFile],
+) -> Result<(), Failure> {
+    let problems: Vec<Diagnostic> = (site.assets.iter())
+        .filter_map(|a| {
+            let made = if let Some(p) = PRODUCTS.iter().find(|p| p.path == a.rel) {
+                format!("{} itself", p.path)
+            } else if let Some(page) = (site.pages.iter()).find(|p| format!("{}index.html", p.url) == a.rel) {
+                if page.url.is_empty() {
+                    "the home page there".to_owned()
+                } else {
+                    format!("the page /{} there", page.url)
+                }
+            } else if static_files.iter().filter(|f| f.path == a.rel).count() > 1 {
+                // The static files hold the content's own files too: a second is the theme's.
+                "a static file of the theme there".to_owned()
+            } else {
+                return None;
+            };
+            let d = Diagnostic::file(config.show(&a.abs), format!("pillar writes {made}"));
+            Some(d.with_hint("rename or remove this file; to change a generated page, override its template in theme/templates/"))
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Site(problems))
+    }
+}
+
 /// Makes the products that need only the model, in parallel, and puts them and the static
 /// files into the sink. Returns the problems (a broken 404 template).
 pub(super) fn make(cx: &Cx<'_>, static_files: Vec<OutputFile>) -> Vec<Diagnostic> {

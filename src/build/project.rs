@@ -84,8 +84,21 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
             elapsed: start.elapsed(),
         });
     }
+    let fresh = !config.output_dir.exists();
     let staging = begin(&config.output_dir)?;
-    let built = super::run(&config, &Edition::default(), Checks::default(), &staging)?;
+    let built = match super::run(&config, &Edition::default(), Checks::default(), &staging)
+        .and_then(|b| super::interrupt::check().map(|()| b))
+    {
+        Ok(built) => built,
+        Err(e) => {
+            staging.abort();
+            // A failed first build leaves no empty output folder behind.
+            if fresh {
+                let _ = std::fs::remove_dir(&config.output_dir);
+            }
+            return Err(e);
+        }
+    };
     let stamp = output::Stamp {
         fingerprint,
         pages: built.pages,

@@ -8,13 +8,17 @@ use rayon::prelude::*;
 use crate::model::{PageKind, Site};
 
 /// Runs `work` on every item of `order` on rayon's workers, each taking the next item as it
-/// becomes free; the results come back in no particular order.
+/// becomes free; the results come back in no particular order. A signal stops the queue
+/// (see [`super::interrupt`]).
 pub(super) fn run<T: Send>(order: &[usize], work: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let next = AtomicUsize::new(0);
     (0..rayon::current_num_threads())
         .into_par_iter()
         .flat_map_iter(|_| {
             std::iter::from_fn(|| {
+                if super::interrupt::requested() {
+                    return None;
+                }
                 let i = *order.get(next.fetch_add(1, Ordering::Relaxed))?;
                 Some(work(i))
             })

@@ -103,12 +103,15 @@ pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
     staging.commit()
 }
 
+/// The hidden temporary file a target is written to: named after a hash of the target's
+/// name, so that a legal name of 255 bytes still has a temporary one.
 fn tmp_path(target: &Path) -> PathBuf {
     let name = target
         .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("file");
-    target.with_file_name(format!(".{name}{TMP_SUFFIX}"))
+        .map(|n| n.as_encoded_bytes())
+        .unwrap_or(b"file");
+    let hash = xxhash_rust::xxh3::xxh3_64(name);
+    target.with_file_name(format!(".{hash:016x}{TMP_SUFFIX}"))
 }
 
 /// Renames `tmp` over `target`; a directory in the way (left by an older site) is removed first.

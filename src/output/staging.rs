@@ -22,7 +22,10 @@ pub struct Staging {
     out: PathBuf,
     /// The output directory as it was named, for messages.
     named: PathBuf,
+    /// What the last complete build wrote: the files to remove if this one does not write them.
     old: Manifest,
+    /// Whether `old` also says what the files hold now (not after an interrupted build).
+    trusted: bool,
     /// The output directory was empty: nothing can be unchanged, nothing needs a look.
     fresh: bool,
     interrupted: bool,
@@ -33,10 +36,24 @@ pub struct Staging {
     _lock: Lock,
 }
 
+/// What a build does with one of its files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// The output already holds these bytes.
+    Keep,
+    /// Written to a temporary file beside the target, renamed at commit.
+    Staged,
+    /// Held in memory until commit, because a file of the previous site stands where its
+    /// folder must be (and a failed build must leave that file alone).
+    Deferred,
+}
+
 #[derive(Default)]
 struct StageState {
-    /// path → (hash, length, staged for writing).
-    files: HashMap<String, (u64, usize, bool)>,
+    /// path → (hash, length, what happens to it).
+    files: HashMap<String, (u64, usize, Step)>,
+    /// The bytes of the deferred files.
+    deferred: Vec<(String, Vec<u8>)>,
     /// Directories this build created, to remove again if it fails.
     created: Vec<PathBuf>,
     known_dirs: HashSet<PathBuf>,
@@ -52,12 +69,9 @@ impl Staging {
         let fresh = fs::read_dir(&out)
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
-        // After an interrupted build, files may differ from what the manifest says.
-        let old = if interrupted {
-            Manifest::new()
-        } else {
-            read_manifest(&out)
-        };
+        // The manifest is the last complete build's: after an interrupted one, files may differ
+        // from what it says, but what it lists is still what to remove if no longer made.
+        let old = read_manifest(&out);
         fs::write(out.join(IN_PROGRESS), b"")?;
         // Earlier versions locked a file; the directory itself is locked now.
         let _ = fs::remove_file(out.join(".pillar-lock"));
@@ -69,6 +83,7 @@ impl Staging {
             out,
             named,
             old,
+            trusted: !interrupted,
             fresh,
             interrupted,
             state: std::sync::Mutex::new(state),
@@ -92,18 +107,15 @@ impl Staging {
             && fs::symlink_metadata(&target)
                 .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
         let unchanged = same_len
-            && match self.old.get(rel) {
+            && match self.old.get(rel).filter(|_| self.trusted) {
                 Some(&(h, _)) => h == hash,
                 // Not in the manifest: compare the bytes themselves.
                 None => fs::read(&target).is_ok_and(|b| b == bytes),
             };
+        let mut step = if unchanged { Step::Keep } else { Step::Staged };
         {
             let mut st = self.state()?;
-            if st
-                .files
-                .insert(rel.to_owned(), (hash, bytes.len(), !unchanged))
-                .is_some()
-            {
+            if st.files.contains_key(rel) {
                 return Err(io::Error::new(
                     io::ErrorKind::AlreadyExists,
                     format!("two files would be written to {rel}"),
@@ -118,10 +130,16 @@ impl Staging {
                     known_dirs,
                     ..
                 } = &mut *st;
-                ensure_dir(&self.out, parent, known_dirs, created)?;
+                if ensure_dir(&self.out, parent, known_dirs, created, false)? == Dir::Blocked {
+                    step = Step::Deferred;
+                }
+            }
+            st.files.insert(rel.to_owned(), (hash, bytes.len(), step));
+            if step == Step::Deferred {
+                st.deferred.push((rel.to_owned(), bytes.to_vec()));
             }
         }
-        if !unchanged {
+        if step == Step::Staged {
             let mut f = fs::File::create(tmp_path(&target))?;
             f.write_all(bytes)?;
         }
@@ -136,11 +154,22 @@ impl Staging {
 
     /// Like [`commit`](Self::commit), recording the build's inputs (see [`unchanged`]).
     pub fn commit_with(mut self, stamp: Option<&Stamp>) -> io::Result<WriteReport> {
-        let st = std::mem::take(&mut *self.state()?);
+        let mut st = std::mem::take(&mut *self.state()?);
         let mut report = WriteReport::default();
-        let mut paths: Vec<(&String, &(u64, usize, bool))> = st.files.iter().collect();
-        paths.sort();
-        let staged: Vec<&String> = paths.iter().filter(|(_, v)| v.2).map(|(p, _)| *p).collect();
+        // Only now may a file of the previous site give way to a folder.
+        for (rel, bytes) in std::mem::take(&mut st.deferred) {
+            let target = self.out.join(&rel);
+            if let Some(parent) = target.parent() {
+                ensure_dir(&self.out, parent, &mut st.known_dirs, &mut st.created, true)?;
+            }
+            write_atomic(&target, &bytes)?;
+        }
+        let mut paths: Vec<(&String, &(u64, usize, Step))> = st.files.iter().collect();
+        paths.sort_by(|a, b| a.0.cmp(b.0));
+        let staged: Vec<&String> = (paths.iter())
+            .filter(|(_, v)| v.2 == Step::Staged)
+            .map(|(p, _)| *p)
+            .collect();
         staged.par_iter().try_for_each(|rel| {
             let target = self.out.join(rel);
             replace(&tmp_path(&target), &target)
@@ -149,8 +178,8 @@ impl Staging {
         if let Some(st) = stamp {
             manifest.push_str(&format!("#inputs\t{:016x}\t{}\n", st.fingerprint, st.pages));
         }
-        for (rel, (hash, len, written)) in &paths {
-            if *written {
+        for (rel, (hash, len, step)) in &paths {
+            if *step != Step::Keep {
                 report.written += 1;
             } else {
                 report.unchanged += 1;
@@ -164,7 +193,9 @@ impl Staging {
             .collect();
         stale.sort();
         for rel in stale {
+            // A link on the way would lead outside the output: such a file is not ours.
             if let Ok(p) = confined(&self.out, rel)
+                && real_dirs_between(&self.out, &p)
                 && fs::symlink_metadata(&p).is_ok_and(|m| m.is_file())
             {
                 fs::remove_file(&p)?;
@@ -200,8 +231,8 @@ impl Staging {
         let Ok(mut st) = self.state.lock() else {
             return;
         };
-        for (rel, (_, _, staged)) in &st.files {
-            if *staged {
+        for (rel, (_, _, step)) in &st.files {
+            if *step == Step::Staged {
                 let _ = fs::remove_file(tmp_path(&self.out.join(rel)));
             }
         }
@@ -240,16 +271,26 @@ impl Drop for Staging {
     }
 }
 
-/// Creates `dir` (inside `out`), refusing any existing component that is not a real directory.
-/// Starts below the deepest directory already in `known`, and tries `mkdir` before looking, so
-/// that a fresh output costs one system call per directory. Records what it made in `created`
-/// (outermost first) and every directory it vouched for in `known`.
+/// What [`ensure_dir`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Dir {
+    Ready,
+    /// A file stands where a folder must be, and it may not be removed yet.
+    Blocked,
+}
+
+/// Creates `dir` (inside `out`), refusing any existing component that is a link. A file in
+/// the way is removed only when `replace_files` says so (at commit); otherwise the answer is
+/// [`Dir::Blocked`]. Starts below the deepest directory already in `known`, and tries `mkdir`
+/// before looking, so that a fresh output costs one system call per directory. Records what
+/// it made in `created` (outermost first) and every directory it vouched for in `known`.
 fn ensure_dir(
     out: &Path,
     dir: &Path,
     known: &mut HashSet<PathBuf>,
     created: &mut Vec<PathBuf>,
-) -> io::Result<()> {
+    replace_files: bool,
+) -> io::Result<Dir> {
     if !dir.starts_with(out) {
         return Err(io::Error::other("directory outside the output"));
     }
@@ -274,13 +315,28 @@ fn ensure_dir(
                         at.display()
                     )));
                 }
+                _ if !replace_files => return Ok(Dir::Blocked),
                 _ => fs::remove_file(&at).and_then(|()| fs::create_dir(&at))?,
             },
             Err(e) => return Err(e),
         }
         known.insert(at.clone());
     }
-    Ok(())
+    Ok(Dir::Ready)
+}
+
+/// Whether every folder from `out` down to `file`'s is a real directory, not a link.
+fn real_dirs_between(out: &Path, file: &Path) -> bool {
+    let Ok(rel) = file.strip_prefix(out) else {
+        return false;
+    };
+    let mut at = out.to_path_buf();
+    let mut parts: Vec<_> = rel.components().collect();
+    parts.pop();
+    parts.into_iter().all(|c| {
+        at.push(c);
+        fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir())
+    })
 }
 
 fn remove_empty_parents(out: &Path, file: &Path) {
@@ -395,5 +451,104 @@ mod tests {
             .collect();
         assert!(left.is_empty(), "{left:?}");
         assert!(!out.join(IN_PROGRESS).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stale_file_behind_a_link_is_not_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(
+            &out,
+            &[file("media/photo.jpg", "v1"), file("index.html", "I")],
+        )
+        .unwrap();
+        // The folder was moved out of the output and linked back in.
+        let elsewhere = dir.path().join("outside-media");
+        fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("photo.jpg"), "THE ONLY COPY").unwrap();
+        fs::remove_dir_all(out.join("media")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("media")).unwrap();
+        let r = write(&out, &[file("index.html", "I")]).unwrap();
+        assert_eq!(r.removed, 0);
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("photo.jpg")).unwrap(),
+            "THE ONLY COPY"
+        );
+    }
+
+    #[test]
+    fn a_failed_build_leaves_the_file_that_was_to_become_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &[file("notes", "ORIGINAL NOTES FILE")]).unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("notes/index.html", b"page").unwrap();
+        staging.abort();
+        assert_eq!(
+            fs::read_to_string(out.join("notes")).unwrap(),
+            "ORIGINAL NOTES FILE"
+        );
+        // A build that succeeds turns it into a folder.
+        let r = write(&out, &[file("notes/index.html", "page")]).unwrap();
+        assert_eq!((r.written, r.removed), (1, 0));
+        assert_eq!(
+            fs::read_to_string(out.join("notes/index.html")).unwrap(),
+            "page"
+        );
+    }
+
+    #[test]
+    fn files_no_longer_made_are_removed_after_an_interrupted_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(
+            &out,
+            &[file("a.html", "A"), file("withdrawn/index.html", "W")],
+        )
+        .unwrap();
+        // A build was killed while it wrote.
+        fs::write(out.join(IN_PROGRESS), "").unwrap();
+        let r = write(&out, &[file("a.html", "A")]).unwrap();
+        assert_eq!(r.removed, 1);
+        assert!(!out.join("withdrawn").exists());
+    }
+
+    #[test]
+    fn a_second_file_at_one_path_is_refused_and_the_first_leaves_no_trace() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(
+            &out,
+            &[file("index.html", "I"), file("robots.txt", "pillar's")],
+        )
+        .unwrap();
+        // The author's file is staged; pillar's own, unchanged, is the second at that path.
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("robots.txt", b"the author's").unwrap();
+        let e = staging.put("robots.txt", b"pillar's").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        staging.abort();
+        let names: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != MANIFEST && n != ".pillar-warnings.json")
+            .collect();
+        let mut names = names;
+        names.sort();
+        assert_eq!(names, ["index.html", "robots.txt"]);
+        assert_eq!(
+            fs::read_to_string(out.join("robots.txt")).unwrap(),
+            "pillar's"
+        );
+    }
+
+    #[test]
+    fn a_file_name_of_255_bytes_is_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let name = format!("{}.html", "a".repeat(250));
+        write(&out, &[file(&name, "long")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join(&name)).unwrap(), "long");
     }
 }

@@ -236,3 +236,75 @@ fn two_builds_at_once_never_corrupt_the_output() {
     build_site(&site, &fresh, &[]);
     assert_eq!(snapshot(&out), snapshot(&fresh));
 }
+
+/// Every path of a built folder (files and folders, hidden ones too).
+fn entries(out: &Path) -> Vec<String> {
+    let mut v: Vec<String> = walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().strip_prefix(out).unwrap().display().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_or_sigterm_during_a_build_leaves_the_previous_site_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    big_site(&site, 3000);
+    let out = tmp.path().join("out");
+    build_site(&site, &out, &[]);
+    let before = entries(&out);
+    let marker = out.join(".pillar-writing");
+    let mut interrupted = 0;
+    for (round, signal) in ["INT", "TERM", "INT", "TERM", "INT", "TERM"]
+        .iter()
+        .enumerate()
+    {
+        // Every page changes, so that the build stages every page again.
+        std::fs::write(
+            site.join("site-config.toml"),
+            format!("title = \"Big {round}\"\nbase_url = \"https://example.org/\"\n"),
+        )
+        .unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pillar"))
+            .args(["build", "--quiet", "--root", site.to_str().unwrap()])
+            .args(["--output", out.to_str().unwrap()])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while !marker.exists() && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis(30 * (round as u64 % 3 + 1)));
+        let pid = child.id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status();
+        let status = child.wait().unwrap();
+        if status.code() == Some(130) {
+            interrupted += 1;
+            assert_eq!(
+                entries(&out),
+                before,
+                "round {round}: SIG{signal} left traces"
+            );
+        } else {
+            // It finished first: the site it wrote is the new one.
+            assert!(status.success(), "round {round}: {status:?}");
+            build_site(&site, &out, &[]);
+        }
+        // The previous site for the next round.
+        std::fs::write(
+            site.join("site-config.toml"),
+            "title = \"Big\"\nbase_url = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        build_site(&site, &out, &[]);
+        assert_eq!(entries(&out), before);
+    }
+    assert!(interrupted > 0, "no build was interrupted in time");
+}

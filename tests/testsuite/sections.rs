@@ -62,3 +62,24 @@ fn drafts_are_left_out_unless_asked_for() {
     assert!(listed(&out).contains(&"Unfinished".to_owned()));
     assert!(text(&std::fs::read(out.join("sitemap.xml")).unwrap()).contains("notes/d/"));
 }
+
+#[test]
+fn a_content_file_named_like_a_file_pillar_makes_is_a_located_error() {
+    for (name, made) in [
+        ("robots.txt", "robots.txt"),
+        ("sitemap.xml", "sitemap.xml"),
+        ("index.html", "the home page"),
+        ("notes/index.html", "the page /notes/"),
+    ] {
+        let p = notes("weight").file(&format!("content/{name}"), "the author's\n");
+        let out = p.root().join("public");
+        let o = pillar(&["build", "--root", p.root().to_str().unwrap()]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.starts_with(&format!("content/{name}: ")) && err.contains(made),
+            "{name}: {err}"
+        );
+        assert!(!out.exists());
+    }
+}
