@@ -163,7 +163,8 @@ fn create_private(path: &Path) -> io::Result<()> {
     b.create(path)
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
