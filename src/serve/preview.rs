@@ -11,7 +11,8 @@
 //!   build only rewrites what changed); anything there that is not a private folder of ours
 //!   is removed first.
 //! - When that user folder cannot be used (someone else made one with that name, or it is a
-//!   link or open to others), or another server for the same project holds the lock, the
+//!   link or open to others) or the project's folder cannot be prepared in it (a file system
+//!   without locks, say), or another server for the same project holds the lock, the
 //!   preview goes to a fresh folder with a random name (`tempfile`), created with mode 0700,
 //!   removed on exit too.
 
@@ -37,15 +38,17 @@ impl Preview {
             "serve-{:016x}",
             xxhash_rust::xxh3::xxh3_64(root.as_os_str().as_encoded_bytes())
         );
-        match user_folder(&tmp) {
-            Ok(base) => in_user_folder(&base, &name),
-            Err(why) => {
-                super::warn(&format!(
-                    "note: not using {why}; the preview goes to a new private folder instead"
-                ));
-                random(&tmp)
-            }
-        }
+        let why = match user_folder(&tmp) {
+            Ok(base) => match in_user_folder(&base, &name) {
+                Ok(p) => return Ok(p),
+                Err(e) => format!("{}: {e}", base.join(&name).display()),
+            },
+            Err(why) => why,
+        };
+        super::warn(&format!(
+            "note: not using {why}; the preview goes to a new private folder instead"
+        ));
+        random(&tmp)
     }
 
     pub fn path(&self) -> &Path {
