@@ -82,8 +82,14 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
     /// The address to listen on; anything but a loopback address shows the site to the network
+    /// (0.0.0.0: every interface, e.g. to open the preview on a phone)
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     pub bind: IpAddr,
+    /// The address pages are built for and the browser may use: a host or IP address (the
+    /// port is added: `--base-url 192.168.1.20`) or a URL without a path (default: the
+    /// address served on)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Poll for changes instead of using file-system notifications (containers, WSL, network drives)
     #[arg(long)]
     pub poll: bool,

@@ -1,7 +1,8 @@
 //! The build loop: one full build per batch of changes (the default the style asks for: a
 //! partial rebuild would have to prove it gives the same bytes), its outcome printed in the
 //! terminal and published to the open pages. A failed build writes nothing, so the last
-//! good site stays served beneath the overlay.
+//! good site stays served beneath the overlay. Printing never fails a build: a terminal
+//! that went away (`serve | head`, a closed window, a full disk) is ignored.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,8 +19,9 @@ pub struct Builder {
     pub root: PathBuf,
     pub overrides: Overrides,
     pub publisher: Publisher,
-    /// Held while a build runs; shutdown takes it so that no write is cut short.
-    pub busy: Arc<Mutex<()>>,
+    /// Held while a build runs; shutdown takes it so that no write is cut short, and sets
+    /// it to `true` so that no build starts after it.
+    pub busy: Arc<Mutex<bool>>,
     pub quiet: bool,
 }
 
@@ -34,7 +36,7 @@ impl Builder {
                     Ok(evs) => changes.extend(watcher.changes(&evs)),
                     Err(errors) => {
                         for e in errors {
-                            eprintln!("warning: watching for changes: {e}");
+                            super::warn(&format!("warning: watching for changes: {e}"));
                         }
                     }
                 }
@@ -47,7 +49,10 @@ impl Builder {
 
     /// One build, reported. `changes` is `None` for the first.
     pub fn build(&self, changes: Option<&[(Change, PathBuf)]>) {
-        let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        let stopped = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        if *stopped {
+            return;
+        }
         if let Some(changes) = changes
             && !self.quiet
         {
@@ -66,7 +71,7 @@ impl Builder {
             } else {
                 String::new()
             };
-            println!("changed: {}{more}", shown.join(", "));
+            super::say(&format!("changed: {}{more}", shown.join(", ")));
         }
         match crate::build(&self.root, &self.overrides) {
             Ok(report) => {
@@ -74,7 +79,7 @@ impl Builder {
                     // Warnings in full once; after that, only how many there are.
                     if changes.is_none() {
                         for w in &report.warnings {
-                            eprintln!("{w}");
+                            super::warn(&w.to_string());
                         }
                     }
                     let w = report.write.unwrap_or_default();
@@ -83,14 +88,14 @@ impl Builder {
                         1 => ", 1 warning".into(),
                         n => format!(", {n} warnings"),
                     };
-                    println!(
+                    super::say(&format!(
                         "built {} pages ({} written, {} unchanged, {} removed){warn} in {} ms",
                         report.pages,
                         w.written,
                         w.unchanged,
                         w.removed,
                         report.elapsed.as_millis()
-                    );
+                    ));
                 }
                 self.publisher.built();
             }
@@ -103,12 +108,12 @@ impl Builder {
                         .join("\n"),
                     Failure::Tool(msg) => format!("error: {msg}"),
                 };
-                let mut err = std::io::stderr().lock();
-                let _ = writeln!(err, "{text}");
-                let _ = writeln!(
-                    err,
+                super::warn(&text);
+                super::warn(if self.publisher.has_built() {
                     "error: the build failed; still serving the last good build"
-                );
+                } else {
+                    "error: the site could not be built; the browser shows these errors until a save fixes them"
+                });
                 self.publisher.failed(text);
             }
         }

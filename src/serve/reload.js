@@ -10,7 +10,8 @@
     page = JSON.parse(me.getAttribute("data-pillar-status"));
   } catch (e) { /* keep the default: the first message decides */ }
 
-  function show(text) {
+  // `built`: whether this run of serve has built the site at least once.
+  function show(text, built) {
     var box = document.getElementById(OVERLAY);
     if (!box) {
       box = document.createElement("div");
@@ -21,9 +22,6 @@
         "margin:0;padding:1.5rem;background:rgba(28,8,8,.98);color:#fff;" +
         "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left";
       var title = document.createElement("p");
-      title.textContent =
-        "pillar: the last build failed. The page beneath is the last good build; " +
-        "fix the problem and save to reload.";
       title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#ffb3b3";
       var pre = document.createElement("pre");
       pre.style.cssText = "margin:0;white-space:pre-wrap;font:inherit";
@@ -31,6 +29,11 @@
       box.appendChild(pre);
       (document.body || document.documentElement).appendChild(box);
     }
+    box.firstChild.textContent = built
+      ? "pillar: the last build failed. The page beneath is the last good build; " +
+        "fix the problem and save to reload."
+      : "pillar: the site could not be built. " +
+        "Fix the problem and save: the page reloads by itself.";
     // textContent: the diagnostics are shown as text, never parsed as HTML.
     box.lastChild.textContent = text;
   }
@@ -45,7 +48,7 @@
       location.reload();
       return;
     }
-    if (s.error) show(s.error);
+    if (s.error) show(s.error, s.build > 0);
     else hide();
   }
 

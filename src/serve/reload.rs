@@ -48,6 +48,11 @@ impl Publisher {
         });
     }
 
+    /// Whether a build of this run has succeeded.
+    pub fn has_built(&self) -> bool {
+        self.0.borrow().build > 0
+    }
+
     /// A build failed: every open page shows `text`; the last good site stays served.
     pub fn failed(&self, text: String) {
         self.0.send_modify(|s| s.error = Some(text));
@@ -155,7 +160,7 @@ pub async fn inject(State(hub): State<Hub>, mut req: Request, next: Next) -> Res
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !html || !matches!(res.status(), StatusCode::OK | StatusCode::NOT_FOUND) {
+    if !html || !matches!(res.status(), StatusCode::OK | StatusCode::NOT_FOUND) || too_big(&res) {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -166,11 +171,25 @@ pub async fn inject(State(hub): State<Hub>, mut req: Request, next: Next) -> Res
     if head {
         return Response::from_parts(parts, Body::empty());
     }
+    // Files come with their length, so only a body of unknown length can overflow here.
     let Ok(bytes) = to_bytes(body, MAX_INJECT).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "pillar serve: this page is too large to add the live-reload script to\n",
+        )
+            .into_response();
     };
     let tag = script_tag(&hub.status.borrow());
     Response::from_parts(parts, Body::from(insert_before_body_end(&bytes, &tag)))
+}
+
+/// Whether the body is known to be over `MAX_INJECT`: such a page is sent as it is.
+fn too_big(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_INJECT as u64)
 }
 
 /// The script element, carrying the status the page was served with.

@@ -170,7 +170,7 @@ impl Watcher {
         if out.iter().any(|(_, p)| p.parent() == Some(root)) {
             self.watched.retain(|d| d == root || d.is_dir());
             if let Err(e) = self.watch_existing() {
-                eprintln!("warning: cannot watch a new folder: {e}");
+                super::warn(&format!("warning: cannot watch a new folder: {e}"));
             }
         }
         out

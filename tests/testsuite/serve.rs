@@ -18,9 +18,15 @@ struct Server {
     child: Child,
     addr: SocketAddr,
     root: PathBuf,
+    /// The output directory (`--output`), or `tmp` when serve picks its own.
     out: PathBuf,
+    /// `TMPDIR` for the server: a fresh folder of the test's.
+    tmp: PathBuf,
     /// Output of the server, stdout and stderr interleaved.
     log: Arc<Mutex<String>>,
+    /// What it was started with, for `restart`.
+    args: Vec<String>,
+    output: bool,
     _dir: tempfile::TempDir,
 }
 
@@ -59,65 +65,186 @@ fn start() -> Server {
 /// Starts the server, with `args` added, on a copy of the fixture that `prepare` may change
 /// first.
 fn start_with(args: &[&str], prepare: impl FnOnce(&Path)) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(&repo().join("tests/fixtures/serve-site"), &root);
-    prepare(&root);
-    let out = dir.path().join("out");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pillar"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&root)
-        .arg("--output")
-        .arg(&out)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("pillar serve starts");
-    let log = Arc::new(Mutex::new(String::new()));
-    let pipes: [Box<dyn Read + Send>; 2] = [
-        Box::new(child.stdout.take().unwrap()),
-        Box::new(child.stderr.take().unwrap()),
-    ];
-    for pipe in pipes {
-        let log = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                let mut l = log.lock().unwrap();
-                l.push_str(&line);
-                l.push('\n');
-            }
-        });
-    }
-    let mut server = Server {
-        child,
-        addr: "127.0.0.1:1".parse().unwrap(),
-        root,
-        out,
-        log,
-        _dir: dir,
-    };
-    let mut addr = None;
-    wait_for("the server to print its address", || {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            panic!("pillar serve exited with {status}:\n{}", server.log());
+    Launch::new(args).prepare(prepare).start()
+}
+
+/// Where the server's standard output goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Stdout {
+    /// Into the log.
+    Log,
+    /// A pipe closed once the `serving` line is read, as `pillar serve | head -n 1` does.
+    ClosedAfterFirstLine,
+    /// /dev/full: every write fails.
+    Full,
+}
+
+/// How to start one server.
+struct Launch {
+    args: Vec<String>,
+    /// Pass `--output` (the default); without it serve uses its own preview folder.
+    output: bool,
+    stdout: Stdout,
+    dir: tempfile::TempDir,
+}
+
+impl Launch {
+    fn new(args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &repo().join("tests/fixtures/serve-site"),
+            &dir.path().join("site"),
+        );
+        std::fs::create_dir(dir.path().join("tmp")).unwrap();
+        Self {
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            output: true,
+            stdout: Stdout::Log,
+            dir,
         }
-        let log = server.log();
-        addr = log
-            .split_once("at http://")
-            .and_then(|(_, rest)| rest.split_once('/'))
-            .and_then(|(a, _)| a.parse().ok());
-        addr.is_some()
-    });
-    server.addr = addr.unwrap();
-    wait_for("the server to answer", || {
-        request(server.addr, "/").is_ok_and(|r| r.status != 0)
-    });
-    server
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn tmp(&self) -> PathBuf {
+        self.dir.path().join("tmp")
+    }
+
+    fn prepare(self, f: impl FnOnce(&Path)) -> Self {
+        f(&self.root());
+        self
+    }
+
+    fn stdout(mut self, s: Stdout) -> Self {
+        self.stdout = s;
+        self
+    }
+
+    fn preview(mut self) -> Self {
+        self.output = false;
+        self
+    }
+
+    /// Starts again in the folder of a server that has exited, with the same arguments.
+    fn again(dir: tempfile::TempDir, args: Vec<String>, output: bool) -> Self {
+        Self {
+            args,
+            output,
+            stdout: Stdout::Log,
+            dir,
+        }
+    }
+
+    fn start(self) -> Server {
+        let root = self.root();
+        let tmp = self.tmp();
+        let out = if self.output {
+            self.dir.path().join("out")
+        } else {
+            tmp.clone()
+        };
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pillar"));
+        cmd.arg("serve").arg("--root").arg(&root);
+        if self.output {
+            cmd.arg("--output").arg(&out);
+        }
+        // With stdout gone the address cannot be read: a port picked here instead.
+        let port = if self.stdout == Stdout::Full {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        } else {
+            0
+        };
+        cmd.arg("--port")
+            .arg(port.to_string())
+            .args(&self.args)
+            .env("TMPDIR", &tmp)
+            .env_remove("XDG_RUNTIME_DIR")
+            .stdin(Stdio::null())
+            .stdout(match self.stdout {
+                Stdout::Full => std::fs::File::create("/dev/full").unwrap().into(),
+                _ => Stdio::piped(),
+            })
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("pillar serve starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut pipes: Vec<(Box<dyn Read + Send>, bool)> =
+            vec![(Box::new(child.stderr.take().unwrap()), false)];
+        if let Some(o) = child.stdout.take() {
+            pipes.push((Box::new(o), self.stdout == Stdout::ClosedAfterFirstLine));
+        }
+        for (pipe, close_early) in pipes {
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let mut l = log.lock().unwrap();
+                    l.push_str(&line);
+                    l.push('\n');
+                    if close_early && line.starts_with("serving") {
+                        break;
+                    }
+                }
+            });
+        }
+        let mut server = Server {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            root,
+            out,
+            tmp,
+            log,
+            args: self.args,
+            output: self.output,
+            _dir: self.dir,
+        };
+        if port == 0 {
+            let mut found = None;
+            wait_for("the server to print its address", || {
+                if let Some(status) = server.child.try_wait().unwrap() {
+                    panic!("pillar serve exited with {status}:\n{}", server.log());
+                }
+                found = printed_addr(&server.log());
+                found.is_some()
+            });
+            server.addr = found.unwrap();
+        }
+        wait_for("the server to answer", || {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                panic!("pillar serve exited with {status}:\n{}", server.log());
+            }
+            request(server.addr, "/").is_ok_and(|r| r.status != 0)
+        });
+        server
+    }
+}
+
+/// Where the server listens, from its `serving … at http://HOST:PORT/` line: that address,
+/// or the one it adds as `(listening on ADDR; …)` when `--base-url` names another; a name
+/// (`localhost`) stands for 127.0.0.1.
+fn printed_addr(log: &str) -> Option<SocketAddr> {
+    let line = log.lines().find(|l| l.starts_with("serving "))?;
+    if let Some((_, rest)) = line.split_once("(listening on ") {
+        return rest.split_once(';')?.0.parse().ok();
+    }
+    let (_, rest) = line.split_once(" at http://")?;
+    let (authority, _) = rest.split_once('/')?;
+    authority.parse().ok().or_else(|| {
+        let port = authority.rsplit_once(':')?.1.parse().ok()?;
+        Some(SocketAddr::from(([127, 0, 0, 1], port)))
+    })
 }
 
 impl Server {
+    /// Waits for this server to exit, then starts it again on the same project and folders.
+    fn restart(mut self) -> Server {
+        let _ = self.child.wait();
+        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
+        let args = std::mem::take(&mut self.args);
+        Launch::again(dir, args, self.output).start()
+    }
+
     fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
@@ -488,6 +615,11 @@ fn serve_starts_after_a_failed_first_build_and_shows_the_error() {
         "the page carries the error for its overlay:\n{}",
         home.body
     );
+    assert!(
+        home.body.contains("could not be built"),
+        "the page says there is no site yet:\n{}",
+        home.body
+    );
     let mut live = Live::connect(server.addr);
     let hello = live.next().unwrap();
     assert!(
@@ -496,7 +628,13 @@ fn serve_starts_after_a_failed_first_build_and_shows_the_error() {
             .is_some_and(|e| e.starts_with("content/reform.toml:1:")),
         "{hello}"
     );
-    assert!(server.log().contains("content/reform.toml:1:"));
+    assert_eq!(hello["build"], 0, "no good build: the overlay says so");
+    wait_for("the error in the terminal", || {
+        server.log().contains("content/reform.toml:1:")
+    });
+    let log = server.log();
+    assert!(!log.contains("last good build"), "there is none:\n{log}");
+    assert!(log.contains("could not be built"), "{log}");
 
     let fixed =
         std::fs::read_to_string(repo().join("tests/fixtures/serve-site/content/reform.toml"));
@@ -615,4 +753,424 @@ fn serve_stops_cleanly_on_sigterm_and_sigint() {
         assert!(server.out.join("index.html").is_file(), "the site is kept");
         assert!(server.root.join("content/about.md").is_file());
     }
+}
+
+/// `GET {target}` with the given `Host` and any other header lines.
+fn request_as(addr: SocketAddr, target: &str, host: &str, extra: &str) -> Response {
+    let raw = format!("GET {target} HTTP/1.0\r\nHost: {host}\r\n{extra}\r\n");
+    raw_request(addr, raw.as_bytes()).unwrap()
+}
+
+/// The status line and headers of a WebSocket upgrade of the live-reload socket, and what
+/// the server sent next (read for a moment: a refused upgrade sends no message).
+fn upgrade(addr: SocketAddr, host: &str, origin: Option<&str>) -> (String, Vec<u8>) {
+    let mut s = TcpStream::connect_timeout(&addr, DEADLINE).unwrap();
+    let origin = origin.map_or(String::new(), |o| format!("Origin: {o}\r\n"));
+    write!(
+        s,
+        "GET /__pillar/live HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         Sec-WebSocket-Version: 13\r\n{origin}\r\n"
+    )
+    .unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 4096];
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(3) {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+        }
+    }
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(bytes.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    (head, bytes[end..].to_vec())
+}
+
+#[test]
+fn serve_refuses_a_live_socket_opened_by_another_sites_page() {
+    // The last build failed, so the socket's first message would quote the source line.
+    let server = start_with(&[], |root| {
+        let about = root.join("content/about.md");
+        let text = std::fs::read_to_string(&about).unwrap();
+        std::fs::write(&about, text + "\nSECRET-KEY-123 [x](@/nope.md)\n").unwrap();
+    });
+    let host = server.addr.to_string();
+    for evil in [
+        "https://evil.example",
+        "http://evil.example",
+        "http://127.0.0.1:1",
+        "null",
+    ] {
+        let (head, rest) = upgrade(server.addr, &host, Some(evil));
+        assert!(head.starts_with("HTTP/1.1 403"), "Origin {evil}: {head}");
+        let rest = String::from_utf8_lossy(&rest);
+        assert!(
+            !rest.contains("SECRET-KEY-123") && !rest.contains("hello"),
+            "Origin {evil}: {rest}"
+        );
+    }
+    let port = server.addr.port();
+    for ours in [
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+        format!("http://[::1]:{port}"),
+    ] {
+        let (head, rest) = upgrade(server.addr, &host, Some(&ours));
+        assert!(head.starts_with("HTTP/1.1 101"), "Origin {ours}: {head}");
+        assert!(String::from_utf8_lossy(&rest).contains("SECRET-KEY-123"));
+    }
+}
+
+#[test]
+fn serve_refuses_requests_for_another_host_name() {
+    let server = start_with(&["--drafts"], |root| {
+        std::fs::write(
+            root.join("content/unpublished.md"),
+            "+++\ntitle = \"Unpublished\"\ndraft = true\n+++\nDRAFT-CANARY-77\n",
+        )
+        .unwrap();
+    });
+    let port = server.addr.port();
+    let ours = server.get("/unpublished/");
+    assert_eq!(ours.status, 200);
+    assert!(ours.body.contains("DRAFT-CANARY-77"));
+    for evil in [
+        format!("attacker.example:{port}"),
+        "attacker.example".to_owned(),
+        format!("127.0.0.1.attacker.example:{port}"),
+        format!("localhost:{}", port.wrapping_add(1)),
+    ] {
+        for path in ["/unpublished/", "/", "/__pillar/reload.js", "/nope"] {
+            let r = request_as(server.addr, path, &evil, "");
+            assert!(
+                matches!(r.status, 403 | 421),
+                "Host {evil} {path}: {}",
+                r.status
+            );
+            assert!(!r.body.contains("DRAFT-CANARY-77"), "Host {evil} {path}");
+            assert!(!r.body.contains("<html"), "Host {evil} {path}: no page");
+        }
+    }
+    let (head, _) = upgrade(server.addr, &format!("attacker.example:{port}"), None);
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let r = request_as(server.addr, "/unpublished/", &host, "");
+        assert_eq!(r.status, 200, "Host {host}");
+    }
+}
+
+#[test]
+fn serve_never_redirects_to_another_host() {
+    let server = start();
+    assert_eq!(server.get("/departments").status, 307, "the usual redirect");
+    for path in [
+        "//departments",
+        "///departments",
+        "//departments?x=1",
+        "/departments",
+    ] {
+        let r = server.get(path);
+        if let Some(to) = r.header("location") {
+            assert!(
+                to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"),
+                "{path}: Location {to}"
+            );
+        }
+        assert!(matches!(r.status, 307 | 308 | 404), "{path}: {}", r.status);
+    }
+    assert_eq!(
+        server.get("//departments").header("location"),
+        Some("/departments/")
+    );
+}
+
+#[test]
+fn serve_sends_a_page_too_big_for_the_reload_script_as_it_is() {
+    let server = start();
+    let mut page = b"<!DOCTYPE html><html><body><p>".to_vec();
+    page.resize(65 << 20, b'a');
+    page.extend_from_slice(b"</p>BIG-PAGE-END</body></html>");
+    std::fs::write(server.out.join("big.html"), &page).unwrap();
+    let r = server.get("/big.html");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body.len(), page.len(), "the page as it is");
+    assert!(r.body.ends_with("BIG-PAGE-END</body></html>"));
+    // A page under the limit still gets the script.
+    assert!(server.get("/").body.contains("/__pillar/reload.js"));
+}
+
+/// Replaces `from` with `to` in a content file, as an editor saves (a rename over it).
+fn edit(server: &Server, file: &str, from: &str, to: &str) {
+    let path = server.root.join(file);
+    let tmp = server.root.join("content/.edit.tmp");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} holds {from}");
+    std::fs::write(&tmp, text.replace(from, to)).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
+
+#[test]
+fn serve_keeps_rebuilding_after_its_stdout_is_closed() {
+    let server = Launch::new(&[])
+        .stdout(Stdout::ClosedAfterFirstLine)
+        .start();
+    // `head` has gone: every line serve prints from now on fails to be written.
+    edit(
+        &server,
+        "content/about.md",
+        "original about text",
+        "first edit",
+    );
+    wait_for("the first edit", || {
+        server.get("/about/").body.contains("first edit")
+    });
+    edit(&server, "content/about.md", "first edit", "second edit");
+    wait_for("the second edit", || {
+        server.get("/about/").body.contains("second edit")
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!server.log().contains("panicked"), "{}", server.log());
+}
+
+#[test]
+fn serve_starts_and_rebuilds_with_stdout_on_a_full_disk() {
+    let mut server = Launch::new(&[]).stdout(Stdout::Full).start();
+    assert_eq!(server.get("/").status, 200);
+    edit(&server, "content/about.md", "original about text", "edited");
+    wait_for("the edit", || server.get("/about/").body.contains("edited"));
+    assert!(server.child.try_wait().unwrap().is_none(), "still running");
+    assert!(!server.log().contains("panicked"), "{}", server.log());
+}
+
+/// This process's user id, as the owner of a file it creates.
+fn my_uid(dir: &Path) -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    let probe = dir.join(".uid-probe");
+    std::fs::write(&probe, "").unwrap();
+    let uid = std::fs::metadata(&probe).unwrap().uid();
+    std::fs::remove_file(probe).unwrap();
+    uid
+}
+
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(p).unwrap().mode() & 0o777
+}
+
+/// The preview folders of this server's project: `serve-*` folders anywhere under its TMPDIR.
+fn preview_folders(server: &Server) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(&server.tmp)
+        .min_depth(1)
+        .max_depth(2)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .filter(|e| {
+            e.file_name().to_string_lossy().starts_with("serve-")
+                || e.file_name().to_string_lossy().starts_with("pillar-serve-")
+        })
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
+fn stop(server: &mut Server, signal: &str) {
+    let killed = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(server.child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    wait_for("the server to exit", || {
+        server.child.try_wait().unwrap().is_some()
+    });
+}
+
+#[test]
+fn serve_previews_in_a_private_folder_removed_on_exit_and_reused_after_a_kill() {
+    let mut server = Launch::new(&[]).preview().start();
+    let folders = preview_folders(&server);
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let preview = &folders[0];
+    assert!(preview.join("index.html").is_file());
+    // Every folder from TMPDIR down to the site is this user's and closed to others.
+    let uid = my_uid(&server.tmp);
+    for dir in preview.ancestors().take_while(|d| *d != server.tmp) {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(dir).unwrap();
+        assert!(m.is_dir() && !m.is_symlink(), "{}", dir.display());
+        assert_eq!(m.uid(), uid, "{}", dir.display());
+        assert_eq!(mode(dir) & 0o077, 0, "{} is open to others", dir.display());
+    }
+
+    // Killed: the folder stays, and the next run reuses it (it is ours and private).
+    stop(&mut server, "KILL");
+    assert!(preview.join("index.html").is_file());
+    std::fs::write(preview.join("left-by-the-killed-run.txt"), "x").unwrap();
+    let mut server = server.restart();
+    assert_eq!(preview_folders(&server), folders, "the same folder");
+    assert!(
+        preview.join("left-by-the-killed-run.txt").is_file(),
+        "reused, not made anew"
+    );
+
+    // Stopped: the folder is gone, whichever the signal.
+    stop(&mut server, "TERM");
+    assert_eq!(server.child.try_wait().unwrap().unwrap().code(), Some(0));
+    assert_eq!(preview_folders(&server), Vec::<PathBuf>::new());
+    let mut server = server.restart();
+    assert_eq!(preview_folders(&server).len(), 1);
+    stop(&mut server, "INT");
+    assert_eq!(preview_folders(&server), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn serve_never_adopts_a_preview_folder_planted_by_someone_else() {
+    use std::os::unix::fs::symlink;
+    let launch = Launch::new(&[]).preview();
+    let tmp = launch.tmp();
+    let root = launch.root().canonicalize().unwrap();
+    let uid = my_uid(&tmp);
+    let victim = |name: &str| {
+        let v = launch.dir.path().join(name);
+        std::fs::create_dir(&v).unwrap();
+        std::fs::write(v.join("precious.txt"), "precious").unwrap();
+        v
+    };
+    // Where earlier versions built (a name anyone could compute), and the user's folder,
+    // each planted as a link to the victim's files.
+    let old = format!(
+        "pillar-serve-{:016x}",
+        xxhash_rust::xxh3::xxh3_64(root.as_os_str().as_encoded_bytes())
+    );
+    symlink(victim("victim-1"), tmp.join(old)).unwrap();
+    symlink(victim("victim-2"), tmp.join(format!("pillar-{uid}"))).unwrap();
+    let server = launch.start();
+    assert_eq!(server.get("/").status, 200, "serves anyway");
+    assert!(
+        server.log().contains("note: not using"),
+        "says why: {}",
+        server.log()
+    );
+    for v in ["victim-1", "victim-2"] {
+        let names: Vec<_> = std::fs::read_dir(server._dir.path().join(v))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["precious.txt"], "{v} untouched");
+    }
+    let folders = preview_folders(&server);
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    assert_eq!(mode(&folders[0]), 0o700);
+    drop(server);
+
+    // A real folder with that name, but open to others, or (when the tests run as root,
+    // who can give it away) owned by another user.
+    let launch = Launch::new(&[]).preview();
+    let planted = launch.tmp().join(format!("pillar-{uid}"));
+    std::fs::create_dir(&planted).unwrap();
+    std::fs::set_permissions(
+        &planted,
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .unwrap();
+    if uid == 0 {
+        std::os::unix::fs::chown(&planted, Some(65534), Some(65534)).unwrap();
+        std::fs::set_permissions(
+            &planted,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .unwrap();
+    }
+    let server = launch.start();
+    assert_eq!(server.get("/").status, 200);
+    assert_eq!(
+        std::fs::read_dir(&planted).unwrap().count(),
+        0,
+        "nothing written into the planted folder"
+    );
+}
+
+/// The `href` of the page's canonical link.
+fn canonical(html: &str) -> Option<&str> {
+    let (_, rest) = html.split_once("<link rel=\"canonical\" href=\"")?;
+    rest.split_once('"').map(|(h, _)| h)
+}
+
+#[test]
+fn serve_builds_pages_for_the_base_url_and_answers_to_its_host() {
+    let server = start_with(&["--base-url", "localhost"], |_| {});
+    let port = server.addr.port();
+    let base = format!("http://localhost:{port}/");
+    assert!(
+        server.log().contains(&format!("at {base}")),
+        "{}",
+        server.log()
+    );
+    let home = request_as(server.addr, "/about/", &format!("localhost:{port}"), "");
+    assert_eq!(home.status, 200);
+    assert_eq!(canonical(&home.body), Some(&*format!("{base}about/")));
+    let (head, _) = upgrade(
+        server.addr,
+        &format!("localhost:{port}"),
+        Some(&base[..base.len() - 1]),
+    );
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+    drop(server);
+
+    // A whole URL, with a name the server answers to because it was given.
+    let server = start_with(&["--base-url", "http://preview.test:8080"], |_| {});
+    let r = request_as(server.addr, "/about/", "preview.test:8080", "");
+    assert_eq!(r.status, 200);
+    assert_eq!(canonical(&r.body), Some("http://preview.test:8080/about/"));
+    let r = request_as(server.addr, "/about/", "other.test:8080", "");
+    assert_eq!(r.status, 403);
+    drop(server);
+
+    // serve answers at the root, so a path is refused, as is anything but http(s).
+    for bad in ["http://localhost/explainer/", "ftp://localhost/", "http://"] {
+        let dir = tempfile::tempdir().unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_pillar"))
+            .args(["serve", "--port", "0", "--base-url", bad, "--root"])
+            .arg(repo().join("tests/fixtures/serve-site"))
+            .arg("--output")
+            .arg(dir.path().join("out"))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("--base-url"),
+            "{bad}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn serve_answers_at_the_bound_address() {
+    // 127.0.0.2 is a loopback address on Linux that stands in for a LAN address here.
+    let server = start_with(&["--bind", "127.0.0.2"], |_| {});
+    let port = server.addr.port();
+    let lan = SocketAddr::from(([127, 0, 0, 2], port));
+    let r = request_as(lan, "/about/", &lan.to_string(), "");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        canonical(&r.body),
+        Some(&*format!("http://127.0.0.2:{port}/about/"))
+    );
+    let (head, _) = upgrade(lan, &lan.to_string(), Some(&format!("http://{lan}")));
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+    let r = request_as(lan, "/about/", &format!("evil.example:{port}"), "");
+    assert_eq!(r.status, 403);
 }
