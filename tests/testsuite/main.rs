@@ -9,6 +9,7 @@ mod common;
 mod escaping;
 mod examples;
 mod hostile;
+mod markdown_spec;
 mod properties;
 mod publishing;
 mod reliability;
