@@ -1,6 +1,6 @@
 //! The Markdown stage, and the only place pulldown-cmark options are set. It renders
-//! CommonMark with tables, footnotes, strikethrough, heading ids with anchor links and smart
-//! punctuation, and rewrites the event stream for pillar's own syntax: internal links by
+//! CommonMark with tables, footnotes, strikethrough, task lists, alerts, definition lists,
+//! heading ids with anchor links and smart punctuation, and rewrites the event stream for pillar's own syntax: internal links by
 //! content path (`@/departments/dpo.md#anchor`), citations (`[@s00]`), first-use `<abbr>`
 //! for glossary terms, and highlighted code. Links it cannot resolve become diagnostics
 //! located in the source file.
@@ -24,10 +24,16 @@ pub use links::{Citations, LinkCheck, Resolver, normalize as links_normalize};
 use crate::diag::Diagnostic;
 use crate::model::reform::Origin;
 
+/// CommonMark with GFM's tables, footnotes, strikethrough and task lists, GitHub's alerts
+/// (`> [!NOTE]`), definition lists, heading attributes and smart punctuation. Superscript and
+/// subscript (`^x^`, `~x~`) stay off: a single `~` means "about" in prose.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
 }

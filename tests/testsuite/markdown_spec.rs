@@ -731,3 +731,104 @@ fn the_rules_catch_what_they_must() {
     assert!(explain(md, nested, 0, TERMS).is_err());
     assert!(explain(md, "<p><a href=\"x\">foo</a></p>\n", 0, TERMS).is_ok());
 }
+
+/// The ids of every HTML page under `out` that appear more than once on their page.
+fn duplicate_ids(out: &Path) -> Vec<String> {
+    let mut dups = Vec::new();
+    for entry in walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = Html::parse_document(&std::fs::read_to_string(path).unwrap());
+        let mut seen = HashSet::new();
+        for el in html.select(&crate::common::sel("[id]")) {
+            let id = el.value().attr("id").unwrap_or_default().to_owned();
+            if !seen.insert(id.clone()) {
+                dups.push(format!("{}: {id}", path.display()));
+            }
+        }
+    }
+    dups
+}
+
+#[test]
+fn no_page_has_a_duplicate_id_even_with_every_case_of_issue_16() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let example = repo().join("examples/river-authority");
+    for entry in walkdir::WalkDir::new(&example)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let to = root.join(entry.path().strip_prefix(&example).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let cases = repo().join("tests/fixtures/markdown-cases/cases.md");
+    std::fs::copy(cases, root.join("content/cases.md")).unwrap();
+    let index = root.join("content/_index.md");
+    let mut home = std::fs::read_to_string(&index).unwrap();
+    home.push_str("\n## Org chart\n\n## Main\n");
+    std::fs::write(&index, home).unwrap();
+    let out = tmp.path().join("out");
+    crate::common::build_site(&root, &out, &[]);
+    assert_eq!(duplicate_ids(&out), Vec::<String>::new());
+    let (_keep, shipped) = crate::common::build_shipped(&[]);
+    assert_eq!(duplicate_ids(&shipped), Vec::<String>::new());
+    let page = std::fs::read_to_string(out.join("cases/index.html")).unwrap();
+    for kept in [
+        "alt=\"NRB logo\"",
+        "data-x=\"1\"",
+        "href=\"#a%22b\"",
+        "<p>The body.</p>",
+        "<a href=\"https://example.org/\">see",
+        "the minutes",
+        "Two [@s01, @s02] here.",
+        "<a href=\"https://example.org/\">FDA</a>",
+        "href=\"mailto:foo@example.org\"",
+        "type=\"checkbox\"",
+        "<dl>",
+        "markdown-alert-note",
+    ] {
+        assert!(page.contains(kept), "{kept} in {page}");
+    }
+}
+
+/// Found by the conformance run (issue 16, bug 12): `content/a\b.txt` was written as
+/// `a/b.txt`, and with a file `a` beside it the build stopped halfway through writing.
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_refused_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("site-config.toml"), "title = \"T\"\n").unwrap();
+    std::fs::write(root.join("content/_index.md"), "Home.\n").unwrap();
+    std::fs::write(root.join("content/a"), "a file").unwrap();
+    std::fs::write(root.join("content/a\\b.txt"), "b").unwrap();
+    let out = tmp.path().join("out");
+    let o = crate::common::pillar(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = crate::common::text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/a\\b.txt:1:1: file name holds a backslash"),
+        "{stderr}"
+    );
+    assert!(
+        !out.exists() || walkdir::WalkDir::new(&out).into_iter().count() == 1,
+        "nothing is written"
+    );
+}
