@@ -44,11 +44,23 @@ pub struct Resolver<'a> {
 pub struct Citations {
     /// (the source's number, its link after `<a href="{root}`).
     links: Vec<(usize, String)>,
+    /// The escaped `href` tail and `title` of each source, for citations with a locator.
+    parts: Vec<(String, String)>,
 }
 
 impl Citations {
     /// Links to `sources`' entries on the sources page at `sources_url` (root-relative).
     pub fn new(sources: &[Source], sources_url: &str) -> Self {
+        let parts = sources
+            .iter()
+            .map(|src| {
+                let mut href = format!("{sources_url}#source-");
+                escape_into(&mut href, &src.id);
+                let mut title = String::new();
+                escape_into(&mut title, &format!("{}: {}", src.publisher, src.title));
+                (href, title)
+            })
+            .collect();
         let links = sources
             .iter()
             .map(|src| {
@@ -66,7 +78,44 @@ impl Citations {
                 (src.number, s)
             })
             .collect();
-        Self { links }
+        Self { links, parts }
+    }
+
+    /// Like [`html`](Self::html), for citations that may carry a pinpoint locator
+    /// (`[@s01, p. 4]`): the locator follows the number and ends the tooltip. Repeats of a
+    /// source with the same locator are dropped.
+    pub fn html_with_locators(&self, cites: &[(usize, Option<&str>)], root: &str) -> String {
+        if cites.iter().all(|c| c.1.is_none()) {
+            let ids: Vec<usize> = cites.iter().map(|c| c.0).collect();
+            return self.html(&ids, root);
+        }
+        let mut order: Vec<(usize, usize, Option<&str>)> = cites
+            .iter()
+            .filter_map(|&(i, loc)| self.links.get(i).map(|l| (l.0, i, loc)))
+            .collect();
+        order.sort_by_key(|c| c.0);
+        order.dedup_by(|a, b| a.0 == b.0 && a.2 == b.2);
+        let mut s = String::from("<sup class=\"cite\">[");
+        for (k, (number, i, loc)) in order.iter().enumerate() {
+            let Some((href, title)) = self.parts.get(*i) else {
+                continue;
+            };
+            if k > 0 {
+                s.push_str(", ");
+            }
+            s.push_str(&format!("<a href=\"{root}{href}\" title=\"{title}"));
+            if let Some(loc) = loc {
+                s.push_str(", ");
+                escape_into(&mut s, loc);
+            }
+            s.push_str(&format!("\">{number}</a>"));
+            if let Some(loc) = loc {
+                s.push_str(", ");
+                escape_into(&mut s, loc);
+            }
+        }
+        s.push_str("]</sup>");
+        s
     }
 
     /// `<sup>` with one numbered link per source (to its entry on the sources page), in the
@@ -262,9 +311,10 @@ impl Resolver<'_> {
     }
 }
 
-/// The ids of a citation's bracket text (`@s00; @s22` gives `s00;s22`), or `None` when the text
-/// is not a citation: each part is `@` and an id, with no space after the `@`, no comma and no
-/// space inside; parts are separated by `;`.
+/// The citations of a bracket text (`@s00; @s22, p. 4` gives `s00;s22,p. 4`), or `None` when
+/// the text is not a citation: each part is `@` and an id, with no space after the `@` and none
+/// inside, then optionally a comma and a pinpoint locator that does not start with `@`
+/// (`p. 4`, `§12`); parts are separated by `;`.
 pub fn citation_ids(reference: &str) -> Option<String> {
     let r = reference.trim();
     if !r.starts_with('@') || r.starts_with("@/") {
@@ -272,11 +322,21 @@ pub fn citation_ids(reference: &str) -> Option<String> {
     }
     let mut ids = Vec::new();
     for part in r.split(';') {
-        let id = part.trim().strip_prefix('@')?;
-        if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == ',' || c == '@') {
+        let rest = part.trim().strip_prefix('@')?;
+        let (id, locator) = match rest.split_once(',') {
+            Some((id, loc)) => (id, Some(loc.trim())),
+            None => (rest, None),
+        };
+        if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == '@') {
             return None;
         }
-        ids.push(id);
+        match locator {
+            Some(loc) if loc.is_empty() || loc.starts_with('@') || loc.contains(',') => {
+                return None;
+            }
+            Some(loc) => ids.push(format!("{id},{loc}")),
+            None => ids.push(id.to_owned()),
+        }
     }
     Some(ids.join(";"))
 }
@@ -365,6 +425,10 @@ mod tests {
     #[test]
     fn citations_need_at_signs_and_semicolons() {
         assert_eq!(citation_ids("@s00; @s22").as_deref(), Some("s00;s22"));
+        assert_eq!(
+            citation_ids("@s00, p. 4; @s22, §12").as_deref(),
+            Some("s00,p. 4;s22,§12")
+        );
         for not in [
             "s00", "@/x.md", "@a b", "@a, @b", "@ a", "@a,@b", "@", "@a;",
         ] {

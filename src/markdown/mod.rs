@@ -286,15 +286,20 @@ impl<'a> PageRenderer<'a> {
         self.notes.anchors.insert(id.to_owned());
     }
 
-    /// The citation for `ids` (`a;b`), each id looked up; unknown ones are located errors.
+    /// The citation for `ids` (`a;b,p. 4`: ids, each with an optional locator after a comma),
+    /// each id looked up; unknown ones are located errors.
     fn citation(&mut self, ids: &str, origin: &Origin, offset: usize) -> String {
         let resolver = self.resolver;
         let mut found = Vec::new();
-        for id in ids.split(';').filter(|s| !s.is_empty()) {
+        for part in ids.split(';').filter(|s| !s.is_empty()) {
+            let (id, locator) = match part.split_once(',') {
+                Some((id, loc)) => (id, Some(loc)),
+                None => (part, None),
+            };
             match resolver.source(id) {
                 Some(i) => {
                     self.notes.cites.insert(i);
-                    found.push(i);
+                    found.push((i, locator));
                 }
                 None => {
                     let mut d = Diagnostic::at(
@@ -310,7 +315,7 @@ impl<'a> PageRenderer<'a> {
                 }
             }
         }
-        resolver.citations.html(&found, &self.root())
+        resolver.citations.html_with_locators(&found, &self.root())
     }
 
     fn render_with(&mut self, md: &str, origin: &Origin, allow_html: bool, _block: bool) -> String {

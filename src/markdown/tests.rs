@@ -525,3 +525,15 @@ fn a_citation_in_brackets_that_are_not_a_link_is_reported() {
     let (_, msgs, _) = render("[see [@s00]](<not closed)\n");
     assert_eq!(msgs.len(), 1, "{msgs:?}");
 }
+
+#[test]
+fn citations_take_a_pinpoint_locator() {
+    let (html, msgs, notes) = render("A claim [@s00, p. 4] and [@s00, §12; @s00].\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(notes.cites.contains(&0));
+    assert!(
+        html.contains("title=\"PassBlue: Grand &lt;Plan&gt;, p. 4\">1</a>, p. 4]</sup>"),
+        "{html}"
+    );
+    assert!(html.contains(">1</a>, §12, <a "), "{html}");
+}
