@@ -25,7 +25,8 @@ use crate::diag::Diagnostic;
 use crate::model::reform::Origin;
 
 /// CommonMark with GFM's tables, footnotes, strikethrough and task lists, GitHub's alerts
-/// (`> [!NOTE]`), definition lists, heading attributes and smart punctuation. Superscript and
+/// (`> [!NOTE]`), definition lists, math (`$…$`, `$$…$$`: the TeX kept intact in
+/// `<span class="math …">`), heading attributes and smart punctuation. Superscript and
 /// subscript (`^x^`, `~x~`) stay off: a single `~` means "about" in prose.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -34,6 +35,7 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
         | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_MATH
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
@@ -64,6 +66,9 @@ pub struct PageNotes {
     pub text: String,
     /// The cap on `text` (0: [`SEARCH_TEXT_MAX`]).
     pub text_cap: usize,
+    /// The HTML of the Markdown before a `<!-- more -->` line, when there is one: the page's
+    /// summary, as in Zola and Hugo.
+    pub summary: Option<String>,
 }
 
 /// How much of a page's text the search index keeps at most: enough to find what a page is
@@ -167,6 +172,8 @@ struct Pass<'e> {
     after_link: Vec<usize>,
     /// Which of the deferred citations have been printed.
     deferred_done: HashSet<usize>,
+    /// Where in `out` a `<!-- more -->` line ended the summary.
+    more: Option<usize>,
 }
 
 impl<'e> Pass<'e> {
@@ -391,6 +398,13 @@ impl<'a> PageRenderer<'a> {
         }
         let mut out = std::mem::take(&mut pass.out);
         self.mark_terms(&mut out, &pass.candidates);
+        if let Some(end) = pass.more
+            && self.notes.summary.is_none()
+        {
+            let mut summary = String::new();
+            pulldown_cmark::html::push_html(&mut summary, out[..end].iter().cloned());
+            self.notes.summary = Some(summary);
+        }
         let mut html = String::with_capacity(md.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
         std::mem::take(&mut pass.footnotes).finish(&mut html, self);
@@ -407,6 +421,12 @@ impl<'a> PageRenderer<'a> {
         allow_html: bool,
     ) {
         let event = match event {
+            Event::Html(h) | Event::InlineHtml(h)
+                if h.trim() == "<!-- more -->" && pass.heading.is_none() =>
+            {
+                pass.more.get_or_insert(pass.out.len());
+                return;
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     pulldown_cmark::CodeBlockKind::Fenced(info) => {

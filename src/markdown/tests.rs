@@ -537,3 +537,28 @@ fn citations_take_a_pinpoint_locator() {
     );
     assert!(html.contains(">1</a>, §12, <a "), "{html}");
 }
+
+#[test]
+fn math_keeps_its_tex() {
+    let (html, _, _) = render("Area $\\int x\\,dx$ and\n\n$$a^2$$\n");
+    assert!(
+        html.contains("<span class=\"math math-inline\">\\int x\\,dx</span>"),
+        "{html}"
+    );
+    assert!(html.contains("math-display"), "{html}");
+}
+
+#[test]
+fn more_ends_the_summary() {
+    let (html, _, notes) = render("First *para*.\n\n<!-- more -->\n\nThe rest.\n");
+    assert_eq!(
+        notes.summary.as_deref(),
+        Some("<p>First <em>para</em>.</p>\n")
+    );
+    assert!(
+        html.contains("The rest.") && !html.contains("more -->"),
+        "{html}"
+    );
+    let (_, _, notes) = render("No marker.\n");
+    assert_eq!(notes.summary, None);
+}
