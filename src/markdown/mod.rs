@@ -25,8 +25,8 @@ use crate::diag::Diagnostic;
 use crate::model::reform::Origin;
 
 /// CommonMark with GFM's tables, footnotes, strikethrough and task lists, GitHub's alerts
-/// (`> [!NOTE]`), definition lists, math (`$…$`, `$$…$$`: the TeX kept intact in
-/// `<span class="math …">`), heading attributes and smart punctuation. Superscript and
+/// (`> [!NOTE]`), definition lists, heading attributes and smart punctuation. Math stays off:
+/// pulldown-cmark reads a price range (`$5-$10`) as math, so it wants a site's opt-in. Superscript and
 /// subscript (`^x^`, `~x~`) stay off: a single `~` means "about" in prose.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -35,7 +35,6 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
         | Options::ENABLE_DEFINITION_LIST
-        | Options::ENABLE_MATH
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
 }

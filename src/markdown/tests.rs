@@ -539,16 +539,6 @@ fn citations_take_a_pinpoint_locator() {
 }
 
 #[test]
-fn math_keeps_its_tex() {
-    let (html, _, _) = render("Area $\\int x\\,dx$ and\n\n$$a^2$$\n");
-    assert!(
-        html.contains("<span class=\"math math-inline\">\\int x\\,dx</span>"),
-        "{html}"
-    );
-    assert!(html.contains("math-display"), "{html}");
-}
-
-#[test]
 fn more_ends_the_summary() {
     let (html, _, notes) = render("First *para*.\n\n<!-- more -->\n\nThe rest.\n");
     assert_eq!(
@@ -561,4 +551,10 @@ fn more_ends_the_summary() {
     );
     let (_, _, notes) = render("No marker.\n");
     assert_eq!(notes.summary, None);
+}
+
+#[test]
+fn prices_are_not_math() {
+    let (html, _, _) = render("It costs $5 and $10, or $5-$10.\n");
+    assert!(!html.contains("math"), "{html}");
 }
