@@ -49,21 +49,11 @@ pub fn markdown_anchors<'a>(
     out
 }
 
-/// Adds every `id="…"` (or `id='…'`) attribute value of an HTML page to `ids`. A byte scan,
-/// not a parse: fast enough to run on every page of every build.
+/// Adds every `id` attribute value of an HTML page to `ids`, as a browser reads them (any
+/// quotes or none, any whitespace before the name, any case), with the same tokenizer as
+/// [`scan`].
 pub fn collect_ids(html: &[u8], ids: &mut HashSet<String>) {
-    for finder in [
-        memchr::memmem::Finder::new(b" id=\""),
-        memchr::memmem::Finder::new(b" id='"),
-    ] {
-        let quote = finder.needle()[4];
-        for start in finder.find_iter(html) {
-            let value = &html[start + 5..];
-            if let Some(end) = memchr::memchr(quote, value) {
-                ids.insert(String::from_utf8_lossy(&value[..end]).into_owned());
-            }
-        }
-    }
+    ids.extend(read(&String::from_utf8_lossy(html), false).ids);
 }
 
 /// Verifies every internal link of the finished site: `paths` are its files, `scanned` the
@@ -179,6 +169,11 @@ impl Scan {
 /// its callback emitter (no token is built) with error reporting off: the tokenizer then skips
 /// validating every character, which was most of its cost.
 pub fn scan(html: &str) -> Scan {
+    read(html, true)
+}
+
+/// [`scan`], keeping the links only when `links` is set.
+fn read(html: &str, links: bool) -> Scan {
     use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
     use html5gum::{Span, Tokenizer};
     let mut s = Scan::default();
@@ -200,7 +195,7 @@ pub fn scan(html: &str) -> Scan {
                     (b"id", _) | (b"name", b"a") => {
                         s.ids.insert(v());
                     }
-                    (b"href" | b"src", t) if t != b"base" => s.links.push(v()),
+                    (b"href" | b"src", t) if links && t != b"base" => s.links.push(v()),
                     _ => {}
                 }
             }
@@ -252,6 +247,18 @@ mod tests {
             &mut ids,
         );
         assert_eq!(ids, HashSet::from(["a".to_owned(), "b".to_owned()]));
+    }
+
+    #[test]
+    fn bug11_collects_ids_as_a_browser_reads_them() {
+        let mut ids = HashSet::new();
+        collect_ids(
+            b"<div id=unquoted></div><p\tid=\"tab\">x</p><p\nID='upper'></p><script>x = ' id=\"no\"'</script>",
+            &mut ids,
+        );
+        let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["tab", "unquoted", "upper"]);
     }
 
     #[test]

@@ -296,6 +296,15 @@ fn walk(
         let Ok(rel) = abs.strip_prefix(&config.content_dir) else {
             continue;
         };
+        // On Windows `\` separates folders; elsewhere it is part of a name, which the site
+        // would write as a folder (issue 16, bug 12): refused before anything is written.
+        if cfg!(not(windows)) && rel.to_str().is_some_and(|s| s.contains('\\')) {
+            diags.push(
+                Diagnostic::error(config.show(&abs), 1, 1, "file name holds a backslash")
+                    .with_hint("rename the file: a `\\` in a URL is read as a `/`"),
+            );
+            continue;
+        }
         let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
             diags.push(Diagnostic::file(
                 config.show(&abs),

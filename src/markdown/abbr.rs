@@ -47,6 +47,22 @@ impl Terms {
 
     /// Returns escaped HTML with first uses wrapped, or `None` when the text has none.
     pub fn wrap_first_uses(&self, text: &str, used: &mut BTreeSet<usize>) -> Option<String> {
+        self.wrap_first_uses_between(text, None, None, used)
+    }
+
+    /// [`wrap_first_uses`](Self::wrap_first_uses) for text that the rendered page continues
+    /// on either side (across emphasis, entities, inline tags): `before` and `after` are the
+    /// characters next to it there, and a word that runs on into them is not a whole word.
+    pub fn wrap_first_uses_between(
+        &self,
+        text: &str,
+        before: Option<char>,
+        after: Option<char>,
+        used: &mut BTreeSet<usize>,
+    ) -> Option<String> {
+        let runs_on = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let starts_free = |s: usize| s > 0 || !runs_on(before);
+        let ends_free = |e: usize| e < text.len() || !runs_on(after);
         // (start, end, index, expansion) of each first use, in text order, not overlapping.
         let mut hits: Vec<(usize, usize, usize, &str)> = Vec::new();
         for (phrase, idx, expansion) in &self.phrases {
@@ -57,7 +73,12 @@ impl Terms {
             while let Some(pos) = text[from..].find(phrase.as_str()) {
                 let (s, e) = (from + pos, from + pos + phrase.len());
                 let free = hits.iter().all(|h| e <= h.0 || s >= h.1);
-                if free && boundary_before(text, s) && boundary_after(text, e) {
+                if free
+                    && boundary_before(text, s)
+                    && boundary_after(text, e)
+                    && starts_free(s)
+                    && ends_free(e)
+                {
                     used.insert(*idx);
                     hits.push((s, e, *idx, expansion));
                     break;
@@ -84,6 +105,8 @@ impl Terms {
                 && self.first_bytes[usize::from(bytes[s])]
                 && let Some((idx, expansion)) = self.by_word.get(&text[s..i])
                 && !used.contains(idx)
+                && starts_free(s)
+                && ends_free(i)
                 && hits.iter().all(|h| i <= h.0 || s >= h.1)
             {
                 used.insert(*idx);
@@ -223,6 +246,28 @@ mod tests {
                 proptest::prop_assert!(html.contains(&wrapped), "{:?} -> {}", text, html);
             }
         }
+    }
+
+    #[test]
+    fn words_continue_into_the_text_around() {
+        let mut used = BTreeSet::new();
+        let t = terms();
+        assert_eq!(
+            t.wrap_first_uses_between("DPA", None, Some('A'), &mut used),
+            None
+        );
+        assert_eq!(
+            t.wrap_first_uses_between("DPA", Some('x'), None, &mut used),
+            None
+        );
+        assert_eq!(
+            t.wrap_first_uses_between("Co-op", None, Some('s'), &mut used),
+            None
+        );
+        assert!(
+            t.wrap_first_uses_between("DPA", Some(' '), Some('.'), &mut used)
+                .is_some()
+        );
     }
 
     #[test]

@@ -5,8 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{BrokenLink, CowStr};
-
 use super::{Terms, escape_into};
 use crate::model::reform::Source;
 
@@ -46,11 +44,23 @@ pub struct Resolver<'a> {
 pub struct Citations {
     /// (the source's number, its link after `<a href="{root}`).
     links: Vec<(usize, String)>,
+    /// The escaped `href` tail and `title` of each source, for citations with a locator.
+    parts: Vec<(String, String)>,
 }
 
 impl Citations {
     /// Links to `sources`' entries on the sources page at `sources_url` (root-relative).
     pub fn new(sources: &[Source], sources_url: &str) -> Self {
+        let parts = sources
+            .iter()
+            .map(|src| {
+                let mut href = format!("{sources_url}#source-");
+                escape_into(&mut href, &src.id);
+                let mut title = String::new();
+                escape_into(&mut title, &format!("{}: {}", src.publisher, src.title));
+                (href, title)
+            })
+            .collect();
         let links = sources
             .iter()
             .map(|src| {
@@ -68,7 +78,44 @@ impl Citations {
                 (src.number, s)
             })
             .collect();
-        Self { links }
+        Self { links, parts }
+    }
+
+    /// Like [`html`](Self::html), for citations that may carry a pinpoint locator
+    /// (`[@s01, p. 4]`): the locator follows the number and ends the tooltip. Repeats of a
+    /// source with the same locator are dropped.
+    pub fn html_with_locators(&self, cites: &[(usize, Option<&str>)], root: &str) -> String {
+        if cites.iter().all(|c| c.1.is_none()) {
+            let ids: Vec<usize> = cites.iter().map(|c| c.0).collect();
+            return self.html(&ids, root);
+        }
+        let mut order: Vec<(usize, usize, Option<&str>)> = cites
+            .iter()
+            .filter_map(|&(i, loc)| self.links.get(i).map(|l| (l.0, i, loc)))
+            .collect();
+        order.sort_by_key(|c| c.0);
+        order.dedup_by(|a, b| a.0 == b.0 && a.2 == b.2);
+        let mut s = String::from("<sup class=\"cite\">[");
+        for (k, (number, i, loc)) in order.iter().enumerate() {
+            let Some((href, title)) = self.parts.get(*i) else {
+                continue;
+            };
+            if k > 0 {
+                s.push_str(", ");
+            }
+            s.push_str(&format!("<a href=\"{root}{href}\" title=\"{title}"));
+            if let Some(loc) = loc {
+                s.push_str(", ");
+                escape_into(&mut s, loc);
+            }
+            s.push_str(&format!("\">{number}</a>"));
+            if let Some(loc) = loc {
+                s.push_str(", ");
+                escape_into(&mut s, loc);
+            }
+        }
+        s.push_str("]</sup>");
+        s
     }
 
     /// `<sup>` with one numbered link per source (to its entry on the sources page), in the
@@ -116,15 +163,16 @@ impl Resolver<'_> {
             return Ok((String::new(), None));
         }
         if let Some(rest) = dest.strip_prefix("@/") {
-            let (path, anchor) = split_anchor(rest);
-            let path = normalize(path).ok_or_else(|| {
+            let (path_q, anchor) = split_anchor(rest);
+            let (path, query) = split_query(path_q);
+            let path = normalize(&decode(path)).ok_or_else(|| {
                 (
                     format!("link {dest:?} points outside the content folder"),
                     None,
                 )
             })?;
             return match self.by_rel.get(&path) {
-                Some(&page) => Ok(self.page_link(page, anchor, &root)),
+                Some(&page) => Ok(self.page_link(page, query, anchor, &root)),
                 None if self.drafts.is_some_and(|d| d.contains(&path)) => Err((
                     format!("link to a draft page: {dest}"),
                     Some("drafts are built only with --drafts".into()),
@@ -151,7 +199,12 @@ impl Resolver<'_> {
             return Ok((dest.to_owned(), None));
         }
         if let Some(anchor) = dest.strip_prefix('#') {
-            let page = self.by_url.get(page_url).copied();
+            // A bare `#` (back to the top) names no anchor.
+            let page = self
+                .by_url
+                .get(page_url)
+                .copied()
+                .filter(|_| !anchor.is_empty());
             return Ok((
                 dest.to_owned(),
                 page.map(|page| LinkCheck {
@@ -162,10 +215,7 @@ impl Resolver<'_> {
             ));
         }
         let (path_q, anchor) = split_anchor(dest);
-        let (path, query) = match path_q.find('?') {
-            Some(i) => (&path_q[..i], &path_q[i..]),
-            None => (path_q, ""),
-        };
+        let (path, query) = split_query(path_q);
         let path = decode(path);
         let suffix =
             |a: Option<&str>| format!("{query}{}", a.map(|a| format!("#{a}")).unwrap_or_default());
@@ -181,7 +231,7 @@ impl Resolver<'_> {
         if let Some(content) = normalize(&format!("{source_dir}{path}")) {
             if content.ends_with(".md") {
                 return match self.by_rel.get(&content) {
-                    Some(&page) => Ok(self.page_link(page, anchor, &root)),
+                    Some(&page) => Ok(self.page_link(page, query, anchor, &root)),
                     None => Err((
                         format!("link to a missing page: {dest}"),
                         crate::diag::suggestion(&content, self.by_rel.keys().map(String::as_str))
@@ -204,17 +254,18 @@ impl Resolver<'_> {
     fn page_link(
         &self,
         page: usize,
+        query: &str,
         anchor: Option<&str>,
         root: &str,
     ) -> (String, Option<LinkCheck>) {
         let url = self.page_urls[page];
-        let href = match (url.is_empty() && root.is_empty(), anchor) {
-            (true, Some(a)) => format!("./#{a}"),
-            (true, None) => "./".to_owned(),
-            (false, Some(a)) => format!("{root}{url}#{a}"),
-            (false, None) => format!("{root}{url}"),
+        let at = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+        let href = if url.is_empty() && root.is_empty() {
+            format!("./{query}{at}")
+        } else {
+            format!("{root}{url}{query}{at}")
         };
-        let check = anchor.map(|a| LinkCheck {
+        let check = anchor.filter(|a| !a.is_empty()).map(|a| LinkCheck {
             page,
             anchor: decode(a),
             at: None,
@@ -247,7 +298,7 @@ impl Resolver<'_> {
             } else {
                 format!("{root}{url}{}", suffix(anchor))
             };
-            let check = anchor.map(|a| LinkCheck {
+            let check = anchor.filter(|a| !a.is_empty()).map(|a| LinkCheck {
                 page,
                 anchor: decode(a),
                 at: None,
@@ -260,24 +311,34 @@ impl Resolver<'_> {
     }
 }
 
-/// Turns `[@s00]` and `[@s00; @s22]` into a link the renderer recognises as a citation.
-pub fn citation_callback<'a>(link: BrokenLink<'a>) -> Option<(CowStr<'a>, CowStr<'a>)> {
-    let r = link.reference.trim();
+/// The citations of a bracket text (`@s00; @s22, p. 4` gives `s00;s22,p. 4`), or `None` when
+/// the text is not a citation: each part is `@` and an id, with no space after the `@` and none
+/// inside, then optionally a comma and a pinpoint locator that does not start with `@`
+/// (`p. 4`, `§12`); parts are separated by `;`.
+pub fn citation_ids(reference: &str) -> Option<String> {
+    let r = reference.trim();
     if !r.starts_with('@') || r.starts_with("@/") {
         return None;
     }
     let mut ids = Vec::new();
-    for part in r.split([';', ',']) {
-        let id = part.trim().strip_prefix('@')?.trim();
-        if id.is_empty() || id.contains(char::is_whitespace) {
+    for part in r.split(';') {
+        let rest = part.trim().strip_prefix('@')?;
+        let (id, locator) = match rest.split_once(',') {
+            Some((id, loc)) => (id, Some(loc.trim())),
+            None => (rest, None),
+        };
+        if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == '@') {
             return None;
         }
-        ids.push(id);
+        match locator {
+            Some(loc) if loc.is_empty() || loc.starts_with('@') || loc.contains(',') => {
+                return None;
+            }
+            Some(loc) => ids.push(format!("{id},{loc}")),
+            None => ids.push(id.to_owned()),
+        }
     }
-    Some((
-        CowStr::from(format!("{CITE_SCHEME}{}", ids.join(";"))),
-        CowStr::from(""),
-    ))
+    Some(ids.join(";"))
 }
 
 /// `../../` for a page at `a/b/`; empty at the root.
@@ -289,6 +350,14 @@ fn split_anchor(s: &str) -> (&str, Option<&str>) {
     match s.find('#') {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
+    }
+}
+
+/// `path?query` as (`path`, `?query`).
+fn split_query(s: &str) -> (&str, &str) {
+    match s.find('?') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
     }
 }
 
@@ -354,18 +423,16 @@ mod tests {
     }
 
     #[test]
-    fn citations_need_at_signs() {
-        let l = |r: &'static str| BrokenLink {
-            span: 0..1,
-            link_type: pulldown_cmark::LinkType::Shortcut,
-            reference: CowStr::from(r),
-        };
+    fn citations_need_at_signs_and_semicolons() {
+        assert_eq!(citation_ids("@s00; @s22").as_deref(), Some("s00;s22"));
         assert_eq!(
-            citation_callback(l("@s00; @s22")).unwrap().0.as_ref(),
-            "pillar-cite:s00;s22"
+            citation_ids("@s00, p. 4; @s22, §12").as_deref(),
+            Some("s00,p. 4;s22,§12")
         );
-        assert!(citation_callback(l("s00")).is_none());
-        assert!(citation_callback(l("@/x.md")).is_none());
-        assert!(citation_callback(l("@a b")).is_none());
+        for not in [
+            "s00", "@/x.md", "@a b", "@a, @b", "@ a", "@a,@b", "@", "@a;",
+        ] {
+            assert_eq!(citation_ids(not), None, "{not}");
+        }
     }
 }

@@ -1,15 +1,18 @@
 //! The Markdown stage, and the only place pulldown-cmark options are set. It renders
-//! CommonMark with tables, footnotes, strikethrough, heading ids with anchor links and smart
-//! punctuation, and rewrites the event stream for pillar's own syntax: internal links by
+//! CommonMark with tables, footnotes, strikethrough, task lists, alerts, definition lists,
+//! heading ids with anchor links and smart punctuation, and rewrites the event stream for pillar's own syntax: internal links by
 //! content path (`@/departments/dpo.md#anchor`), citations (`[@s00]`), first-use `<abbr>`
 //! for glossary terms, and highlighted code. Links it cannot resolve become diagnostics
 //! located in the source file.
 
 mod abbr;
+mod cite;
 #[doc(hidden)]
 pub mod fixture;
 pub mod highlight;
+mod ids;
 mod links;
+mod rawhtml;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -21,10 +24,17 @@ pub use links::{Citations, LinkCheck, Resolver, normalize as links_normalize};
 use crate::diag::Diagnostic;
 use crate::model::reform::Origin;
 
+/// CommonMark with GFM's tables, footnotes, strikethrough and task lists, GitHub's alerts
+/// (`> [!NOTE]`), definition lists, heading attributes and smart punctuation. Math stays off:
+/// pulldown-cmark reads a price range (`$5-$10`) as math, so it wants a site's opt-in. Superscript and
+/// subscript (`^x^`, `~x~`) stay off: a single `~` means "about" in prose.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
@@ -55,6 +65,9 @@ pub struct PageNotes {
     pub text: String,
     /// The cap on `text` (0: [`SEARCH_TEXT_MAX`]).
     pub text_cap: usize,
+    /// The HTML of the Markdown before a `<!-- more -->` line, when there is one: the page's
+    /// summary, as in Zola and Hugo.
+    pub summary: Option<String>,
 }
 
 /// How much of a page's text the search index keeps at most: enough to find what a page is
@@ -133,8 +146,56 @@ struct OpenHeading<'e> {
     level: HeadingLevel,
     id: Option<String>,
     classes: Vec<String>,
+    attrs: Vec<(String, Option<String>)>,
     inner: Vec<Event<'e>>,
     text: String,
+}
+
+/// The state of one pass over a block of Markdown's events.
+#[derive(Default)]
+struct Pass<'e> {
+    out: Vec<Event<'e>>,
+    footnotes: Footnotes<'e>,
+    heading: Option<OpenHeading<'e>>,
+    footnote_def: Option<(String, Vec<Event<'e>>)>,
+    /// The language and text of the code block being read.
+    in_code: Option<(String, String)>,
+    /// Text inside a citation's brackets is replaced by the citation itself.
+    skip_link_text: usize,
+    in_link: usize,
+    in_image: usize,
+    raw: rawhtml::RawHtml,
+    /// Indices in `out` of the text events the glossary may mark.
+    candidates: Vec<usize>,
+    /// Citations written inside the current link's text, printed after it.
+    after_link: Vec<usize>,
+    /// Which of the deferred citations have been printed.
+    deferred_done: HashSet<usize>,
+    /// Where in `out` a `<!-- more -->` line ended the summary.
+    more: Option<usize>,
+}
+
+impl<'e> Pass<'e> {
+    /// Routes an event to the open heading, the open footnote definition, or the page.
+    fn push(&mut self, e: Event<'e>) {
+        if let Some(h) = self.heading.as_mut() {
+            h.inner.push(e);
+        } else if let Some((_, events)) = self.footnote_def.as_mut() {
+            events.push(e);
+        } else {
+            self.out.push(e);
+        }
+    }
+
+    /// Whether text here may get a glossary `<abbr>`: not in a heading, a link, an image's
+    /// alt text, a footnote, or a raw HTML element such as `<a>` or `<code>`.
+    fn terms_allowed(&self) -> bool {
+        self.heading.is_none()
+            && self.in_link == 0
+            && self.in_image == 0
+            && self.footnote_def.is_none()
+            && !self.raw.inside()
+    }
 }
 
 /// Renders all the Markdown of one page, keeping what must be unique or first per page
@@ -146,7 +207,10 @@ pub struct PageRenderer<'a> {
     source_dir: &'a str,
     allow_html: bool,
     pub notes: PageNotes,
-    used_ids: HashMap<String, usize>,
+    ids: ids::Ids,
+    /// Whether pillar's additions to plain pulldown-cmark are made (see
+    /// [`Self::without_additions`]).
+    additions: bool,
 }
 
 impl<'a> PageRenderer<'a> {
@@ -165,8 +229,16 @@ impl<'a> PageRenderer<'a> {
                 text_cap: resolver.search_cap,
                 ..PageNotes::default()
             },
-            used_ids: HashMap::new(),
+            ids: ids::Ids::default(),
+            additions: true,
         }
+    }
+
+    /// Switches pillar's additions off: the Markdown then renders exactly as plain
+    /// pulldown-cmark renders it with [`options`] (the spec conformance test compares the two).
+    pub fn without_additions(mut self) -> Self {
+        self.additions = false;
+        self
     }
 
     /// Interface strings in the site's language.
@@ -179,8 +251,13 @@ impl<'a> PageRenderer<'a> {
         links::root_prefix(self.page_url)
     }
 
-    /// Renders a block of Markdown (a page body, a data field) to HTML.
+    /// Renders a page body to HTML (a YAML front matter block at its top is an error).
     pub fn render(&mut self, md: &str, origin: &Origin) -> String {
+        if self.additions
+            && let Some(d) = yaml_front_matter(md, origin)
+        {
+            self.notes.diags.push(d);
+        }
         self.render_with(md, origin, self.allow_html, true)
     }
 
@@ -215,33 +292,55 @@ impl<'a> PageRenderer<'a> {
         self.notes.anchors.insert(id.to_owned());
     }
 
-    fn unique_id(&mut self, base: &str) -> String {
-        let base = if base.is_empty() { "section" } else { base };
-        let n = self.used_ids.entry(base.to_owned()).or_insert(0);
-        *n += 1;
-        let id = if *n == 1 {
-            base.to_owned()
-        } else {
-            format!("{base}-{}", *n - 1)
-        };
-        self.notes.anchors.insert(id.clone());
-        id
+    /// The citation for `ids` (`a;b,p. 4`: ids, each with an optional locator after a comma),
+    /// each id looked up; unknown ones are located errors.
+    fn citation(&mut self, ids: &str, origin: &Origin, offset: usize) -> String {
+        let resolver = self.resolver;
+        let mut found = Vec::new();
+        for part in ids.split(';').filter(|s| !s.is_empty()) {
+            let (id, locator) = match part.split_once(',') {
+                Some((id, loc)) => (id, Some(loc)),
+                None => (part, None),
+            };
+            match resolver.source(id) {
+                Some(i) => {
+                    self.notes.cites.insert(i);
+                    found.push((i, locator));
+                }
+                None => {
+                    let mut d = Diagnostic::at(
+                        origin.shown.to_path_buf(),
+                        &origin.text,
+                        origin.offset(offset),
+                        format!("unknown source \"{id}\" in citation"),
+                    );
+                    if let Some(h) = resolver.suggest_source(id) {
+                        d = d.with_hint(h);
+                    }
+                    self.notes.diags.push(d);
+                }
+            }
+        }
+        resolver.citations.html_with_locators(&found, &self.root())
     }
 
     fn render_with(&mut self, md: &str, origin: &Origin, allow_html: bool, _block: bool) -> String {
-        let resolver = self.resolver;
+        if !self.additions {
+            let mut html = String::with_capacity(md.len() * 3 / 2);
+            pulldown_cmark::html::push_html(&mut html, Parser::new_ext(md, options()));
+            return html;
+        }
+        let deferred = std::cell::RefCell::new(Vec::new());
+        let callback = cite::CiteLinks {
+            md,
+            deferred: &deferred,
+        };
         let parser =
-            Parser::new_with_broken_link_callback(md, options(), Some(links::citation_callback))
-                .into_offset_iter();
-        let mut out: Vec<Event<'_>> = Vec::with_capacity(md.len() / 12 + 16);
-        let mut footnotes = Footnotes::default();
-        let mut in_code: Option<(String, String)> = None;
-        let mut heading: Option<OpenHeading<'_>> = None;
-        let mut skip_link_text = 0usize;
-        let mut in_link = 0usize;
-        let mut footnote_def: Option<(String, Vec<Event<'_>>)> = None;
-        let root = self.root();
-
+            Parser::new_with_broken_link_callback(md, options(), Some(callback)).into_offset_iter();
+        let mut pass = Pass {
+            out: Vec::with_capacity(md.len() / 12 + 16),
+            ..Pass::default()
+        };
         for (event, range) in parser {
             if let Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
@@ -249,245 +348,353 @@ impl<'a> PageRenderer<'a> {
             {
                 self.notes.index_break();
             }
-            let at = |msg: String| {
-                Diagnostic::at(
-                    origin.shown.to_path_buf(),
-                    &origin.text,
-                    origin.offset(range.start),
-                    msg,
-                )
-            };
-            // Text inside a citation's brackets is replaced by the citation itself.
-            if skip_link_text > 0 {
+            if pass.skip_link_text > 0 {
                 match event {
-                    Event::Start(Tag::Link { .. }) => skip_link_text += 1,
-                    Event::End(TagEnd::Link) => skip_link_text -= 1,
+                    Event::Start(Tag::Link { .. }) => pass.skip_link_text += 1,
+                    Event::End(TagEnd::Link) => pass.skip_link_text -= 1,
                     _ => {}
                 }
                 continue;
             }
-            let event = match event {
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        pulldown_cmark::CodeBlockKind::Fenced(info) => {
-                            info.split([' ', ',', '{']).next().unwrap_or("").to_owned()
-                        }
-                        pulldown_cmark::CodeBlockKind::Indented => String::new(),
-                    };
-                    in_code = Some((lang, String::new()));
-                    continue;
-                }
-                Event::Text(t) if in_code.is_some() => {
-                    if let Some((_, code)) = in_code.as_mut() {
-                        code.push_str(&t);
+            if pass.in_link > 0 && !deferred.borrow().is_empty() {
+                let inside = deferred
+                    .borrow()
+                    .iter()
+                    .position(|d| d.span.start <= range.start && range.end <= d.span.end);
+                if let Some(k) = inside {
+                    if pass.deferred_done.insert(k) {
+                        pass.after_link.push(k);
                     }
                     continue;
                 }
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, code) = in_code.take().unwrap_or_default();
-                    self.notes.has_code = true;
-                    Event::Html(CowStr::from(code_block(&code, &lang)))
+            }
+            if let Event::End(TagEnd::Link) = event {
+                pass.in_link = pass.in_link.saturating_sub(1);
+                pass.push(Event::End(TagEnd::Link));
+                if pass.in_link == 0 {
+                    for k in std::mem::take(&mut pass.after_link) {
+                        let d = deferred.borrow()[k].clone();
+                        let html = self.citation(&d.ids, origin, d.span.start);
+                        pass.push(Event::Html(CowStr::from(html)));
+                    }
                 }
-                Event::Html(h) | Event::InlineHtml(h) if !allow_html => Event::Text(h),
-                Event::Start(Tag::Heading {
-                    level, id, classes, ..
-                }) => {
-                    heading = Some(OpenHeading {
-                        level,
-                        id: id.map(|s| s.to_string()),
-                        classes: classes.iter().map(|c| c.to_string()).collect(),
-                        inner: Vec::new(),
-                        text: String::new(),
-                    });
-                    continue;
+                continue;
+            }
+            self.event(&mut pass, event, range.start, origin, allow_html);
+        }
+        for (k, d) in deferred.borrow().iter().enumerate() {
+            if !pass.deferred_done.contains(&k) {
+                self.notes.diags.push(
+                    Diagnostic::at(
+                        origin.shown.to_path_buf(),
+                        &origin.text,
+                        origin.offset(d.span.start),
+                        "this citation is inside brackets that are not a link, and is lost",
+                    )
+                    .with_hint("write the citation outside the brackets"),
+                );
+            }
+        }
+        let mut out = std::mem::take(&mut pass.out);
+        self.mark_terms(&mut out, &pass.candidates);
+        if let Some(end) = pass.more
+            && self.notes.summary.is_none()
+        {
+            let mut summary = String::new();
+            pulldown_cmark::html::push_html(&mut summary, out[..end].iter().cloned());
+            self.notes.summary = Some(summary);
+        }
+        let mut html = String::with_capacity(md.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        std::mem::take(&mut pass.footnotes).finish(&mut html, self);
+        html
+    }
+
+    /// Handles one event of the page's Markdown at byte `at`.
+    fn event<'e>(
+        &mut self,
+        pass: &mut Pass<'e>,
+        event: Event<'e>,
+        at: usize,
+        origin: &Origin,
+        allow_html: bool,
+    ) {
+        let event = match event {
+            Event::Html(h) | Event::InlineHtml(h)
+                if h.trim() == "<!-- more -->" && pass.heading.is_none() =>
+            {
+                pass.more.get_or_insert(pass.out.len());
+                return;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_owned()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                pass.in_code = Some((lang, String::new()));
+                return;
+            }
+            Event::Text(t) if pass.in_code.is_some() => {
+                if let Some((_, code)) = pass.in_code.as_mut() {
+                    code.push_str(&t);
                 }
-                Event::End(TagEnd::Heading(_)) => {
-                    let Some(OpenHeading {
-                        level,
+                return;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, code) = pass.in_code.take().unwrap_or_default();
+                self.notes.has_code = true;
+                Event::Html(CowStr::from(code_block(&code, &lang)))
+            }
+            Event::Html(h) | Event::InlineHtml(h) if !allow_html => Event::Text(h),
+            Event::Html(h) => {
+                pass.raw.read(&h);
+                Event::Html(h)
+            }
+            Event::InlineHtml(h) => {
+                pass.raw.read(&h);
+                Event::InlineHtml(h)
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                pass.heading = Some(OpenHeading {
+                    level,
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    attrs: attrs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string())))
+                        .collect(),
+                    inner: Vec::new(),
+                    text: String::new(),
+                });
+                return;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some(h) = pass.heading.take() else {
+                    return;
+                };
+                let (open, close) = self.heading_tags(&h, origin, at);
+                pass.push(Event::Html(CowStr::from(open)));
+                for e in h.inner {
+                    pass.push(e);
+                }
+                Event::Html(CowStr::from(close))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if let Some(ids) = dest_url.strip_prefix(links::CITE_SCHEME) {
+                    pass.skip_link_text = 1;
+                    Event::Html(CowStr::from(self.citation(ids, origin, at)))
+                } else if link_type == pulldown_cmark::LinkType::Email {
+                    // `<a@b.org>`: pulldown-cmark writes the `mailto:` itself.
+                    pass.in_link += 1;
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
                         id,
-                        classes,
-                        inner,
-                        text,
-                    }) = heading.take()
-                    else {
-                        continue;
-                    };
-                    let id = match id {
-                        Some(explicit) => {
-                            if self.used_ids.insert(explicit.clone(), 1).is_some() {
-                                self.notes.diags.push(
-                                    Diagnostic::at(
-                                        origin.shown.to_path_buf(),
-                                        &origin.text,
-                                        origin.offset(range.start),
-                                        format!("duplicate heading id \"{explicit}\""),
-                                    )
-                                    .with_hint("ids must be unique on a page; change one {#id}"),
-                                );
-                            }
-                            self.notes.anchors.insert(explicit.clone());
-                            explicit
-                        }
-                        None => self.unique_id(&crate::ids::slugify(&text)),
-                    };
-                    let lvl = level as u8;
-                    self.notes.toc.push(TocEntry {
-                        level: lvl,
-                        id: id.clone(),
-                        title: text.trim().to_owned(),
-                    });
-                    let class = if classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", escape(&classes.join(" ")))
-                    };
-                    push_event(
-                        &mut out,
-                        &mut footnote_def,
-                        &mut heading,
-                        Event::Html(CowStr::from(format!(
-                            "<h{lvl} id=\"{}\"{class}>",
-                            escape(&id)
-                        ))),
-                    );
-                    for e in inner {
-                        push_event(&mut out, &mut footnote_def, &mut heading, e);
-                    }
-                    Event::Html(CowStr::from(format!(
-                        "<a class=\"anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></h{lvl}>\n",
-                        id = escape(&id),
-                        label = escape(
-                            &resolver
-                                .strings
-                                .fill("heading_link", &[("title", text.trim())])
-                        )
-                    )))
-                }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    if let Some(ids) = dest_url.strip_prefix(links::CITE_SCHEME) {
-                        skip_link_text = 1;
-                        let mut found = Vec::new();
-                        for id in ids.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                            match resolver.source(id) {
-                                Some(i) => {
-                                    self.notes.cites.insert(i);
-                                    found.push(i);
-                                }
-                                None => {
-                                    let mut d = at(format!("unknown source \"{id}\" in citation"));
-                                    if let Some(h) = resolver.suggest_source(id) {
-                                        d = d.with_hint(h);
-                                    }
-                                    self.notes.diags.push(d);
-                                }
-                            }
-                        }
-                        Event::Html(CowStr::from(resolver.citations.html(&found, &root)))
-                    } else {
-                        in_link += 1;
-                        let href = self.link(&dest_url, origin, range.start, false);
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: CowStr::from(href),
-                            title,
-                            id,
-                        })
-                    }
-                }
-                Event::End(TagEnd::Link) => {
-                    in_link = in_link.saturating_sub(1);
-                    Event::End(TagEnd::Link)
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let href = self.link(&dest_url, origin, range.start, true);
-                    Event::Start(Tag::Image {
+                    })
+                } else {
+                    pass.in_link += 1;
+                    let href = self.link(&dest_url, origin, at, false);
+                    Event::Start(Tag::Link {
                         link_type,
                         dest_url: CowStr::from(href),
                         title,
                         id,
                     })
                 }
-                Event::Start(Tag::Table(a)) => {
-                    push_event(
-                        &mut out,
-                        &mut footnote_def,
-                        &mut heading,
-                        Event::Html(CowStr::from("<div class=\"table-wrap\" tabindex=\"0\">")),
-                    );
-                    Event::Start(Tag::Table(a))
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                pass.in_image += 1;
+                let href = self.link(&dest_url, origin, at, true);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(href),
+                    title,
+                    id,
+                })
+            }
+            Event::End(TagEnd::Image) => {
+                pass.in_image = pass.in_image.saturating_sub(1);
+                Event::End(TagEnd::Image)
+            }
+            Event::Start(Tag::Table(a)) => {
+                pass.push(Event::Html(CowStr::from(
+                    "<div class=\"table-wrap\" tabindex=\"0\">",
+                )));
+                Event::Start(Tag::Table(a))
+            }
+            Event::End(TagEnd::Table) => {
+                pass.push(Event::End(TagEnd::Table));
+                Event::Html(CowStr::from("</div>\n"))
+            }
+            Event::FootnoteReference(label) => {
+                let (n, stem, refid) = pass.footnotes.reference(&label, &mut self.ids);
+                self.notes.anchors.insert(refid.clone());
+                Event::Html(CowStr::from(format!(
+                    "<sup class=\"footnote-ref\"><a href=\"#fn-{stem}\" id=\"{refid}\">{n}</a></sup>",
+                    stem = escape(&stem),
+                    refid = escape(&refid)
+                )))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                pass.footnote_def = Some((label.to_string(), Vec::new()));
+                return;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, events)) = pass.footnote_def.take() {
+                    pass.footnotes.define(&label, events);
                 }
-                Event::End(TagEnd::Table) => {
-                    push_event(
-                        &mut out,
-                        &mut footnote_def,
-                        &mut heading,
-                        Event::End(TagEnd::Table),
-                    );
-                    Event::Html(CowStr::from("</div>\n"))
+                return;
+            }
+            Event::Text(t) => {
+                if let Some(h) = pass.heading.as_mut() {
+                    h.text.push_str(&t);
                 }
-                Event::FootnoteReference(label) => {
-                    let (n, refid) = footnotes.reference(&label);
-                    let id = crate::ids::slugify(&label);
-                    self.notes.anchors.insert(refid.clone());
-                    Event::Html(CowStr::from(format!(
-                        "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"{refid}\">{n}</a></sup>"
-                    )))
+                if pass.footnote_def.is_none() {
+                    self.notes.index_text(&t);
                 }
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    footnote_def = Some((label.to_string(), Vec::new()));
-                    continue;
+                if self.resolver.terms.is_some() && pass.terms_allowed() {
+                    pass.candidates.push(pass.out.len());
                 }
-                Event::End(TagEnd::FootnoteDefinition) => {
-                    if let Some((label, events)) = footnote_def.take() {
-                        footnotes.define(label, events);
-                    }
-                    continue;
+                Event::Text(t)
+            }
+            Event::Code(c) => {
+                if let Some(h) = pass.heading.as_mut() {
+                    h.text.push_str(&c);
                 }
-                Event::Text(t) => {
-                    if let Some(h) = heading.as_mut() {
-                        h.text.push_str(&t);
-                    }
-                    if footnote_def.is_none() {
-                        self.notes.index_text(&t);
-                    }
-                    if heading.is_none() && in_link == 0 && footnote_def.is_none() {
-                        if let Some(terms) = &resolver.terms {
-                            match terms.wrap_first_uses(&t, &mut self.notes.terms) {
-                                Some(html) => Event::Html(CowStr::from(html)),
-                                None => Event::Text(t),
-                            }
-                        } else {
-                            Event::Text(t)
-                        }
-                    } else {
-                        Event::Text(t)
-                    }
-                }
-                Event::Code(c) => {
-                    if let Some(h) = heading.as_mut() {
-                        h.text.push_str(&c);
-                    }
-                    Event::Code(c)
-                }
-                other => other,
-            };
-            push_event(&mut out, &mut footnote_def, &mut heading, event);
-        }
+                Event::Code(c)
+            }
+            other => other,
+        };
+        pass.push(event);
+    }
 
-        let mut html = String::with_capacity(md.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, out.into_iter());
-        footnotes.finish(&mut html, self);
-        html
+    /// The opening tag of a heading (with its id, classes and attributes) and its end (the
+    /// anchor link and the closing tag). The id is the explicit `{#id}`, else a slug of the
+    /// text made unique on the page.
+    fn heading_tags(
+        &mut self,
+        h: &OpenHeading<'_>,
+        origin: &Origin,
+        at: usize,
+    ) -> (String, String) {
+        let text = h.text.trim();
+        let id = match &h.id {
+            Some(explicit) => {
+                self.explicit_id(explicit, origin, at);
+                explicit.clone()
+            }
+            None => self.ids.heading(&crate::ids::slugify(text)),
+        };
+        self.notes.anchors.insert(id.clone());
+        let lvl = h.level as u8;
+        self.notes.toc.push(TocEntry {
+            level: lvl,
+            id: id.clone(),
+            title: text.to_owned(),
+        });
+        let mut open = format!("<h{lvl} id=\"{}\"", escape(&id));
+        if !h.classes.is_empty() {
+            open.push_str(&format!(" class=\"{}\"", escape(&h.classes.join(" "))));
+        }
+        for (k, v) in &h.attrs {
+            let v = v.as_deref().unwrap_or("");
+            open.push_str(&format!(" {}=\"{}\"", escape(k), escape(v)));
+        }
+        open.push('>');
+        let label = self
+            .resolver
+            .strings
+            .fill("heading_link", &[("title", text)]);
+        let close = format!(
+            "<a class=\"anchor\" href=\"{}\" aria-label=\"{}\">#</a></h{lvl}>\n",
+            ids::href(&id),
+            escape(&label)
+        );
+        (open, close)
+    }
+
+    /// Takes an explicit heading id; one already on the page, or one pillar prints itself, is
+    /// a located error (explicit ids are not renumbered).
+    fn explicit_id(&mut self, id: &str, origin: &Origin, at: usize) {
+        let problem = if ids::is_reserved(id) {
+            Some((
+                format!("heading id \"{id}\" is one that pillar prints itself"),
+                "pillar's templates and footnotes use it; choose another {#id}",
+            ))
+        } else if !self.ids.take(id) {
+            Some((
+                format!("duplicate heading id \"{id}\""),
+                "ids must be unique on a page; change one {#id}",
+            ))
+        } else {
+            None
+        };
+        if let Some((msg, hint)) = problem {
+            self.notes.diags.push(
+                Diagnostic::at(
+                    origin.shown.to_path_buf(),
+                    &origin.text,
+                    origin.offset(at),
+                    msg,
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+
+    /// Wraps the first use of each glossary term in the text events at `candidates`, reading
+    /// adjacent text events as one and each run in the words around it (so that `**HSA**x`
+    /// and `HSA&#65;` are not the word "HSA").
+    fn mark_terms(&mut self, out: &mut [Event<'_>], candidates: &[usize]) {
+        let Some(terms) = &self.resolver.terms else {
+            return;
+        };
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for &i in candidates {
+            match runs.last_mut() {
+                Some((_, end)) if *end + 1 == i => *end = i,
+                _ => runs.push((i, i)),
+            }
+        }
+        let around: Vec<(Option<char>, Option<char>)> = runs
+            .iter()
+            .map(|&(s, e)| (char_before(out, s), char_after(out, e)))
+            .collect();
+        for (&(s, e), (before, after)) in runs.iter().zip(around) {
+            let text: String = out[s..=e]
+                .iter()
+                .filter_map(|ev| match ev {
+                    Event::Text(t) => Some(t.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            if let Some(html) =
+                terms.wrap_first_uses_between(&text, before, after, &mut self.notes.terms)
+            {
+                out[s] = Event::Html(CowStr::from(html));
+                for ev in &mut out[s + 1..=e] {
+                    *ev = Event::Text(CowStr::Borrowed(""));
+                }
+            }
+        }
     }
 
     fn link(&mut self, dest: &str, origin: &Origin, offset: usize, image: bool) -> String {
@@ -551,20 +758,95 @@ fn locate(origin: &Origin, offset: usize) -> Diagnostic {
     })
 }
 
-/// Routes an event to the open heading, the open footnote definition, or the page.
-fn push_event<'e>(
-    out: &mut Vec<Event<'e>>,
-    footnote: &mut Option<(String, Vec<Event<'e>>)>,
-    heading: &mut Option<OpenHeading<'e>>,
-    e: Event<'e>,
-) {
-    if let Some(h) = heading.as_mut() {
-        h.inner.push(e);
-    } else if let Some((_, events)) = footnote.as_mut() {
-        events.push(e);
-    } else {
-        out.push(e);
+/// Whether an event sits inside a run of inline text, so that the words on either side of it
+/// continue through it (emphasis, strikethrough, links, inline tags).
+fn is_inline_wrapper(e: &Event<'_>) -> bool {
+    matches!(
+        e,
+        Event::Start(
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript
+        ) | Event::End(
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+        ) | Event::Start(Tag::Link { .. })
+            | Event::InlineHtml(_)
+    )
+}
+
+/// The rendered character just before `out[i]` in its paragraph, if any.
+fn char_before(out: &[Event<'_>], i: usize) -> Option<char> {
+    for e in out[..i].iter().rev() {
+        match e {
+            Event::Text(t) | Event::Code(t) => match t.chars().next_back() {
+                Some(c) => return Some(c),
+                None => continue,
+            },
+            e if is_inline_wrapper(e) => continue,
+            _ => return None,
+        }
     }
+    None
+}
+
+/// The rendered character just after `out[i]` in its paragraph, if any.
+fn char_after(out: &[Event<'_>], i: usize) -> Option<char> {
+    for e in out.get(i + 1..).unwrap_or_default() {
+        match e {
+            Event::Text(t) | Event::Code(t) => match t.chars().next() {
+                Some(c) => return Some(c),
+                None => continue,
+            },
+            e if is_inline_wrapper(e) => continue,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A YAML front matter block at the top of a file (`---`, then `key: value` lines, then `---`):
+/// pillar would render it as a rule and a heading, so it is a located error.
+fn yaml_front_matter(md: &str, origin: &Origin) -> Option<Diagnostic> {
+    if origin.offset(0) != 0 {
+        return None;
+    }
+    let mut lines = md.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let body: Vec<&str> = lines
+        .by_ref()
+        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
+        .collect();
+    let yaml_key = |l: &str| {
+        l.split_once(':').is_some_and(|(k, v)| {
+            k.starts_with(|c: char| c.is_ascii_lowercase())
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+                && (v.is_empty() || v.starts_with(' '))
+        })
+    };
+    let yaml = body.first().is_some_and(|l| yaml_key(l))
+        && body
+            .iter()
+            .all(|l| l.trim().is_empty() || l.starts_with([' ', '-']) || yaml_key(l));
+    // `take_while` stopped at the closing line, if there was one.
+    let closed = body.len() + 1 < md.lines().count();
+    (yaml && closed).then(|| {
+        Diagnostic::at(
+            origin.shown.to_path_buf(),
+            &origin.text,
+            origin.offset(0),
+            "this looks like YAML front matter, which pillar does not read",
+        )
+        .with_hint(
+            "pillar's front matter is TOML between two lines of `+++`: change this `---` and \
+             the closing one to `+++`, and write `key = \"value\"` for `key: value`",
+        )
+    })
 }
 
 fn code_block(code: &str, lang: &str) -> String {
@@ -578,36 +860,46 @@ fn code_block(code: &str, lang: &str) -> String {
 }
 
 /// Footnotes, numbered in order of first reference and gathered at the end of the text.
+/// Labels match as CommonMark matches them (case and runs of spaces ignored), as
+/// pulldown-cmark pairs references with definitions.
 #[derive(Default)]
 struct Footnotes<'e> {
+    /// Normalised labels, in order of first reference.
     order: Vec<String>,
-    refs: HashMap<String, usize>,
+    /// For each label: how many references so far, and the stem of its ids.
+    refs: HashMap<String, (usize, String)>,
     defs: HashMap<String, Vec<Event<'e>>>,
 }
 
+/// A footnote label as CommonMark compares labels.
+fn label_key(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 impl<'e> Footnotes<'e> {
-    fn reference(&mut self, label: &str) -> (usize, String) {
-        let id = crate::ids::slugify(label);
-        let count = self.refs.entry(label.to_owned()).or_insert(0);
-        *count += 1;
-        if *count == 1 {
-            self.order.push(label.to_owned());
+    /// A reference to `label`: its number, the stem of its note's id and the reference's id.
+    fn reference(&mut self, label: &str, ids: &mut ids::Ids) -> (usize, String, String) {
+        let key = label_key(label);
+        if let Some(n) = self.order.iter().position(|l| *l == key)
+            && let Some((count, stem)) = self.refs.get_mut(&key)
+        {
+            *count += 1;
+            let refid = ids.claim(&format!("fnref-{stem}-{count}"));
+            return (n + 1, stem.clone(), refid);
         }
-        let n = self
-            .order
-            .iter()
-            .position(|l| l == label)
-            .map_or(0, |p| p + 1);
-        let refid = if *count == 1 {
-            format!("fnref-{id}")
-        } else {
-            format!("fnref-{id}-{count}")
-        };
-        (n, refid)
+        let n = self.order.len() + 1;
+        let stem = ids.footnote(&crate::ids::slugify(label), n);
+        self.order.push(key.clone());
+        self.refs.insert(key, (1, stem.clone()));
+        (n, stem.clone(), format!("fnref-{stem}"))
     }
 
-    fn define(&mut self, label: String, events: Vec<Event<'e>>) {
-        self.defs.entry(label).or_insert(events);
+    fn define(&mut self, label: &str, events: Vec<Event<'e>>) {
+        self.defs.entry(label_key(label)).or_insert(events);
     }
 
     fn finish(self, html: &mut String, page: &mut PageRenderer<'_>) {
@@ -620,15 +912,16 @@ impl<'e> Footnotes<'e> {
             escape(strings.get("footnotes"))
         ));
         let mut defs = self.defs;
-        for label in &self.order {
-            let id = crate::ids::slugify(label);
-            page.notes.anchors.insert(format!("fn-{id}"));
-            html.push_str(&format!("<li id=\"fn-{id}\">"));
-            if let Some(events) = defs.remove(label) {
+        for key in &self.order {
+            let raw = self.refs.get(key).map(|r| r.1.as_str()).unwrap_or_default();
+            page.notes.anchors.insert(format!("fn-{raw}"));
+            let stem = escape(raw);
+            html.push_str(&format!("<li id=\"fn-{stem}\">"));
+            if let Some(events) = defs.remove(key) {
                 pulldown_cmark::html::push_html(html, events.into_iter());
             }
             html.push_str(&format!(
-                " <a href=\"#fnref-{id}\" class=\"footnote-back\" aria-label=\"{}\">↩</a></li>\n",
+                " <a href=\"#fnref-{stem}\" class=\"footnote-back\" aria-label=\"{}\">↩</a></li>\n",
                 escape(strings.get("footnote_back"))
             ));
         }

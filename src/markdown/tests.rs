@@ -239,8 +239,8 @@ fn duplicate_explicit_heading_ids_are_errors() {
 }
 
 #[test]
-fn citations_may_be_separated_by_commas() {
-    let (html, msgs, notes) = render("Claim [@s00, @s00].\n");
+fn citations_are_separated_by_semicolons() {
+    let (html, msgs, notes) = render("Claim [@s00; @s00].\n");
     assert!(msgs.is_empty(), "{msgs:?}");
     assert!(html.contains("sources/#source-s00"), "{html}");
     assert_eq!(notes.cites.len(), 1);
@@ -304,4 +304,258 @@ fn search_text_splits_bytes_as_the_reference_splits_chars() {
             }
         }
     }
+}
+
+// Issue 16: one test per bug in pillar's own passes, each written to fail before its fix.
+
+/// Every `id="…"` the HTML holds, in order (pillar writes them double-quoted).
+fn ids_in(html: &str) -> Vec<&str> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+fn assert_unique_ids(html: &str) {
+    let ids = ids_in(html);
+    let set: HashSet<&str> = ids.iter().copied().collect();
+    assert_eq!(set.len(), ids.len(), "duplicate ids {ids:?} in {html}");
+}
+
+#[test]
+fn bug01_a_term_in_image_alt_keeps_the_alt_and_its_first_use() {
+    let (html, _, _) = render("![DPO logo](img/map.png)\n\nThe DPO.\n");
+    assert!(html.contains("alt=\"DPO logo\""), "{html}");
+    assert!(
+        html.contains("The <abbr title=\"Department of Peace Operations\">DPO</abbr>."),
+        "{html}"
+    );
+}
+
+#[test]
+fn bug02_generated_heading_ids_skip_ids_already_taken() {
+    let (html, msgs, notes) = render("## A\n\n## A\n\n## A 1\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    let ids: Vec<&str> = notes.toc.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["a", "a-1", "a-1-1"]);
+    assert_unique_ids(&html);
+    let (html, msgs, notes) = render("## Foo\n\n## Bar {#foo-1}\n\n## Foo\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    let ids: Vec<&str> = notes.toc.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["foo", "foo-1", "foo-2"]);
+    assert_unique_ids(&html);
+}
+
+#[test]
+fn bug03_footnote_labels_match_regardless_of_case() {
+    let (html, _, _) = render("Ref[^Note].\n\n[^note]: The body.\n");
+    assert!(html.contains("<p>The body.</p>"), "{html}");
+    let href = html
+        .split("href=\"#")
+        .nth(1)
+        .and_then(|s| s.split('"').next());
+    let target = href.map(|h| format!("<li id=\"{h}\"><p>The body."));
+    assert!(target.is_some_and(|t| html.contains(&t)), "{html}");
+}
+
+#[test]
+fn bug04_different_footnote_labels_get_different_ids() {
+    let (html, _, _) = render(
+        "A[^a b] B[^a-b] C[^!] D[^?]\n\n[^a b]: one\n[^a-b]: two\n[^!]: three\n[^?]: four\n",
+    );
+    assert_unique_ids(&html);
+    assert!(
+        !ids_in(&html).iter().any(|i| *i == "fn-" || *i == "fnref-"),
+        "{html}"
+    );
+    // Each reference links to its own note.
+    for (letter, body) in [("A", "one"), ("B", "two"), ("C", "three"), ("D", "four")] {
+        let after = html.split(&format!("{letter}<sup")).nth(1).unwrap_or("");
+        let href = after
+            .split("href=\"#")
+            .nth(1)
+            .and_then(|s| s.split('"').next());
+        let note = href.map(|h| format!("<li id=\"{h}\"><p>{body}</p>"));
+        assert!(note.is_some_and(|n| html.contains(&n)), "{letter}: {html}");
+    }
+}
+
+#[test]
+fn bug05_a_citation_inside_link_text_keeps_the_outer_link() {
+    let (html, msgs, _) = render("[see [@s00]](https://example.org/) after.\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(
+        html.contains("<a href=\"https://example.org/\">see"),
+        "{html}"
+    );
+    assert!(!html.contains("]("), "{html}");
+    assert_eq!(
+        html.matches("<a ").count(),
+        2,
+        "no link inside the link: {html}"
+    );
+    assert!(
+        !html.contains("<a href=\"https://example.org/\">see <sup"),
+        "{html}"
+    );
+}
+
+#[test]
+fn bug06_a_full_reference_to_a_citation_keeps_its_text() {
+    let (html, _, _) = render("[the minutes][@s00]\n");
+    assert!(html.contains("the minutes"), "{html}");
+}
+
+#[test]
+fn bug07_commas_and_a_space_after_the_at_sign_make_ordinary_text() {
+    let (html, msgs, notes) = render("Two [@s00, @s00] here. Odd [@ s00] here.\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(html.contains("Two [@s00, @s00] here."), "{html}");
+    assert!(html.contains("Odd [@ s00] here."), "{html}");
+    assert!(notes.cites.is_empty());
+}
+
+#[test]
+fn bug08_heading_ids_avoid_the_ids_pillar_prints() {
+    let (html, _, notes) =
+        render("## Fn 1\n\n## Fnref 1\n\n## Main\n\n## Org chart\n\nText[^1].\n\n[^1]: note\n");
+    assert_unique_ids(&html);
+    let ids: Vec<&str> = notes.toc.iter().map(|t| t.id.as_str()).collect();
+    for reserved in ["fn-1", "fnref-1", "main", "org-chart"] {
+        assert!(!ids.contains(&reserved), "{ids:?}");
+    }
+}
+
+#[test]
+fn bug09_no_abbr_inside_raw_html_elements() {
+    for (md, kept) in [
+        (
+            "<a href=\"https://example.org/\">DPO</a>",
+            "<a href=\"https://example.org/\">DPO</a>",
+        ),
+        ("<code>DPO</code>", "<code>DPO</code>"),
+        (
+            "<abbr title=\"mine\">DPO</abbr>",
+            "<abbr title=\"mine\">DPO</abbr>",
+        ),
+        (
+            "Run <script>var x = 1; // DPO\n</script>",
+            "var x = 1; // DPO",
+        ),
+    ] {
+        let (html, _, _) = render(&format!("{md} and then the DPO.\n"));
+        assert!(html.contains(kept), "{md}: {html}");
+        assert!(
+            html.contains("then the <abbr title=\"Department of Peace Operations\">DPO</abbr>."),
+            "{md}: {html}"
+        );
+    }
+}
+
+#[test]
+fn bug10_custom_heading_attributes_are_kept() {
+    let (html, _, _) = render("## Custom {#my-id .lead data-x=1}\n");
+    assert!(
+        html.contains("<h2 id=\"my-id\" class=\"lead\" data-x=\"1\">"),
+        "{html}"
+    );
+}
+
+#[test]
+fn bug10_anchor_links_are_url_encoded() {
+    let (html, _, _) = render("## Q {#a\"b}\n");
+    assert!(html.contains("href=\"#a%22b\""), "{html}");
+    assert!(html.contains("id=\"a&quot;b\""), "{html}");
+}
+
+#[test]
+fn bug10_terms_are_whole_rendered_words() {
+    for md in ["DPO&#65;", "**DPO**x", "x*DPO*", "DPO`x`"] {
+        let (html, _, _) = render(&format!("{md}\n"));
+        assert!(!html.contains("<abbr"), "{md}: {html}");
+    }
+    let (html, _, _) = render("*DPO*, and\n");
+    assert!(html.contains("<em><abbr"), "{html}");
+}
+
+#[test]
+fn bug10_bare_hash_links_need_no_anchor() {
+    let (html, msgs, notes) = render("[top](#) [x](@/departments/dpo.md#)\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(html.contains("href=\"#\""), "{html}");
+    assert!(notes.links.is_empty(), "{:?}", notes.links);
+}
+
+#[test]
+fn bug10_content_paths_are_percent_decoded_and_take_a_query() {
+    let (html, msgs, _) =
+        render("[d](@/departments/dp%6F.md) [q](@/departments/dpo.md?x=1#team)\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(html.contains("href=\"../departments/dpo/\""), "{html}");
+    assert!(
+        html.contains("href=\"../departments/dpo/?x=1#team\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn email_autolinks_are_left_to_pulldown_cmark() {
+    let (html, msgs, _) = render("Write to <a@example.org>.\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(html.contains("href=\"mailto:a@example.org\""), "{html}");
+}
+
+#[test]
+fn yaml_front_matter_is_a_located_error() {
+    let md = "---\ntitle: Hello\ndate: 2024-01-01\n---\n\nText.\n";
+    let f = fixture();
+    let r = resolver(&f);
+    let mut page = PageRenderer::new(&r, "about/", "", true);
+    page.render(md, &origin(md));
+    let d = &page.notes.diags[0];
+    assert_eq!((d.line, d.col), (1, 1));
+    assert!(d.message.contains("YAML front matter"), "{}", d.message);
+    assert!(d.hint.as_deref().is_some_and(|h| h.contains("+++")));
+    // A rule, a paragraph and a rule are Markdown.
+    let (_, msgs, _) = render("---\n\nNote: not YAML.\n\n---\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+}
+
+#[test]
+fn a_citation_in_brackets_that_are_not_a_link_is_reported() {
+    let (_, msgs, _) = render("[see [@s00]](<not closed)\n");
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+}
+
+#[test]
+fn citations_take_a_pinpoint_locator() {
+    let (html, msgs, notes) = render("A claim [@s00, p. 4] and [@s00, §12; @s00].\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(notes.cites.contains(&0));
+    assert!(
+        html.contains("title=\"PassBlue: Grand &lt;Plan&gt;, p. 4\">1</a>, p. 4]</sup>"),
+        "{html}"
+    );
+    assert!(html.contains(">1</a>, §12, <a "), "{html}");
+}
+
+#[test]
+fn more_ends_the_summary() {
+    let (html, _, notes) = render("First *para*.\n\n<!-- more -->\n\nThe rest.\n");
+    assert_eq!(
+        notes.summary.as_deref(),
+        Some("<p>First <em>para</em>.</p>\n")
+    );
+    assert!(
+        html.contains("The rest.") && !html.contains("more -->"),
+        "{html}"
+    );
+    let (_, _, notes) = render("No marker.\n");
+    assert_eq!(notes.summary, None);
+}
+
+#[test]
+fn prices_are_not_math() {
+    let (html, _, _) = render("It costs $5 and $10, or $5-$10.\n");
+    assert!(!html.contains("math"), "{html}");
 }

@@ -10,6 +10,7 @@ mod data;
 mod escaping;
 mod examples;
 mod hostile;
+mod markdown_spec;
 mod properties;
 mod publishing;
 mod reliability;
