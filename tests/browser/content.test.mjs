@@ -173,11 +173,14 @@ async function sentences(path) {
   const blocks = await page.evaluate(() => {
     const main = (document.querySelector('main') || document.body).cloneNode(true);
     main.querySelectorAll('sup.cite, svg, figure, dl.key-facts, .actions, h1, h2, h3, h4, h5, h6, .eyebrow, .cites, .source-refs, nav, script, style, .event-date, caption, thead').forEach((e) => e.remove());
+    main.querySelectorAll('br').forEach((br) => br.replaceWith('\n'));
     const out = [];
     main.querySelectorAll('p, li, td, dd').forEach((el) => {
       if (el.querySelector('p, li')) return; // the inner block is counted instead
-      const t = el.textContent.replace(/\s+/g, ' ').trim();
-      if (t) out.push(t);
+      for (const line of el.textContent.split(/\n+/)) {
+        const t = line.replace(/\s+/g, ' ').trim();
+        if (t) out.push(t);
+      }
     });
     return out;
   });
