@@ -5,6 +5,18 @@ use std::fmt::Write;
 
 use crate::config::Config;
 use crate::markdown::{PageRenderer, Resolver, escape};
+
+/// Escapes text for XML, leaving out the characters XML 1.0 does not allow (the control
+/// characters but tab, line feed and carriage return; U+FFFE, U+FFFF), which a data file may
+/// hold and which would make a feed reader drop the whole feed.
+fn xml(s: &str) -> String {
+    let allowed = |c: char| !matches!(c, '\0'..='\x08' | '\x0B' | '\x0C' | '\x0E'..='\x1F' | '\u{FFFE}' | '\u{FFFF}');
+    if s.chars().all(allowed) {
+        escape(s)
+    } else {
+        escape(&s.chars().filter(|&c| allowed(c)).collect::<String>())
+    }
+}
 use crate::model::Site;
 
 pub const FEED_FILE: &str = "atom.xml";
@@ -57,44 +69,58 @@ pub fn atom(site: &Site, config: &Config, resolver: &Resolver<'_>) -> String {
     s.push_str(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
-    let _ = writeln!(s, " xml:lang=\"{}\">", escape(&config.language));
-    let _ = writeln!(s, "  <title>{}</title>", escape(&config.title));
+    let _ = writeln!(s, " xml:lang=\"{}\">", xml(&config.language));
+    let _ = writeln!(s, "  <title>{}</title>", xml(&config.title));
     if !config.description.is_empty() {
-        let _ = writeln!(s, "  <subtitle>{}</subtitle>", escape(&config.description));
+        let _ = writeln!(s, "  <subtitle>{}</subtitle>", xml(&config.description));
     }
     let _ = writeln!(
         s,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape(&config.permalink(FEED_FILE))
+        xml(&config.permalink(FEED_FILE))
     );
     let _ = writeln!(
         s,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape(&config.base_url)
+        xml(&config.base_url)
     );
-    let _ = writeln!(s, "  <id>{}</id>", escape(&config.base_url));
+    let _ = writeln!(s, "  <id>{}</id>", xml(&config.base_url));
     let _ = writeln!(s, "  <updated>{updated}</updated>");
     let _ = writeln!(
         s,
         "  <author><name>{}</name></author>",
-        escape(config.author.as_deref().unwrap_or(&config.title))
+        xml(config.author.as_deref().unwrap_or(&config.title))
     );
     let _ = writeln!(s, "  <generator>pillar</generator>");
     for e in &entries {
         s.push_str("  <entry>\n");
-        let _ = writeln!(s, "    <title>{}</title>", escape(&e.title));
+        let _ = writeln!(s, "    <title>{}</title>", xml(&e.title));
         let _ = writeln!(
             s,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            escape(&e.link)
+            xml(&e.link)
         );
-        let _ = writeln!(s, "    <id>{}</id>", escape(&e.link));
+        let _ = writeln!(s, "    <id>{}</id>", xml(&e.link));
         let _ = writeln!(s, "    <updated>{}</updated>", e.updated);
         if !e.summary.is_empty() {
-            let _ = writeln!(s, "    <summary>{}</summary>", escape(&e.summary));
+            let _ = writeln!(s, "    <summary>{}</summary>", xml(&e.summary));
         }
         s.push_str("  </entry>\n");
     }
     s.push_str("</feed>\n");
     s
+}
+
+#[cfg(test)]
+mod xml_tests {
+    use super::xml;
+
+    #[test]
+    fn characters_xml_does_not_allow_are_left_out() {
+        assert_eq!(
+            xml("The council\u{1} proposes <it>\tnow"),
+            "The council proposes &lt;it&gt;\tnow"
+        );
+        assert_eq!(xml("\u{FFFE}a\u{0}"), "a");
+    }
 }

@@ -263,7 +263,7 @@ fn render_prose(file: Option<&crate::load::ContentFile>, md: &mut PageRenderer<'
 }
 
 /// schema.org metadata for a page: the site for the home page, an article otherwise. Safe to
-/// put inside a `<script>` element (no `</` sequence survives).
+/// put inside a `<script>` element: no `<`, `>` or `&` survives.
 pub fn json_ld(page: &crate::model::Page, config: &Config, title: &str) -> String {
     let site =
         serde_json::json!({ "@type": "WebSite", "name": config.title, "url": config.base_url });
@@ -291,7 +291,12 @@ pub fn json_ld(page: &crate::model::Page, config: &Config, title: &str) -> Strin
             obj.insert("dateModified".into(), d.iso().into());
         }
     }
-    v.to_string().replace("</", "<\\/")
+    // `<`, `>` and `&` only occur inside JSON strings, where `\u003c` means the same: no
+    // `</script>` and no `<!--<script` (which would swallow the rest of the page) survive.
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {
