@@ -220,6 +220,17 @@ fn resolve(
                     d,
                     format!("data file {:?} is outside the project", d.get_ref()),
                 ));
+            } else if !project::stays_inside(root, &p) {
+                problems.push(
+                    at(
+                        d,
+                        format!(
+                            "data file {:?} is a link to a file outside the project",
+                            d.get_ref()
+                        ),
+                    )
+                    .with_hint("copy the file into the project instead of linking to it"),
+                );
             } else if !p.is_file() {
                 let mut diag = at(d, format!("data file {:?} does not exist", d.get_ref()));
                 diag = match crate::diag::nearby_file(&p) {
@@ -235,6 +246,15 @@ fn resolve(
         }
         None => {
             let p = content_dir.join(project::DEFAULT_DATA_FILE);
+            if p.is_file() && !project::stays_inside(root, &p) {
+                problems.push(
+                    Diagnostic::file(
+                        display_path(root, &p),
+                        "the data file is a link to a file outside the project",
+                    )
+                    .with_hint("copy the file into the project instead of linking to it"),
+                );
+            }
             p.is_file().then_some(p)
         }
     };

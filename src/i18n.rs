@@ -67,6 +67,14 @@ impl Strings {
                 found = true;
             }
             let user = theme_dir.join("i18n").join(format!("{name}.toml"));
+            if user.exists() && !crate::project::stays_inside(root, &user) {
+                let shown = crate::diag::display_path(root, &user);
+                problems.push(
+                    Diagnostic::file(shown, "a link to a file outside the project")
+                        .with_hint("copy the file into the project instead of linking to it"),
+                );
+                continue;
+            }
             if let Ok(bytes) = std::fs::read(&user) {
                 let shown = crate::diag::display_path(root, &user);
                 match crate::diag::decode(&bytes, &shown).and_then(|text| {

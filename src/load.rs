@@ -314,6 +314,15 @@ fn walk(
         };
         if rel.ends_with(".md") {
             paths.push((rel, abs));
+        } else if let Some((stem, ext)) = rel.rsplit_once('.')
+            && (ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
+        {
+            // Published as it is, it would put its source (a draft's too) online.
+            let name = stem.rsplit('/').next().unwrap_or(stem);
+            diags.push(
+                Diagnostic::file(config.show(&abs), "Markdown files end in .md (lower case)")
+                    .with_hint(format!("rename it to {name}.md")),
+            );
         } else {
             assets.push(AssetFile { rel, abs });
         }

@@ -31,6 +31,16 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Whether `path`, with every link on its way followed, is still inside `root` (a path that
+/// does not exist stays where it is named).
+pub fn stays_inside(root: &Path, path: &Path) -> bool {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match path.canonicalize() {
+        Ok(real) => real.starts_with(&root),
+        Err(_) => normalize(path).starts_with(&root),
+    }
+}
+
 /// Editor droppings and hidden files are never content.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
