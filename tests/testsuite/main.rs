@@ -1,20 +1,15 @@
-//! pillar's integration tests, in one binary: the shipped explainer, broken sites, the CLI.
+//! pillar's integration tests, in one binary, one module per feature: `build`, `check`,
+//! `serve`, `data`, `markdown`, `output` (safety) and `cli`, with the harness in `common`
+//! (`Project` for a site of a test's own).
 
 #![allow(clippy::unwrap_used)]
 
-mod broken;
+mod build;
 mod check;
 mod cli;
 mod common;
 mod data;
-mod escaping;
-mod examples;
-mod hostile;
-mod markdown_spec;
-mod properties;
-mod publishing;
-mod reliability;
-mod sections;
+mod markdown;
+mod output;
 #[cfg(unix)]
 mod serve;
-mod shipped;

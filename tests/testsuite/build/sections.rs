@@ -83,3 +83,19 @@ fn a_content_file_named_like_a_file_pillar_makes_is_a_located_error() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn a_markdown_file_with_an_upper_case_extension_is_refused_not_published() {
+    let p = notes("weight").file(
+        "content/Notes.MD",
+        "+++\ntitle = \"Private notes\"\ndraft = true\n+++\nDRAFT-ONLY-CANARY\n",
+    );
+    let o = pillar(&["build", "--root", p.root().to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("content/Notes.MD: Markdown files end in .md") && err.contains("Notes.md"),
+        "{err}"
+    );
+    assert!(!p.root().join("public/Notes.MD").exists());
+}

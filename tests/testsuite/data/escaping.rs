@@ -172,3 +172,45 @@ fn a_javascript_url_in_a_source_is_refused() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn a_comment_opener_in_a_name_does_not_swallow_the_page_into_its_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("s");
+    assert!(pillar(&["init", root.to_str().unwrap()]).status.success());
+    let data = root.join("content/reform.toml");
+    let text = std::fs::read_to_string(&data).unwrap();
+    let text = text
+        .replacen(
+            "name = \"Coast Watch\"",
+            "name = \"Coast Watch <!--<script>\"",
+            1,
+        )
+        .replacen(
+            "title = \"The council proposes the merger\"",
+            "title = \"The council\\u0001 proposes the merger\"",
+            1,
+        );
+    assert!(text.contains("<!--<script>") && text.contains("\\u0001"));
+    std::fs::write(&data, text).unwrap();
+    let out = dir.path().join("site");
+    build_site(&root, &out, &[]);
+    let page = parse(&out.join("departments/coast-watch/index.html"));
+    assert_eq!(page.select(&sel("h1")).count(), 1);
+    assert_eq!(page.select(&sel("main")).count(), 1);
+    let json = page
+        .select(&sel("script[type=\"application/ld+json\"]"))
+        .next()
+        .map(inner_text)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v["headline"].as_str().unwrap().contains("<!--<script>"));
+    // The feed stays well-formed XML: no control character but tab and line breaks.
+    let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert!(feed.contains("The council proposes the merger"), "{feed}");
+    assert!(
+        !feed
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    );
+}

@@ -5,19 +5,8 @@ use std::path::Path;
 
 use crate::common::*;
 
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("site-config.toml"),
-        "title = \"T\"\nbase_url = \"https://example.org/\"\n",
-    )
-    .unwrap();
-    for (path, text) in files {
-        let p = tmp.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    tmp
+fn project(files: &[(&str, &str)]) -> Project {
+    (files.iter()).fold(Project::new(), |p, (path, text)| p.file(path, text))
 }
 
 fn check(root: &Path, strict: bool) -> (i32, String) {
@@ -43,7 +32,7 @@ fn a_link_to_a_missing_page_is_located() {
             "+++\ntitle = \"Home\"\n+++\nSee [x](@/nope.md).\n",
         ),
     ]);
-    let (code, err) = check(p.path(), false);
+    let (code, err) = check(p.root(), false);
     assert_eq!(code, 1);
     assert!(
         err.starts_with("content/_index.md:4:5: link to a missing page: @/nope.md"),
@@ -60,7 +49,7 @@ fn a_link_to_a_missing_anchor_is_located_with_a_suggestion() {
             "+++\ntitle = \"Home\"\n+++\nSee [x](@/about.md#methd).\n",
         ),
     ]);
-    let (code, err) = check(p.path(), false);
+    let (code, err) = check(p.root(), false);
     assert_eq!(code, 1);
     assert!(
         err.starts_with("content/_index.md:4:5: link to a missing anchor #methd on /about/"),
@@ -78,9 +67,9 @@ fn a_link_into_the_output_directory_is_not_a_link_into_the_site() {
             "+++\ntitle = \"Home\"\n+++\nSee [x](../public/about/index.html).\n",
         ),
     ]);
-    std::fs::create_dir_all(p.path().join("public/about")).unwrap();
-    std::fs::write(p.path().join("public/about/index.html"), "old build").unwrap();
-    let (code, err) = check(p.path(), false);
+    std::fs::create_dir_all(p.root().join("public/about")).unwrap();
+    std::fs::write(p.root().join("public/about/index.html"), "old build").unwrap();
+    let (code, err) = check(p.root(), false);
     assert_eq!(code, 1);
     assert!(
         err.starts_with(
@@ -100,11 +89,11 @@ fn a_broken_link_in_a_template_is_found_by_check_only_and_blamed_on_the_template
             "{% extends \"base.html\" %}{% block content %}<a href=\"{{ root }}nowhere/\">x</a>{% endblock content %}",
         ),
     ]);
-    let out = p.path().join("out");
+    let out = p.root().join("out");
     let build = pillar(&[
         "build",
         "--root",
-        p.path().to_str().unwrap(),
+        p.root().to_str().unwrap(),
         "--output",
         out.to_str().unwrap(),
     ]);
@@ -112,7 +101,7 @@ fn a_broken_link_in_a_template_is_found_by_check_only_and_blamed_on_the_template
         build.status.success(),
         "build does not read the HTML it writes"
     );
-    let (code, err) = check(p.path(), false);
+    let (code, err) = check(p.root(), false);
     assert_eq!(code, 1);
     assert!(
         err.starts_with("theme/templates/page.html:1:64: broken link \"../nowhere/\""),
@@ -132,16 +121,16 @@ fn strict_fails_on_warnings_and_check_writes_nothing() {
             "[reform]\ntitle = \"R\"\nsummary = \"S\"\n\n[[source]]\nid = \"used\"\ntitle = \"U\"\npublisher = \"P\"\n\n[[source]]\nid = \"unused\"\ntitle = \"N\"\npublisher = \"P\"\n",
         ),
     ]);
-    let (code, err) = check(p.path(), false);
+    let (code, err) = check(p.root(), false);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("content/reform.toml:11:6: warning: source \"unused\" is never cited"),
         "{err}"
     );
-    let (code, err) = check(p.path(), true);
+    let (code, err) = check(p.root(), true);
     assert_eq!(code, 1);
     assert!(err.contains("source \"unused\" is never cited"), "{err}");
-    assert!(!p.path().join("public").exists(), "check writes nothing");
+    assert!(!p.root().join("public").exists(), "check writes nothing");
 }
 
 #[test]

@@ -77,3 +77,56 @@ fn an_extra_that_is_not_a_table_is_a_located_error() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_data_file_or_translation_linked_to_a_file_outside_the_project_is_refused() {
+    let dir = starter(|t| t);
+    let root = dir.path().join("p");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(
+        outside.join("reform.toml"),
+        "[reform]\ntitle = \"OUTSIDE-CANARY\"\nsummary = \"from outside\"\n",
+    )
+    .unwrap();
+    let data = root.join("content/reform.toml");
+    std::fs::rename(&data, root.join("kept.toml")).unwrap();
+    std::os::unix::fs::symlink(outside.join("reform.toml"), &data).unwrap();
+    let o = pillar(&["build", "--root", root.to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/reform.toml") && err.contains("outside the project"),
+        "{err}"
+    );
+    assert!(!root.join("public").exists());
+
+    // The same for a file named with `data =`, and for a translation.
+    std::fs::remove_file(&data).unwrap();
+    std::fs::rename(root.join("kept.toml"), &data).unwrap();
+    std::fs::create_dir_all(root.join("data")).unwrap();
+    std::os::unix::fs::symlink(outside.join("reform.toml"), root.join("data/r.toml")).unwrap();
+    let config = std::fs::read_to_string(root.join("site-config.toml")).unwrap();
+    std::fs::write(
+        root.join("site-config.toml"),
+        format!("data = \"data/r.toml\"\n{config}"),
+    )
+    .unwrap();
+    let o = pillar(&["check", "--root", root.to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert!(
+        err.starts_with("site-config.toml:1:8: data file \"data/r.toml\" is a link"),
+        "{err}"
+    );
+    std::fs::write(root.join("site-config.toml"), config).unwrap();
+    std::fs::create_dir_all(root.join("theme/i18n")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", root.join("theme/i18n/en.toml")).unwrap();
+    let o = pillar(&["check", "--root", root.to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert!(
+        err.starts_with("theme/i18n/en.toml: a link to a file outside the project"),
+        "{err}"
+    );
+    assert!(!err.contains("root:"), "{err}");
+}

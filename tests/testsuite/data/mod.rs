@@ -1,0 +1,4 @@
+//! The data file: its extra tables and hostile values, escaped in every output format.
+
+mod escaping;
+mod extra;
