@@ -9,17 +9,21 @@ mod abbr;
 mod cite;
 #[doc(hidden)]
 pub mod fixture;
+mod footnotes;
 pub mod highlight;
 mod ids;
 mod links;
+mod notes;
 mod rawhtml;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 pub use abbr::Terms;
+use footnotes::Footnotes;
 pub use links::{Citations, LinkCheck, Resolver, normalize as links_normalize};
+pub use notes::{PageNotes, SEARCH_TEXT_MAX, TocEntry, search_text_cap};
 
 use crate::diag::Diagnostic;
 use crate::model::reform::Origin;
@@ -37,108 +41,6 @@ pub fn options() -> Options {
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-/// A heading of the page, for its table of contents.
-#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-}
-
-/// What rendering a page's Markdown found, besides the HTML.
-#[derive(Debug, Default)]
-pub struct PageNotes {
-    pub toc: Vec<TocEntry>,
-    /// Every `id` the Markdown produced (headings, footnotes).
-    pub anchors: HashSet<String>,
-    /// Internal links to verify once every page is known.
-    pub links: Vec<LinkCheck>,
-    /// Sources cited (indices into the reform's source list).
-    pub cites: BTreeSet<usize>,
-    /// Glossary terms used (indices).
-    pub terms: BTreeSet<usize>,
-    pub has_code: bool,
-    pub diags: Vec<Diagnostic>,
-    /// The page's words for the search index (capped at `text_cap` bytes).
-    pub text: String,
-    /// The cap on `text` (0: [`SEARCH_TEXT_MAX`]).
-    pub text_cap: usize,
-    /// The HTML of the Markdown before a `<!-- more -->` line, when there is one: the page's
-    /// summary, as in Zola and Hugo.
-    pub summary: Option<String>,
-}
-
-/// How much of a page's text the search index keeps at most: enough to find what a page is
-/// about. Big sites keep less per page (see [`search_text_cap`]).
-pub const SEARCH_TEXT_MAX: usize = 2000;
-
-/// The search text kept per page for a site of `pages` pages: the whole index stays near
-/// 4 MB, which a browser loads in a moment, and every page keeps at least 300 bytes.
-pub fn search_text_cap(pages: usize) -> usize {
-    (4_000_000 / pages.max(1)).clamp(300, SEARCH_TEXT_MAX)
-}
-
-impl PageNotes {
-    /// Adds words to the page's search text, up to the cap, collapsing runs of whitespace
-    /// (and the space a removed citation leaves before punctuation) as it goes.
-    pub fn index_text(&mut self, words: &str) {
-        let cap = if self.text_cap == 0 {
-            SEARCH_TEXT_MAX
-        } else {
-            self.text_cap
-        };
-        let room = cap.saturating_sub(self.text.len());
-        if room == 0 {
-            return;
-        }
-        if self.text.capacity() == 0 {
-            self.text.reserve(cap + 8);
-        }
-        let mut end = words.len().min(room);
-        while !words.is_char_boundary(end) {
-            end -= 1;
-        }
-        let words = &words[..end];
-        // Split on ASCII whitespace by bytes (such a byte is never inside a UTF-8 sequence):
-        // this runs on every word of every page.
-        let bytes = words.as_bytes();
-        let mut start = 0;
-        loop {
-            let stop = bytes[start..]
-                .iter()
-                .position(u8::is_ascii_whitespace)
-                .map_or(bytes.len(), |p| start + p);
-            let part = &words[start..stop];
-            if start > 0 && !self.text.is_empty() && !self.text.ends_with(' ') {
-                self.text.push(' ');
-            }
-            if !part.is_empty() {
-                if part.starts_with(['.', ',', ';', ':', ')', '!', '?']) && self.text.ends_with(' ')
-                {
-                    self.text.pop();
-                }
-                self.text.push_str(part);
-            }
-            if stop == bytes.len() {
-                break;
-            }
-            start = stop + 1;
-        }
-    }
-
-    /// Separates blocks (paragraphs, headings, cells) in the search text.
-    pub fn index_break(&mut self) {
-        let cap = if self.text_cap == 0 {
-            SEARCH_TEXT_MAX
-        } else {
-            self.text_cap
-        };
-        if !self.text.is_empty() && !self.text.ends_with(' ') && self.text.len() < cap {
-            self.text.push(' ');
-        }
-    }
 }
 
 /// A heading being read: its events are held back until its text (and so its id) is known.
@@ -857,76 +759,6 @@ fn code_block(code: &str, lang: &str) -> String {
     };
     let body = highlight::highlight(code, lang).unwrap_or_else(|| escape(code));
     format!("<pre class=\"code\"{lang_attr} tabindex=\"0\"><code>{body}</code></pre>\n")
-}
-
-/// Footnotes, numbered in order of first reference and gathered at the end of the text.
-/// Labels match as CommonMark matches them (case and runs of spaces ignored), as
-/// pulldown-cmark pairs references with definitions.
-#[derive(Default)]
-struct Footnotes<'e> {
-    /// Normalised labels, in order of first reference.
-    order: Vec<String>,
-    /// For each label: how many references so far, and the stem of its ids.
-    refs: HashMap<String, (usize, String)>,
-    defs: HashMap<String, Vec<Event<'e>>>,
-}
-
-/// A footnote label as CommonMark compares labels.
-fn label_key(label: &str) -> String {
-    label
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-impl<'e> Footnotes<'e> {
-    /// A reference to `label`: its number, the stem of its note's id and the reference's id.
-    fn reference(&mut self, label: &str, ids: &mut ids::Ids) -> (usize, String, String) {
-        let key = label_key(label);
-        if let Some(n) = self.order.iter().position(|l| *l == key)
-            && let Some((count, stem)) = self.refs.get_mut(&key)
-        {
-            *count += 1;
-            let refid = ids.claim(&format!("fnref-{stem}-{count}"));
-            return (n + 1, stem.clone(), refid);
-        }
-        let n = self.order.len() + 1;
-        let stem = ids.footnote(&crate::ids::slugify(label), n);
-        self.order.push(key.clone());
-        self.refs.insert(key, (1, stem.clone()));
-        (n, stem.clone(), format!("fnref-{stem}"))
-    }
-
-    fn define(&mut self, label: &str, events: Vec<Event<'e>>) {
-        self.defs.entry(label_key(label)).or_insert(events);
-    }
-
-    fn finish(self, html: &mut String, page: &mut PageRenderer<'_>) {
-        if self.order.is_empty() {
-            return;
-        }
-        let strings = page.strings();
-        html.push_str(&format!(
-            "<section class=\"footnotes\" aria-label=\"{}\">\n<ol>\n",
-            escape(strings.get("footnotes"))
-        ));
-        let mut defs = self.defs;
-        for key in &self.order {
-            let raw = self.refs.get(key).map(|r| r.1.as_str()).unwrap_or_default();
-            page.notes.anchors.insert(format!("fn-{raw}"));
-            let stem = escape(raw);
-            html.push_str(&format!("<li id=\"fn-{stem}\">"));
-            if let Some(events) = defs.remove(key) {
-                pulldown_cmark::html::push_html(html, events.into_iter());
-            }
-            html.push_str(&format!(
-                " <a href=\"#fnref-{stem}\" class=\"footnote-back\" aria-label=\"{}\">↩</a></li>\n",
-                escape(strings.get("footnote_back"))
-            ));
-        }
-        html.push_str("</ol>\n</section>\n");
-    }
 }
 
 /// HTML-escapes text for element content and double-quoted attributes.

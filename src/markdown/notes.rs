@@ -1,0 +1,110 @@
+//! What rendering a page's Markdown finds besides its HTML — its headings, ids, links to check,
+//! citations, glossary terms, problems, summary — and its search text, built word by word.
+
+use std::collections::{BTreeSet, HashSet};
+
+use crate::diag::Diagnostic;
+
+use super::LinkCheck;
+
+/// A heading of the page, for its table of contents.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// What rendering a page's Markdown found, besides the HTML.
+#[derive(Debug, Default)]
+pub struct PageNotes {
+    pub toc: Vec<TocEntry>,
+    /// Every `id` the Markdown produced (headings, footnotes).
+    pub anchors: HashSet<String>,
+    /// Internal links to verify once every page is known.
+    pub links: Vec<LinkCheck>,
+    /// Sources cited (indices into the reform's source list).
+    pub cites: BTreeSet<usize>,
+    /// Glossary terms used (indices).
+    pub terms: BTreeSet<usize>,
+    pub has_code: bool,
+    pub diags: Vec<Diagnostic>,
+    /// The page's words for the search index (capped at `text_cap` bytes).
+    pub text: String,
+    /// The cap on `text` (0: [`SEARCH_TEXT_MAX`]).
+    pub text_cap: usize,
+    /// The HTML of the Markdown before a `<!-- more -->` line, when there is one: the page's
+    /// summary, as in Zola and Hugo.
+    pub summary: Option<String>,
+}
+
+/// How much of a page's text the search index keeps at most: enough to find what a page is
+/// about. Big sites keep less per page (see [`search_text_cap`]).
+pub const SEARCH_TEXT_MAX: usize = 2000;
+
+/// The search text kept per page for a site of `pages` pages: the whole index stays near
+/// 4 MB, which a browser loads in a moment, and every page keeps at least 300 bytes.
+pub fn search_text_cap(pages: usize) -> usize {
+    (4_000_000 / pages.max(1)).clamp(300, SEARCH_TEXT_MAX)
+}
+
+impl PageNotes {
+    /// Adds words to the page's search text, up to the cap, collapsing runs of whitespace
+    /// (and the space a removed citation leaves before punctuation) as it goes.
+    pub fn index_text(&mut self, words: &str) {
+        let cap = if self.text_cap == 0 {
+            SEARCH_TEXT_MAX
+        } else {
+            self.text_cap
+        };
+        let room = cap.saturating_sub(self.text.len());
+        if room == 0 {
+            return;
+        }
+        if self.text.capacity() == 0 {
+            self.text.reserve(cap + 8);
+        }
+        let mut end = words.len().min(room);
+        while !words.is_char_boundary(end) {
+            end -= 1;
+        }
+        let words = &words[..end];
+        // Split on ASCII whitespace by bytes (such a byte is never inside a UTF-8 sequence):
+        // this runs on every word of every page.
+        let bytes = words.as_bytes();
+        let mut start = 0;
+        loop {
+            let stop = bytes[start..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(bytes.len(), |p| start + p);
+            let part = &words[start..stop];
+            if start > 0 && !self.text.is_empty() && !self.text.ends_with(' ') {
+                self.text.push(' ');
+            }
+            if !part.is_empty() {
+                if part.starts_with(['.', ',', ';', ':', ')', '!', '?']) && self.text.ends_with(' ')
+                {
+                    self.text.pop();
+                }
+                self.text.push_str(part);
+            }
+            if stop == bytes.len() {
+                break;
+            }
+            start = stop + 1;
+        }
+    }
+
+    /// Separates blocks (paragraphs, headings, cells) in the search text.
+    pub fn index_break(&mut self) {
+        let cap = if self.text_cap == 0 {
+            SEARCH_TEXT_MAX
+        } else {
+            self.text_cap
+        };
+        if !self.text.is_empty() && !self.text.ends_with(' ') && self.text.len() < cap {
+            self.text.push(' ');
+        }
+    }
+}
