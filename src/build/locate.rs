@@ -41,11 +41,16 @@ pub(super) fn source_of(
         return Diagnostic::file(config.show(&config.output_dir.join(path)), message);
     };
     let find = |text: &str, needle: &str| text.find(needle).filter(|_| !needle.is_empty());
-    if let Some(f) = site.file(page)
-        && let Ok(text) = std::fs::read_to_string(config.content_dir.join(&f.rel))
-        && let Some(at) = find(&text, link)
+    let content = site.file(page).and_then(|f| {
+        Some((
+            f,
+            std::fs::read_to_string(config.content_dir.join(&f.rel)).ok()?,
+        ))
+    });
+    if let Some((f, text)) = &content
+        && let Some(at) = find(text, link).or_else(|| raw_attribute(text, link))
     {
-        return Diagnostic::at(&f.shown, &text, at, message);
+        return Diagnostic::at(&f.shown, text, at, message);
     }
     let rel = format!("templates/{}", page.template);
     let user = config.theme_dir.join(&rel);
@@ -63,6 +68,85 @@ pub(super) fn source_of(
     let tail = link.trim_start_matches("./").trim_start_matches("../");
     match find(&text, tail) {
         Some(at) => Diagnostic::at(shown, &text, at, message),
-        None => Diagnostic::file(shown, message),
+        // Not in the template either: the page's own Markdown is what a reader can fix.
+        None => match &content {
+            Some((f, _)) => Diagnostic::file(&f.shown, message),
+            None => Diagnostic::file(shown, message),
+        },
+    }
+}
+
+/// Where raw HTML in `text` writes `link` as an `href` or `src` value with character
+/// references (`&#109;issing/`), which the generated page holds decoded.
+fn raw_attribute(text: &str, link: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find('=').map(|i| from + i) {
+        from = i + 1;
+        let name = text[..i].trim_end();
+        if !(name.ends_with("href") || name.ends_with("src")) {
+            continue;
+        }
+        let rest = text[i + 1..].trim_start();
+        let start = text.len() - rest.len();
+        let (value, at) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => (rest[1..].split(q).next()?, start + 1),
+            _ => (rest.split([' ', '>', '\n']).next()?, start),
+        };
+        if value.contains('&') && decode_references(value) == link {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// `&#109;`, `&#x6d;` and the five named references of XML, decoded.
+fn decode_references(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').filter(|&e| e <= 10).and_then(|semi| {
+            let c = match &rest[1..semi] {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                n => n.strip_prefix('#').and_then(|n| {
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => n.parse().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }),
+            };
+            c.map(|c| (c, semi))
+        });
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_written_with_character_references_is_found_where_it_is_written() {
+        let text = "+++\ntitle = \"E\"\n+++\n<a href=\"&#109;issing-page/\">broken</a>\n";
+        let at = raw_attribute(text, "missing-page/").unwrap();
+        assert!(text[at..].starts_with("&#109;issing"));
+        assert_eq!(decode_references("&#x6D;a&amp;b&nope;"), "ma&b&nope;");
     }
 }

@@ -138,3 +138,17 @@ fn the_shipped_explainer_passes_a_strict_check() {
     let (code, err) = check(&repo(), true);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn a_raw_link_written_with_character_references_is_blamed_on_its_markdown() {
+    let p = project(&[(
+        "content/e.md",
+        "+++\ntitle = \"E\"\n+++\n<a href=\"&#109;issing-page/\">broken</a>\n",
+    )]);
+    let (code, err) = check(p.root(), false);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("content/e.md:4:10: broken link \"missing-page/\""),
+        "{err}"
+    );
+}
