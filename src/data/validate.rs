@@ -364,45 +364,33 @@ impl Validator {
                 }
             })
             .collect();
-        // Cycles in `parent`: walk up from each unit; report each loop once, at its first unit.
-        let mut reported: Vec<usize> = Vec::new();
-        for (i, u) in raw.iter().enumerate() {
-            let mut path = vec![i];
-            let mut at = units[i].parent;
+        // Cycles in `parent`: each loop once, at its first unit, in one walk over the units.
+        for first in parent_loops(&units) {
+            let u = &raw[first];
+            let mut names = vec![units[first].id.as_str()];
+            let mut at = units[first].parent;
             while let Some(p) = at {
-                if p == i {
-                    // A unit that is its own parent was reported above.
-                    if path.len() > 1 && !path.iter().any(|x| reported.contains(x)) {
-                        reported.extend(&path);
-                        let names: Vec<&str> = path
-                            .iter()
-                            .chain([&i])
-                            .map(|&k| units[k].id.as_str())
-                            .collect();
-                        let offset = u
-                            .parent
-                            .as_ref()
-                            .map_or(u.id.span().start, |p| p.span().start);
-                        let d = self
-                            .at(
-                                offset,
-                                format!(
-                                    "unit \"{}\" is its own ancestor: {}",
-                                    u.id.get_ref(),
-                                    names.join(" → ")
-                                ),
-                            )
-                            .with_hint("`parent` must form a tree: break the loop");
-                        self.diags.push(d);
-                    }
+                names.push(units[p].id.as_str());
+                if p == first {
                     break;
                 }
-                if path.contains(&p) || path.len() > units.len() {
-                    break;
-                }
-                path.push(p);
                 at = units[p].parent;
             }
+            let offset = u
+                .parent
+                .as_ref()
+                .map_or(u.id.span().start, |p| p.span().start);
+            let d = self
+                .at(
+                    offset,
+                    format!(
+                        "unit \"{}\" is its own ancestor: {}",
+                        u.id.get_ref(),
+                        names.join(" → ")
+                    ),
+                )
+                .with_hint("`parent` must form a tree: break the loop");
+            self.diags.push(d);
         }
         for i in 0..units.len() {
             if let Some(p) = units[i].parent
@@ -545,6 +533,51 @@ impl Validator {
             })
             .collect()
     }
+}
+
+/// The first unit (in data-file order) of every loop of two or more units in `parent`, in
+/// that order. Each unit is walked once: a walk stops at a unit already known to lead to a
+/// root or to a loop, so a chain of any length costs its length (a unit that is its own
+/// parent is reported where `parent` is read).
+fn parent_loops(units: &[Unit]) -> Vec<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Seen {
+        No,
+        OnWalk,
+        Done,
+    }
+    let mut seen = vec![Seen::No; units.len()];
+    let mut firsts = Vec::new();
+    for start in 0..units.len() {
+        let mut walk = Vec::new();
+        let mut at = Some(start);
+        while let Some(i) = at {
+            match seen[i] {
+                Seen::Done => break,
+                Seen::OnWalk => {
+                    // The loop is the walk from `i` on.
+                    let from = walk.iter().position(|&w| w == i).unwrap_or(0);
+                    let member = &walk[from..];
+                    if member.len() > 1
+                        && let Some(&first) = member.iter().min()
+                    {
+                        firsts.push(first);
+                    }
+                    break;
+                }
+                Seen::No => {
+                    seen[i] = Seen::OnWalk;
+                    walk.push(i);
+                    at = units[i].parent;
+                }
+            }
+        }
+        for i in walk {
+            seen[i] = Seen::Done;
+        }
+    }
+    firsts.sort_unstable();
+    firsts
 }
 
 #[cfg(test)]
