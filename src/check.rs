@@ -30,8 +30,7 @@ pub fn markdown_anchors<'a>(
                 continue;
             };
             let target = &site.pages[link.page];
-            let mut d = at.clone();
-            d.message = format!(
+            let mut d = at.clone().error(format!(
                 "link to a missing anchor #{} on {}",
                 link.anchor,
                 if target.url.is_empty() {
@@ -39,7 +38,7 @@ pub fn markdown_anchors<'a>(
                 } else {
                     format!("/{}", target.url)
                 }
-            );
+            ));
             if let Some(h) = suggestion(&link.anchor, set.iter().map(String::as_str)) {
                 d = d.with_hint(h);
             }

@@ -210,6 +210,11 @@ impl LineIndex {
         offset: usize,
         message: impl Into<String>,
     ) -> Diagnostic {
+        self.location(path, text, offset).error(message)
+    }
+
+    /// Like [`Location::at`], in O(log lines) plus the length of the line.
+    pub fn location(&self, path: impl Into<PathBuf>, text: &str, offset: usize) -> Location {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
@@ -218,13 +223,15 @@ impl LineIndex {
         let start = self.starts[line - 1];
         let col = text[start..offset].trim_end_matches('\r').chars().count() + 1;
         let end = self.starts.get(line).map_or(text.len(), |&e| e - 1);
-        let mut d = Diagnostic::error(path, line, col, message);
-        d.snippet = Some(
-            text[start..end.max(start)]
-                .trim_end_matches('\r')
-                .to_owned(),
-        );
-        d
+        Location {
+            path: path.into(),
+            pos: Some((line, col)),
+            snippet: Some(
+                text[start..end.max(start)]
+                    .trim_end_matches('\r')
+                    .to_owned(),
+            ),
+        }
     }
 }
 

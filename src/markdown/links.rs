@@ -15,8 +15,8 @@ pub const CITE_SCHEME: &str = "pillar-cite:";
 pub struct LinkCheck {
     pub page: usize,
     pub anchor: String,
-    /// Where the link was written: a diagnostic whose message the check fills in.
-    pub at: Option<crate::diag::Diagnostic>,
+    /// Where the link was written.
+    pub at: Option<crate::diag::Location>,
 }
 
 /// Site-wide knowledge the Markdown stage needs; shared by all pages and threads.

@@ -632,7 +632,7 @@ impl<'a> PageRenderer<'a> {
 /// The place of `offset` (in `origin`'s Markdown) in its file, through a line index kept per
 /// thread for the last few files: one file (the data file above all) may hold hundreds of
 /// located links, spread over many renderers.
-fn locate(origin: &Origin, offset: usize) -> Diagnostic {
+fn locate(origin: &Origin, offset: usize) -> crate::diag::Location {
     use std::cell::RefCell;
     use std::sync::Arc;
     type Cached = Vec<(Arc<str>, crate::diag::LineIndex)>;
@@ -651,11 +651,10 @@ fn locate(origin: &Origin, offset: usize) -> Diagnostic {
                 cache.len() - 1
             }
         };
-        cache[i].1.at(
+        cache[i].1.location(
             origin.shown.to_path_buf(),
             &origin.text,
             origin.offset(offset),
-            String::new(),
         )
     })
 }
