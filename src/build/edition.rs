@@ -95,6 +95,10 @@ impl Sink for EditionSink<'_> {
     fn error(&self) -> Option<String> {
         self.inner.error()
     }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.inner.read(&format!("{}{path}", self.prefix))
+    }
 }
 
 impl EditionSink<'_> {

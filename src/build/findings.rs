@@ -9,6 +9,8 @@ use crate::markdown::PageNotes;
 use crate::model::Site;
 use crate::model::reform::Reform;
 
+use crate::output::Sink;
+
 use super::Failure;
 use super::pages::Done;
 
@@ -24,6 +26,7 @@ pub(super) struct Findings {
 /// of the inputs; fails when any is an error.
 pub(super) fn gather(
     site: &Site,
+    sink: &dyn Sink,
     pages: impl Iterator<Item = Done>,
     made: Vec<Diagnostic>,
     input_warnings: Vec<Diagnostic>,
@@ -33,6 +36,7 @@ pub(super) fn gather(
     for d in &mut done {
         diagnostics.extend(std::mem::take(&mut d.notes.diags));
     }
+    template_ids(site, &mut done, sink);
     diagnostics.extend(crate::check::markdown_anchors(
         site,
         done.iter().map(|d| (d.page, &d.notes)),
@@ -58,6 +62,31 @@ impl Findings {
             return Err(Failure::Site(warnings));
         }
         Ok(warnings)
+    }
+}
+
+/// Links may point at ids a template prints, not only at those the Markdown made: the pages
+/// that a link points at for an anchor their Markdown does not hold are read again from the
+/// sink, and the ids of their HTML added. (Reading every page's HTML for its ids, as it
+/// rendered, cost a tokenizer pass per page for the few that links point into.)
+fn template_ids(site: &Site, done: &mut [Done], sink: &dyn Sink) {
+    let at: std::collections::HashMap<usize, usize> =
+        done.iter().enumerate().map(|(k, d)| (d.page, k)).collect();
+    let mut wanted: BTreeSet<usize> = BTreeSet::new();
+    for d in done.iter() {
+        for link in &d.notes.links {
+            if let Some(&k) = at.get(&link.page)
+                && !done[k].notes.anchors.contains(&link.anchor)
+            {
+                wanted.insert(link.page);
+            }
+        }
+    }
+    for page in wanted {
+        let path = format!("{}index.html", site.pages[page].url);
+        if let (Some(html), Some(&k)) = (sink.read(&path), at.get(&page)) {
+            crate::check::collect_ids(&html, &mut done[k].notes.anchors);
+        }
     }
 }
 

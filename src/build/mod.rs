@@ -85,7 +85,13 @@ pub fn run(
     );
     clock.lap("pages");
     interrupt::check()?;
-    let found = findings::gather(&site, first.into_iter().chain(last), made, inputs.warnings)?;
+    let found = findings::gather(
+        &site,
+        sink,
+        first.into_iter().chain(last),
+        made,
+        inputs.warnings,
+    )?;
     products::make_with(&cx, &found.search)?;
     sink.written()?;
     clock.lap("findings + site files");

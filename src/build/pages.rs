@@ -162,8 +162,6 @@ fn finish(cx: &Cx<'_>, prepared: Prepared, missing: Option<crate::diag::Diagnost
             prepared.size_hint + 12 * 1024,
         ) {
             Ok(html) => {
-                // Links may point at ids the template prints, not only those the Markdown made.
-                crate::check::collect_ids(html.as_bytes(), &mut notes.anchors);
                 cx.sink.put(OutputFile {
                     path: format!("{}index.html", cx.site.pages[i].url),
                     bytes: html.into_bytes(),

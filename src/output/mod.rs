@@ -65,6 +65,8 @@ pub trait Sink: Sync {
     }
     /// The first file that could not be written, as a message.
     fn error(&self) -> Option<String>;
+    /// The bytes of a file it has received, for the few that a check reads again.
+    fn read(&self, path: &str) -> Option<Vec<u8>>;
 }
 
 /// A sink that keeps the site in memory.
@@ -91,6 +93,14 @@ impl Sink for Memory {
 
     fn error(&self) -> Option<String> {
         None
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        let files = self.0.lock().ok()?;
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.bytes.clone())
     }
 }
 

@@ -263,6 +263,18 @@ impl Sink for Staging {
     fn error(&self) -> Option<String> {
         self.first_error.lock().ok().and_then(|e| e.clone())
     }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        let st = self.state.lock().ok()?;
+        let target = confined(&self.out, path).ok()?;
+        match st.files.get(path)?.2 {
+            Step::Keep => fs::read(target).ok(),
+            Step::Staged => fs::read(tmp_path(&target)).ok(),
+            Step::Deferred => (st.deferred.iter())
+                .find(|(p, _)| p == path)
+                .map(|(_, b)| b.clone()),
+        }
+    }
 }
 
 impl Drop for Staging {
@@ -550,5 +562,21 @@ mod tests {
         let name = format!("{}.html", "a".repeat(250));
         write(&out, &[file(&name, "long")]).unwrap();
         assert_eq!(fs::read_to_string(out.join(&name)).unwrap(), "long");
+    }
+
+    #[test]
+    fn a_staged_kept_or_deferred_file_reads_back_as_put() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &[file("kept.html", "K"), file("notes", "a file")]).unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("kept.html", b"K").unwrap();
+        staging.put("new.html", b"N").unwrap();
+        staging.put("notes/index.html", b"D").unwrap();
+        let read = |p: &str| Sink::read(&staging, p);
+        assert_eq!(read("kept.html").as_deref(), Some(&b"K"[..]));
+        assert_eq!(read("new.html").as_deref(), Some(&b"N"[..]));
+        assert_eq!(read("notes/index.html").as_deref(), Some(&b"D"[..]));
+        assert_eq!(read("missing.html"), None);
     }
 }

@@ -152,3 +152,27 @@ fn a_raw_link_written_with_character_references_is_blamed_on_its_markdown() {
         "{err}"
     );
 }
+
+#[test]
+fn a_link_to_an_id_that_only_the_template_prints_resolves_and_a_wrong_one_is_located() {
+    let ok = project(&[
+        ABOUT,
+        ("content/b.md", "+++\ntitle = \"B\"\n+++\nSee [it](@/about.md#main).\n"),
+    ]);
+    let (code, err) = check(ok.root(), false);
+    assert_eq!(code, 0, "{err}");
+    let bad = project(&[
+        ABOUT,
+        ("content/b.md", "+++\ntitle = \"B\"\n+++\nSee [it](@/about.md#mian).\n"),
+    ]);
+    let (code, err) = check(bad.root(), false);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("content/b.md:4:5: link to a missing anchor #mian on /about/"),
+        "{err}"
+    );
+    // `build` finds it too, before anything is written.
+    let o = pillar(&["build", "--root", bad.root().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!bad.root().join("public").exists());
+}
