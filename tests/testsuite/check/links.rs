@@ -157,13 +157,19 @@ fn a_raw_link_written_with_character_references_is_blamed_on_its_markdown() {
 fn a_link_to_an_id_that_only_the_template_prints_resolves_and_a_wrong_one_is_located() {
     let ok = project(&[
         ABOUT,
-        ("content/b.md", "+++\ntitle = \"B\"\n+++\nSee [it](@/about.md#main).\n"),
+        (
+            "content/b.md",
+            "+++\ntitle = \"B\"\n+++\nSee [it](@/about.md#main).\n",
+        ),
     ]);
     let (code, err) = check(ok.root(), false);
     assert_eq!(code, 0, "{err}");
     let bad = project(&[
         ABOUT,
-        ("content/b.md", "+++\ntitle = \"B\"\n+++\nSee [it](@/about.md#mian).\n"),
+        (
+            "content/b.md",
+            "+++\ntitle = \"B\"\n+++\nSee [it](@/about.md#mian).\n",
+        ),
     ]);
     let (code, err) = check(bad.root(), false);
     assert_eq!(code, 1, "{err}");
