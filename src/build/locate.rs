@@ -2,8 +2,6 @@
 //! exist (its `template = …` line), and a broken link in the generated HTML (the page's
 //! Markdown when the link is written there, else the template that printed it).
 
-use std::path::PathBuf;
-
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::Site;
@@ -57,7 +55,7 @@ pub(super) fn source_of(
     let (shown, text) = match std::fs::read_to_string(&user) {
         Ok(text) => (config.show(&user), text),
         Err(_) => (
-            PathBuf::from(format!("<built-in theme>/{rel}")),
+            crate::theme::builtin_shown(&rel),
             crate::theme::builtin(&rel)
                 .map(String::from_utf8_lossy)
                 .unwrap_or_default()

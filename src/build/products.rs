@@ -63,18 +63,26 @@ pub(super) fn check_names(
     site: &crate::model::Site,
     static_files: &[OutputFile],
 ) -> Result<(), Failure> {
+    // How many static files each path has: the content's own files are among them, so a
+    // second one at a path is the theme's.
+    let mut at_path: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for f in static_files {
+        *at_path.entry(f.path.as_str()).or_default() += 1;
+    }
     let problems: Vec<Diagnostic> = (site.assets.iter())
         .filter_map(|a| {
+            let page = (a.rel.strip_suffix("index.html"))
+                .and_then(|url| site.by_url.get(url))
+                .map(|&i| &site.pages[i]);
             let made = if let Some(p) = PRODUCTS.iter().find(|p| p.path == a.rel) {
                 format!("{} itself", p.path)
-            } else if let Some(page) = (site.pages.iter()).find(|p| format!("{}index.html", p.url) == a.rel) {
+            } else if let Some(page) = page {
                 if page.url.is_empty() {
                     "the home page there".to_owned()
                 } else {
                     format!("the page /{} there", page.url)
                 }
-            } else if static_files.iter().filter(|f| f.path == a.rel).count() > 1 {
-                // The static files hold the content's own files too: a second is the theme's.
+            } else if at_path.get(a.rel.as_str()).is_some_and(|&n| n > 1) {
                 "a static file of the theme there".to_owned()
             } else {
                 return None;
