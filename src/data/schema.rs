@@ -129,6 +129,8 @@ pub struct RawSource {
     pub date_text: Option<String>,
     pub url: Option<Spanned<String>>,
     pub note: Option<Spanned<String>>,
+    /// The heading the sources page lists it under ("UN documents", "Analysis", …).
+    pub group: Option<String>,
     /// Anything else the author records, for templates (`extra.*`); pillar reads none of it.
     #[serde(default)]
     pub extra: toml::Table,

@@ -233,6 +233,7 @@ impl Validator {
     }
 
     fn sources(&mut self, raw: &[RawSource]) -> Vec<Source> {
+        let numbers = numbers_by_group(raw);
         raw.iter()
             .enumerate()
             .map(|(i, s)| {
@@ -259,7 +260,7 @@ impl Validator {
                     extra: s.extra.clone(),
                     id: s.id.get_ref().clone(),
                     at: s.id.span().start,
-                    number: i + 1,
+                    number: numbers[i],
                     title: s.title.clone(),
                     publisher: s.publisher.clone(),
                     author: s.author.clone(),
@@ -267,6 +268,7 @@ impl Validator {
                     date_text: s.date_text.clone(),
                     url,
                     note: s.note.as_ref().map(|n| self.md(n)),
+                    group: s.group.clone(),
                 }
             })
             .collect()
@@ -578,6 +580,24 @@ fn parent_loops(units: &[Unit]) -> Vec<usize> {
     }
     firsts.sort_unstable();
     firsts
+}
+
+/// The number of each source: the sources page lists them group by group (groups in the order
+/// of their first source, ungrouped sources as one group), in file order within a group, and
+/// numbers them in that order. Without groups this is file order.
+fn numbers_by_group(raw: &[RawSource]) -> Vec<usize> {
+    let mut groups: HashMap<Option<&str>, usize> = HashMap::new();
+    for s in raw {
+        let next = groups.len();
+        groups.entry(s.group.as_deref()).or_insert(next);
+    }
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    order.sort_by_key(|&i| groups[&raw[i].group.as_deref()]);
+    let mut numbers = vec![0; raw.len()];
+    for (n, i) in order.into_iter().enumerate() {
+        numbers[i] = n + 1;
+    }
+    numbers
 }
 
 #[cfg(test)]

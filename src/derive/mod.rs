@@ -235,7 +235,35 @@ pub fn cite_sources(prepared: &mut Prepared, cited: &[Vec<usize>], site: &Site, 
     for (view, pages) in list.iter_mut().zip(cited) {
         view.cited_by = pages.iter().map(|&p| shared.page_link(site, p)).collect();
     }
+    list.sort_by_key(|s| s.source.number);
+    let groups = source_groups(&list);
+    let grouped = groups.iter().any(|g| g.title.is_some());
+    prepared.context.insert("sources_grouped", &grouped);
+    prepared.context.insert("source_groups", &groups);
     prepared.context.insert("sources", &list);
+}
+
+/// One heading of the sources page and its sources, in number order.
+#[derive(Serialize)]
+struct SourceGroup<'a> {
+    /// `None` for the sources without a group.
+    title: Option<&'a str>,
+    sources: Vec<&'a SourceView>,
+}
+
+/// The sources page's groups: `list` is in number order, so each group's sources are adjacent.
+fn source_groups(list: &[SourceView]) -> Vec<SourceGroup<'_>> {
+    let mut groups: Vec<SourceGroup> = Vec::new();
+    for s in list {
+        match groups.last_mut() {
+            Some(g) if g.title == s.group.as_deref() => g.sources.push(s),
+            _ => groups.push(SourceGroup {
+                title: s.group.as_deref(),
+                sources: vec![s],
+            }),
+        }
+    }
+    groups
 }
 
 /// The page's own Markdown, rendered (its source is released afterwards).

@@ -155,6 +155,8 @@ pub struct SourceView {
     pub note: Option<String>,
     /// Pages that cite this source ([`crate::derive::PageLink`]s).
     pub cited_by: Vec<tera::Value>,
+    /// The heading the sources page lists it under.
+    pub group: Option<String>,
     /// The row's `extra` table.
     pub extra: toml::Table,
 }
@@ -355,6 +357,7 @@ impl Views<'_, '_> {
                 .as_ref()
                 .map(|n| self.md.render_inline(&n.text, &n.origin)),
             cited_by: Vec::new(),
+            group: s.group.clone(),
         }
     }
 }

@@ -198,6 +198,8 @@ pub struct Source {
     pub date_text: Option<String>,
     pub url: Option<String>,
     pub note: Option<Md>,
+    /// The heading the sources page lists it under; sources are numbered group by group.
+    pub group: Option<String>,
     /// The row's `extra` table, as written.
     pub extra: toml::Table,
 }

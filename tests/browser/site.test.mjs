@@ -289,6 +289,72 @@ describe('content as a reader meets it', () => {
     assert.ok(failures.length === 0, '\n' + failures.join('\n'));
   });
 
+  test('no heading is followed directly by a heading of its own level or higher (no empty section)', async () => {
+    const failures = [];
+    for (const { path } of PAGES) {
+      const page = await context.newPage();
+      await page.goto(url(path), { waitUntil: 'load' });
+      const empty = await page.evaluate(() => {
+        const main = document.querySelector('main') || document.body;
+        const visible = (el) => el.getClientRects().length > 0;
+        // Headings and the content blocks between them, in document order, skipping only
+        // wrappers (section, div, header) that hold other blocks.
+        const walker = document.createTreeWalker(main, NodeFilter.SHOW_ELEMENT);
+        const seq = [];
+        for (let n = walker.currentNode; n; n = walker.nextNode()) {
+          if (!visible(n)) continue;
+          if (/^H[1-6]$/.test(n.tagName)) seq.push({ level: +n.tagName[1], text: n.innerText.trim() });
+          else if (/^(P|UL|OL|DL|TABLE|FIGURE|BLOCKQUOTE|PRE|DETAILS|SVG|IMG|FORM|NAV|ASIDE)$/i.test(n.tagName)) {
+            if (seq.length && seq[seq.length - 1] !== 'content') seq.push('content');
+          }
+        }
+        const out = [];
+        for (let i = 0; i + 1 < seq.length; i++) {
+          const a = seq[i];
+          const b = seq[i + 1];
+          if (a !== 'content' && b !== 'content' && b.level <= a.level) out.push(`"${a.text}" (h${a.level}) then "${b.text}" (h${b.level})`);
+        }
+        return out;
+      });
+      await page.close();
+      for (const e of empty) failures.push(`${path}: ${e}`);
+    }
+    assert.deepEqual(failures, [], `headings with nothing under them:\n${failures.join('\n')}`);
+  });
+
+  test('the sources page lists grouped sources under their headings, in number order, with long "Cited on" lists collapsed', async (t) => {
+    const page = await context.newPage();
+    try {
+      await page.goto(url(SOURCES_PATH), { waitUntil: 'load' });
+      const groups = await page.evaluate(() =>
+        [...document.querySelectorAll('ol.sources')].map((ol) => {
+          const h = ol.previousElementSibling;
+          return {
+            title: h && h.matches('h3.source-group') ? h.innerText.trim() : null,
+            numbers: [...ol.children].map((li) => Number(li.getAttribute('value'))),
+          };
+        }),
+      );
+      const numbers = groups.flatMap((g) => g.numbers);
+      assert.ok(numbers.length > 0, 'the sources page lists no source');
+      assert.deepEqual(numbers, numbers.map((_, i) => i + 1), 'sources are numbered 1, 2, 3… down the page');
+      if (groups.length > 1) {
+        assert.ok(groups.every((g) => g.title), 'with several lists, each has a group heading (h3.source-group)');
+        t.diagnostic(groups.map((g) => `${g.title}: ${g.numbers.length}`).join('; '));
+      }
+      const box = page.locator('details.cited-by').first();
+      if (await box.count()) {
+        const list = box.locator('a').first();
+        assert.equal(await list.isVisible(), false, 'a collapsed "Cited on" list hides its links');
+        await box.locator('summary').click();
+        assert.equal(await list.isVisible(), true, 'opening the box shows its links');
+        assert.match(await box.locator('summary').innerText(), /\d+/, 'the summary says how many pages');
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
   test('every citation link resolves to an element on the sources page', async () => {
     const targets = new Map(); // href -> first page citing it
     let count = 0;
