@@ -44,6 +44,7 @@ fn fixture() -> Fixture {
             date_text: None,
             url: None,
             note: None,
+            group: None,
             extra: toml::Table::new(),
         }],
     }
