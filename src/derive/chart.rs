@@ -1,14 +1,18 @@
 //! The before/after organisation chart, drawn at build time as inline SVG from the data:
-//! units as boxes in two columns (before, after), the units each one contains as pills
-//! inside it, and an arrow from each old unit to every unit its work goes to. Two layouts are
-//! drawn — narrow for phones, wide for larger screens — and the stylesheet shows one; the
-//! colours come from the theme's CSS variables, so they follow light and dark.
+//! two columns (before, after) of nested boxes — each top-level unit a box, the units it
+//! contains boxes inside it, at every depth — and an arrow from every unit, at whatever depth,
+//! to each unit its work goes to (dashed where a unit continues). Two layouts are drawn —
+//! narrow for phones, wide for larger screens — and the stylesheet shows one; the colours come
+//! from the theme's CSS variables, so they follow light and dark. Every label is measured
+//! (`svg::wrap`) and wrapped inside its box; one too long for three lines ends in "…" and
+//! carries the full name as a tooltip, and the text alternative always names it in full.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::svg::{esc, n, text_block, text_width, wrap};
+use super::svg::{Font, Wrapped, caps_width, esc, n, open, text_block, wrap};
 use super::views::UnitRef;
 use crate::i18n::Strings;
 use crate::model::reform::Reform;
@@ -17,37 +21,57 @@ use crate::model::reform::Reform;
 pub struct Layout {
     pub width: f64,
     pub col_w: f64,
-    pub label: f64,
-    pub name: f64,
-    pub pill: f64,
+    /// The label of a top-level box (its acronym, or its name).
+    pub label: Font,
+    /// The label of a box inside another.
+    pub sub: Font,
+    /// A unit's name under its acronym.
+    pub name: Font,
+    /// Whether boxes inside others show the name under the acronym too.
+    pub nested_names: bool,
+    /// Space between a box's edge and what it contains.
+    pub inner: f64,
 }
 
 pub const NARROW: Layout = Layout {
     width: 360.0,
-    col_w: 132.0,
-    label: 14.0,
-    name: 10.5,
-    pill: 10.0,
+    col_w: 140.0,
+    label: Font::bold(13.0),
+    sub: Font::bold(10.5),
+    name: Font::regular(10.0),
+    nested_names: false,
+    inner: 5.0,
 };
 pub const WIDE: Layout = Layout {
     width: 760.0,
-    col_w: 270.0,
-    label: 16.0,
-    name: 12.5,
-    pill: 11.5,
+    col_w: 280.0,
+    label: Font::bold(16.0),
+    sub: Font::bold(12.5),
+    name: Font::regular(12.0),
+    nested_names: true,
+    inner: 8.0,
 };
 
 const PAD: f64 = 4.0;
-const INNER: f64 = 8.0;
 const GAP: f64 = 14.0;
 const HEAD: f64 = 30.0;
+/// Deeper than this, the data has a loop (validation refuses one; this is a guard).
+const MAX_DEPTH: usize = 12;
+/// The column headings: `.oc-col` in the stylesheet (12 px, bold, capitals, 0.06 em apart).
+const COL_FONT: Font = Font::bold(12.0);
 
-/// One line of the chart's text alternative.
+/// One line of the chart's text alternative, in the order of the chart (a unit, then the
+/// units inside it).
 #[derive(Serialize)]
 pub struct AltItem {
     pub unit: UnitRef,
     /// Before: where its work goes. After: where its work comes from.
     pub links: Vec<UnitRef>,
+    /// 0 for a top-level unit, 1 for a unit inside it, …
+    pub depth: usize,
+    /// The unit it sits in, in this column.
+    pub within: Option<UnitRef>,
+    /// The units directly inside it (each also an item of its own, after it).
     pub contains: Vec<UnitRef>,
 }
 
@@ -60,236 +84,346 @@ pub struct ChartView {
     pub context: Vec<UnitRef>,
 }
 
-struct Column {
-    units: Vec<usize>,
-    /// Units shown inside each box.
-    contains: Vec<Vec<usize>>,
+/// A unit and the units drawn inside it.
+struct Node {
+    unit: usize,
+    children: Vec<Node>,
 }
 
-/// Which units are boxes in each column, and in what order.
-fn columns(r: &Reform) -> (Column, Column) {
-    let shown = |i: usize| !r.units[i].context;
-    let before_units: Vec<usize> = (0..r.units.len())
-        .filter(|&i| shown(i) && r.units[i].era.before())
+/// The two columns as trees, ordered: the before column as the data lists its units, the
+/// after column by where its units' work comes from, to keep arrows from crossing.
+struct Columns {
+    before: Vec<Node>,
+    after: Vec<Node>,
+}
+
+fn shown(r: &Reform, i: usize) -> bool {
+    !r.units[i].context
+}
+
+fn tree(unit: usize, depth: usize, kids: &dyn Fn(usize) -> Vec<usize>) -> Node {
+    let children = if depth >= MAX_DEPTH {
+        Vec::new()
+    } else {
+        kids(unit)
+            .into_iter()
+            .map(|c| tree(c, depth + 1, kids))
+            .collect()
+    };
+    Node { unit, children }
+}
+
+fn flatten<'a>(nodes: &'a [Node], out: &mut Vec<&'a Node>) {
+    for node in nodes {
+        out.push(node);
+        flatten(&node.children, out);
+    }
+}
+
+fn columns(r: &Reform) -> Columns {
+    let before_kids = |u: usize| -> Vec<usize> {
+        r.units[u]
+            .children_before
+            .iter()
+            .copied()
+            .filter(|&c| shown(r, c))
+            .collect()
+    };
+    let after_kids = |u: usize| -> Vec<usize> {
+        r.units[u]
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| shown(r, c) && r.units[c].era.after())
+            .collect()
+    };
+    let before: Vec<Node> = (0..r.units.len())
+        .filter(|&i| shown(r, i) && r.units[i].era.before())
         .filter(|&i| {
             r.units[i]
                 .parent_in_before()
-                .is_none_or(|p| !r.units[p].era.before() || r.units[p].context)
+                .is_none_or(|p| !r.units[p].era.before() || !shown(r, p))
         })
+        .map(|i| tree(i, 0, &before_kids))
         .collect();
-    let mut after_units: Vec<usize> = (0..r.units.len())
-        .filter(|&i| shown(i) && r.units[i].era.after())
+    let mut after: Vec<Node> = (0..r.units.len())
+        .filter(|&i| shown(r, i) && r.units[i].era.after())
         .filter(|&i| {
             r.units[i]
                 .parent
-                .is_none_or(|p| !r.units[p].era.after() || r.units[p].context)
+                .is_none_or(|p| !r.units[p].era.after() || !shown(r, p))
         })
+        .map(|i| tree(i, 0, &after_kids))
         .collect();
-    // Order the after column by where its units come from, to keep arrows from crossing.
-    let bary = |a: usize| -> f64 {
-        let from: Vec<f64> = before_units
+    // Row of each unit in the before column.
+    let mut rows: Vec<&Node> = Vec::new();
+    flatten(&before, &mut rows);
+    let row: HashMap<usize, usize> = rows.iter().enumerate().map(|(k, n)| (n.unit, k)).collect();
+    // Rows of the before column a unit's work comes from.
+    let sources = |a: usize| -> Vec<usize> {
+        let mut from: Vec<usize> = r.units[a]
+            .absorbs
             .iter()
-            .enumerate()
-            .filter(|(_, b)| r.units[**b].becomes.contains(&a) || **b == a)
-            .map(|(k, _)| k as f64)
+            .filter_map(|b| row.get(b).copied())
             .collect();
-        if from.is_empty() {
-            f64::MAX
-        } else {
-            from.iter().sum::<f64>() / from.len() as f64
-        }
+        from.extend(row.get(&a).copied());
+        from
     };
-    after_units.sort_by(|a, b| bary(*a).total_cmp(&bary(*b)).then(a.cmp(b)));
-    let before_contains = before_units
-        .iter()
-        .map(|&u| {
-            r.units[u]
-                .children_before
-                .iter()
-                .copied()
-                .filter(|&c| shown(c))
-                .collect()
-        })
-        .collect();
-    let after_contains = after_units
-        .iter()
-        .map(|&u| {
-            r.units[u]
-                .children
-                .iter()
-                .copied()
-                .filter(|&c| shown(c) && r.units[c].era.after())
-                .collect()
-        })
-        .collect();
-    (
-        Column {
-            units: before_units,
-            contains: before_contains,
-        },
-        Column {
-            units: after_units,
-            contains: after_contains,
-        },
-    )
+    order(&mut after, &sources);
+    Columns { before, after }
 }
 
-struct Placed {
-    y: f64,
-    h: f64,
+/// Orders siblings, at every depth, by the mean row of what their subtrees come from (the
+/// barycentre heuristic); those with no source keep their data order, after the others.
+/// Returns the rows the whole list comes from.
+fn order(nodes: &mut Vec<Node>, sources: &dyn Fn(usize) -> Vec<usize>) -> Vec<usize> {
+    let mut all = Vec::new();
+    let mut keyed: Vec<(f64, Node)> = std::mem::take(nodes)
+        .into_iter()
+        .map(|mut node| {
+            let mut from = order(&mut node.children, sources);
+            from.extend(sources(node.unit));
+            let key = if from.is_empty() {
+                f64::MAX
+            } else {
+                from.iter().sum::<usize>() as f64 / from.len() as f64
+            };
+            all.extend(from);
+            (key, node)
+        })
+        .collect();
+    // A stable sort: equal keys keep the data's order.
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    *nodes = keyed.into_iter().map(|(_, node)| node).collect();
+    all
+}
+
+/// Where a unit's box was drawn: its edges and the band of its own label, where arrows
+/// start and end.
+#[derive(Clone, Copy)]
+struct Anchor {
+    left: f64,
+    right: f64,
+    top: f64,
+    head: f64,
+}
+
+/// Draws one column: boxes inside boxes.
+struct ColumnPainter<'a> {
+    r: &'a Reform,
+    lay: &'a Layout,
+    class: &'static str,
     body: String,
+    anchors: HashMap<usize, Anchor>,
 }
 
-fn draw_box(
-    r: &Reform,
-    unit: usize,
-    contains: &[usize],
-    x: f64,
-    y: f64,
-    lay: &Layout,
-    era_class: &str,
-) -> Placed {
-    let u = &r.units[unit];
-    let w = lay.col_w;
-    let inner_w = w - 2.0 * INNER;
-    let mut body = String::new();
-    let mut cy = y + INNER + lay.label;
-    let (label_lines, name_lines) = match &u.acronym {
-        Some(a) => (
-            wrap(a, lay.label, inner_w, 2),
-            wrap(&u.name, lay.name, inner_w, 3),
-        ),
-        None => (wrap(&u.name, lay.label, inner_w, 3), Vec::new()),
-    };
-    let mut text = String::new();
-    text_block(
-        &mut text,
-        "oc-label",
-        x + INNER,
-        cy,
-        lay.label,
-        &label_lines,
-    );
-    cy += (label_lines.len() as f64 - 1.0) * lay.label * 1.25;
-    if !name_lines.is_empty() {
-        cy += lay.name * 1.35;
-        text_block(&mut text, "oc-name", x + INNER, cy, lay.name, &name_lines);
-        cy += (name_lines.len() as f64 - 1.0) * lay.name * 1.25;
-    }
-    // Pills for the units inside, flowing in rows.
-    let mut pills = String::new();
-    if !contains.is_empty() {
-        let ph = lay.pill + 8.0;
-        let mut px = x + INNER;
-        let mut py = cy + 8.0;
-        for &c in contains {
-            // A pill never overflows its box: a label too long for it is shortened.
-            let label = wrap(r.units[c].label(), lay.pill, inner_w - 12.0, 1)
-                .into_iter()
-                .next()
-                .unwrap_or_default();
-            let label = label.as_str();
-            let pw = (text_width(label, lay.pill) + 12.0).min(inner_w);
-            if px + pw > x + w - INNER + 0.1 && px > x + INNER {
-                px = x + INNER;
-                py += ph + 4.0;
+impl ColumnPainter<'_> {
+    /// Draws `node` at `(x, y)`, `w` wide; returns its height.
+    fn draw(&mut self, node: &Node, (x, y): (f64, f64), w: f64, depth: usize) -> f64 {
+        let u = &self.r.units[node.unit];
+        let lay = self.lay;
+        let inner = lay.inner;
+        let text_w = (w - 2.0 * inner).max(8.0);
+        // Three weights of label: a top-level unit, a unit inside it, a unit deeper down.
+        let (font, class) = match depth {
+            0 => (lay.label, "oc-label"),
+            1 => (lay.sub, "oc-label"),
+            _ => (Font::regular(lay.sub.size), "oc-sub"),
+        };
+        // An acronym is short; a name gets room to wrap.
+        let lines = if u.acronym.is_some() { 2 } else { 4 };
+        let full = match &u.acronym {
+            Some(a) => format!("{} ({a})", u.name),
+            None => u.name.clone(),
+        };
+        let mut label = wrap(u.label(), font, text_w, lines);
+        let mut name = Wrapped::default();
+        if u.acronym.is_some() {
+            if depth == 0 || lay.nested_names {
+                name = wrap(&u.name, lay.name, text_w, 3);
+            } else {
+                // The name is not drawn: it is the label's tooltip.
+                label.cut = true;
             }
-            let _ = write!(
-                pills,
-                "<rect class=\"oc-pill\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\"/>",
-                n(px),
-                n(py),
-                n(pw),
-                n(ph),
-                n(ph / 2.0)
-            );
-            let _ = write!(
-                pills,
-                "<text class=\"oc-pill-text\" x=\"{}\" y=\"{}\" font-size=\"{}\">{}</text>",
-                n(px + 6.0),
-                n(py + ph / 2.0 + lay.pill * 0.35),
-                n(lay.pill),
-                esc(label)
-            );
-            px += pw + 4.0;
         }
-        cy = py + ph;
+        let mut text = String::new();
+        let mut cy = y + inner + font.size;
+        text_block(&mut text, class, (x + inner, cy), font, &label, &full);
+        cy += (label.lines.len() as f64 - 1.0) * font.line();
+        if !name.lines.is_empty() {
+            cy += lay.name.size * 1.35;
+            text_block(
+                &mut text,
+                "oc-name",
+                (x + inner, cy),
+                lay.name,
+                &name,
+                &full,
+            );
+            cy += (name.lines.len() as f64 - 1.0) * lay.name.line();
+        }
+        let head = cy - y + font.size * 0.3 + inner / 2.0;
+        self.anchors.insert(
+            node.unit,
+            Anchor {
+                left: x,
+                right: x + w,
+                top: y,
+                head,
+            },
+        );
+        let mut h = head + inner / 2.0;
+        let at = self.body.len();
+        for child in &node.children {
+            h += self.draw(
+                child,
+                (x + inner, y + h),
+                (w - 2.0 * inner).max(16.0),
+                depth + 1,
+            ) + inner / 2.0;
+        }
+        if !node.children.is_empty() {
+            h += inner / 2.0;
+        }
+        let rect = format!(
+            "<rect class=\"oc-box {} depth-{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\"/>",
+            self.class,
+            depth.min(3),
+            n(x),
+            n(y),
+            n(w),
+            n(h),
+            if depth == 0 { 6 } else { 4 }
+        );
+        // The box goes under its children, which were drawn into `body` already.
+        self.body.insert_str(at, &(rect + &text));
+        h
     }
-    let h = cy - y + INNER + 2.0;
-    let _ = write!(
-        body,
-        "<rect class=\"oc-box {era_class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
-        n(x),
-        n(y),
-        n(w),
-        n(h)
-    );
-    body.push_str(&text);
-    body.push_str(&pills);
-    Placed { y, h, body }
 }
 
 /// Draws one layout. `id` prefixes the ids inside the SVG, so two layouts can share a page.
-fn draw(
-    r: &Reform,
-    before: &Column,
-    after: &Column,
-    lay: &Layout,
-    id: &str,
-    strings: &Strings,
-) -> String {
+fn draw(r: &Reform, cols: &Columns, lay: &Layout, id: &str, strings: &Strings) -> String {
     let xb = PAD;
     let xa = lay.width - PAD - lay.col_w;
-    let place = |col: &Column, x: f64, class: &str, top: f64| -> Vec<Placed> {
+    let paint = |nodes: &[Node], x: f64, class: &'static str, top: f64| {
+        let mut p = ColumnPainter {
+            r,
+            lay,
+            class,
+            body: String::new(),
+            anchors: HashMap::new(),
+        };
         let mut y = top;
-        col.units
-            .iter()
-            .zip(&col.contains)
-            .map(|(&u, c)| {
-                let p = draw_box(r, u, c, x, y, lay, class);
-                y += p.h + GAP;
-                p
-            })
-            .collect()
+        for node in nodes {
+            y += p.draw(node, (x, y), lay.col_w, 0) + GAP;
+        }
+        let bottom = if nodes.is_empty() { top } else { y - GAP };
+        (p, bottom)
     };
-    let height = |v: &[Placed]| v.last().map_or(HEAD, |p| p.y + p.h);
-    let mut left = place(before, xb, "before", HEAD);
-    let mut right = place(after, xa, "after", HEAD);
+    let (mut left, hl) = paint(&cols.before, xb, "before", HEAD);
+    let (mut right, hr) = paint(&cols.after, xa, "after", HEAD);
     // Centre the shorter column against the taller one.
-    let (hl, hr) = (height(&left), height(&right));
     if hl + 1.0 < hr {
-        left = place(before, xb, "before", HEAD + (hr - hl) / 2.0);
+        left = paint(&cols.before, xb, "before", HEAD + (hr - hl) / 2.0).0;
     } else if hr + 1.0 < hl {
-        right = place(after, xa, "after", HEAD + (hl - hr) / 2.0);
+        right = paint(&cols.after, xa, "after", HEAD + (hl - hr) / 2.0).0;
     }
     let total_h = hl.max(hr) + PAD;
 
-    // Arrows: each before box to each after box its work goes to (or to itself, continuing).
+    let arrows = arrows(r, cols, &left.anchors, &right.anchors, id);
+    let mut s = String::with_capacity(8192 + left.body.len() + right.body.len());
+    open(
+        &mut s,
+        "org-chart-svg",
+        id,
+        (lay.width, total_h),
+        strings.get("chart_title"),
+    );
+    let _ = write!(
+        s,
+        "<desc id=\"{id}-desc\">{}</desc>",
+        esc(&description(r, cols, strings))
+    );
+    let _ = write!(
+        s,
+        "<defs><marker id=\"{id}-head\" viewBox=\"0 0 10 10\" refX=\"8\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path class=\"oc-head\" d=\"M0 0L10 5L0 10z\"/></marker></defs>"
+    );
+    for (x, key) in [(xb, "before"), (xa, "after")] {
+        let heading = wrap(strings.get(key), COL_FONT, lay.col_w, 1);
+        // The heading is set in capitals, a little apart: shrink it if that is too wide.
+        let wide = caps_width(&heading.lines.concat(), COL_FONT, 0.06);
+        let fit = if wide > lay.col_w {
+            format!(
+                " textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"",
+                n(lay.col_w)
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            s,
+            "<text class=\"oc-col\" x=\"{}\" y=\"18\"{fit}>{}</text>",
+            n(x),
+            esc(strings.get(key))
+        );
+    }
+    s.push_str(&left.body);
+    s.push_str(&right.body);
+    // Arrows last, so that they show over the boxes they cross.
+    s.push_str(&arrows);
+    s.push_str("</svg>");
+    s
+}
+
+/// An arrow from every unit of the before column to each unit of the after column its work
+/// goes to, or to itself where it continues; the arrows leaving (or reaching) one box are
+/// spread over the band of its label, in the order of their other ends.
+fn arrows(
+    r: &Reform,
+    cols: &Columns,
+    left: &HashMap<usize, Anchor>,
+    right: &HashMap<usize, Anchor>,
+    id: &str,
+) -> String {
+    let mut rows: Vec<&Node> = Vec::new();
+    flatten(&cols.before, &mut rows);
     let mut links: Vec<(usize, usize, bool)> = Vec::new();
-    for (bi, &b) in before.units.iter().enumerate() {
-        for (ai, &a) in after.units.iter().enumerate() {
-            if a == b {
-                links.push((bi, ai, true));
-            } else if r.units[b].becomes.contains(&a) {
-                links.push((bi, ai, false));
+    for node in rows {
+        let b = node.unit;
+        if right.contains_key(&b) {
+            links.push((b, b, true));
+        }
+        for &a in &r.units[b].becomes {
+            if a != b && right.contains_key(&a) {
+                links.push((b, a, false));
             }
         }
     }
-    let anchor = |boxes: &[Placed], idx: usize, k: usize, count: usize| {
-        let p = &boxes[idx];
-        p.y + p.h * (k as f64 + 1.0) / (count as f64 + 1.0)
+    let spread = |anchor: &Anchor, k: usize, count: usize| {
+        anchor.top + anchor.head * (k as f64 + 1.0) / (count as f64 + 1.0)
     };
-    let mut arrows = String::new();
-    for &(bi, ai, continues) in &links {
-        let outs: Vec<usize> = links.iter().filter(|l| l.0 == bi).map(|l| l.1).collect();
-        let ins: Vec<usize> = links.iter().filter(|l| l.1 == ai).map(|l| l.0).collect();
-        let k_out = outs.iter().position(|&a| a == ai).unwrap_or(0);
-        let k_in = ins.iter().position(|&b| b == bi).unwrap_or(0);
-        let (x1, y1) = (xb + lay.col_w, anchor(&left, bi, k_out, outs.len()));
-        let (x2, y2) = (xa - 3.0, anchor(&right, ai, k_in, ins.len()));
+    let mut out = String::new();
+    for &(b, a, continues) in &links {
+        let (from, to) = (left[&b], right[&a]);
+        let mut outs: Vec<f64> = links
+            .iter()
+            .filter(|l| l.0 == b)
+            .map(|l| right[&l.1].top)
+            .collect();
+        let mut ins: Vec<f64> = links
+            .iter()
+            .filter(|l| l.1 == a)
+            .map(|l| left[&l.0].top)
+            .collect();
+        outs.sort_by(f64::total_cmp);
+        ins.sort_by(f64::total_cmp);
+        let k_out = outs.iter().position(|&t| t == to.top).unwrap_or(0);
+        let k_in = ins.iter().position(|&t| t == from.top).unwrap_or(0);
+        let (x1, y1) = (from.right, spread(&from, k_out, outs.len()));
+        let (x2, y2) = (to.left - 3.0, spread(&to, k_in, ins.len()));
         let dx = (x2 - x1) / 2.0;
         let _ = write!(
-            arrows,
+            out,
             "<path class=\"oc-arrow{}\" d=\"M{} {} C{} {} {} {} {} {}\" marker-end=\"url(#{id}-head)\"/>",
             if continues { " continues" } else { "" },
             n(x1),
@@ -302,103 +436,171 @@ fn draw(
             n(y2)
         );
     }
+    out
+}
 
-    let names = |col: &Column| {
-        col.units
-            .iter()
-            .map(|&u| r.units[u].label().to_owned())
+/// The chart's `<desc>`: the units of each column and where each one's work goes.
+fn description(r: &Reform, cols: &Columns, strings: &Strings) -> String {
+    let names = |nodes: &[Node]| {
+        let mut all: Vec<&Node> = Vec::new();
+        flatten(nodes, &mut all);
+        all.iter()
+            .map(|n| r.units[n.unit].label().to_owned())
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let moves: Vec<String> = before
-        .units
+    let mut rows: Vec<&Node> = Vec::new();
+    flatten(&cols.before, &mut rows);
+    let moves: Vec<String> = rows
         .iter()
-        .filter(|&&b| !r.units[b].becomes.is_empty())
-        .map(|&b| {
-            let to: Vec<&str> = r.units[b]
+        .filter(|n| !r.units[n.unit].becomes.is_empty())
+        .map(|n| {
+            let to: Vec<&str> = r.units[n.unit]
                 .becomes
                 .iter()
                 .map(|&a| r.units[a].label())
                 .collect();
-            format!("{} → {}", r.units[b].label(), to.join(", "))
+            format!("{} → {}", r.units[n.unit].label(), to.join(", "))
         })
         .collect();
-    let mut s = String::with_capacity(8192);
-    let _ = write!(
-        s,
-        "<svg class=\"org-chart-svg\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" style=\"max-width:{w}px\">",
-        w = n(lay.width),
-        h = n(total_h)
-    );
-    let _ = write!(
-        s,
-        "<title id=\"{id}-title\">{}</title>",
-        esc(strings.get("chart_title"))
-    );
-    let desc = strings.fill(
+    strings.fill(
         "chart_desc",
         &[
-            ("before", &names(before)),
-            ("after", &names(after)),
+            ("before", &names(&cols.before)),
+            ("after", &names(&cols.after)),
             ("moves", &moves.join("; ")),
         ],
-    );
-    let _ = write!(s, "<desc id=\"{id}-desc\">{}</desc>", esc(&desc));
-    let _ = write!(
-        s,
-        "<defs><marker id=\"{id}-head\" viewBox=\"0 0 10 10\" refX=\"8\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path class=\"oc-head\" d=\"M0 0L10 5L0 10z\"/></marker></defs>"
-    );
-    let _ = write!(
-        s,
-        "<text class=\"oc-col\" x=\"{}\" y=\"18\">{}</text>",
-        n(xb),
-        esc(strings.get("before"))
-    );
-    let _ = write!(
-        s,
-        "<text class=\"oc-col\" x=\"{}\" y=\"18\">{}</text>",
-        n(xa),
-        esc(strings.get("after"))
-    );
-    s.push_str(&arrows);
-    for p in left.iter().chain(&right) {
-        s.push_str(&p.body);
+    )
+}
+
+/// The text alternative of one column, in the chart's order.
+fn alt(r: &Reform, nodes: &[Node], unit_refs: &[UnitRef], is_before: bool) -> Vec<AltItem> {
+    fn walk(
+        ctx: (&Reform, &[UnitRef], bool),
+        nodes: &[Node],
+        depth: usize,
+        within: Option<usize>,
+        out: &mut Vec<AltItem>,
+    ) {
+        let (r, refs, is_before) = ctx;
+        for node in nodes {
+            let u = &r.units[node.unit];
+            let links = if is_before { &u.becomes } else { &u.absorbs };
+            out.push(AltItem {
+                unit: refs[node.unit].clone(),
+                links: links.iter().map(|&i| refs[i].clone()).collect(),
+                depth,
+                within: within.map(|p| refs[p].clone()),
+                contains: node.children.iter().map(|c| refs[c.unit].clone()).collect(),
+            });
+            walk(ctx, &node.children, depth + 1, Some(node.unit), out);
+        }
     }
-    s.push_str("</svg>");
-    s
+    let mut out = Vec::new();
+    walk((r, unit_refs, is_before), nodes, 0, None, &mut out);
+    out
 }
 
 /// The chart in both layouts, with its text alternative. `None` without units.
 pub fn org_chart(r: &Reform, unit_refs: &[UnitRef], strings: &Strings) -> Option<ChartView> {
-    let (before, after) = columns(r);
-    if before.units.is_empty() && after.units.is_empty() {
+    let cols = columns(r);
+    if cols.before.is_empty() && cols.after.is_empty() {
         return None;
     }
-    let refs = |v: &[usize]| v.iter().map(|&i| unit_refs[i].clone()).collect::<Vec<_>>();
-    let alt = |col: &Column, is_before: bool| -> Vec<AltItem> {
-        col.units
-            .iter()
-            .zip(&col.contains)
-            .map(|(&u, c)| AltItem {
-                unit: unit_refs[u].clone(),
-                links: refs(if is_before {
-                    &r.units[u].becomes
-                } else {
-                    &r.units[u].absorbs
-                }),
-                contains: refs(c),
-            })
-            .collect()
-    };
     Some(ChartView {
-        wide: draw(r, &before, &after, &WIDE, "org-chart-wide", strings),
-        narrow: draw(r, &before, &after, &NARROW, "org-chart-narrow", strings),
-        before: alt(&before, true),
-        after: alt(&after, false),
-        context: refs(
-            &(0..r.units.len())
-                .filter(|&i| r.units[i].context)
-                .collect::<Vec<_>>(),
-        ),
+        wide: draw(r, &cols, &WIDE, "org-chart-wide", strings),
+        narrow: draw(r, &cols, &NARROW, "org-chart-narrow", strings),
+        before: alt(r, &cols.before, unit_refs, true),
+        after: alt(r, &cols.after, unit_refs, false),
+        context: (0..r.units.len())
+            .filter(|&i| r.units[i].context)
+            .map(|i| unit_refs[i].clone())
+            .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derive::views::unit_refs;
+    use std::path::Path;
+
+    fn reform(text: &str) -> Reform {
+        let v = crate::data::parse(Path::new("reform.toml"), text);
+        v.reform.unwrap_or_else(|| panic!("{:?}", v.diagnostics))
+    }
+
+    const DEEP: &str = include_str!("../../tests/fixtures/deep-reform/content/reform.toml");
+
+    fn chart(r: &Reform) -> ChartView {
+        org_chart(r, &unit_refs(r, "departments"), &Strings::english()).unwrap()
+    }
+
+    #[test]
+    fn every_unit_of_the_reform_has_a_box_at_every_depth() {
+        let r = reform(DEEP);
+        let c = chart(&r);
+        let boxes = |svg: &str| svg.matches("<rect class=\"oc-box").count();
+        let in_before = r
+            .units
+            .iter()
+            .filter(|u| !u.context && u.era.before())
+            .count();
+        let in_after = r
+            .units
+            .iter()
+            .filter(|u| !u.context && u.era.after())
+            .count();
+        assert_eq!(boxes(&c.wide), in_before + in_after);
+        assert_eq!(boxes(&c.narrow), in_before + in_after);
+        // Third level: a desk inside an office inside a department.
+        assert!(c.wide.contains(">Freight Desk<"), "{}", c.wide);
+        let desk = c.after.iter().find(|a| a.depth == 2);
+        assert!(desk.is_some(), "no unit at depth 2 in the text alternative");
+    }
+
+    #[test]
+    fn office_level_moves_get_arrows_and_a_split_three() {
+        let r = reform(DEEP);
+        let c = chart(&r);
+        let moves: usize = r
+            .units
+            .iter()
+            .filter(|u| !u.context && u.era.before())
+            .map(|u| {
+                u.becomes.iter().filter(|&&a| !r.units[a].context).count()
+                    + usize::from(u.era.after())
+            })
+            .sum();
+        assert_eq!(c.wide.matches("class=\"oc-arrow").count(), moves);
+        // The office split three ways, inside its ministry.
+        let split = c.before.iter().find(|a| a.links.len() == 3).unwrap();
+        assert!(split.depth == 1 && split.within.is_some());
+        // The sections that carry on are drawn with dashed arrows.
+        let both = r
+            .units
+            .iter()
+            .filter(|u| !u.context && u.era == crate::model::reform::Era::Both)
+            .count();
+        assert_eq!(c.wide.matches("oc-arrow continues").count(), both);
+    }
+
+    #[test]
+    fn a_100_kb_name_keeps_the_chart_small() {
+        let base = chart(&reform(DEEP));
+        let long = "Directorate ".repeat(100_000 / 12);
+        let text = DEEP.replace("name = \"Rail Directorate\"", &format!("name = \"{long}\""));
+        let c = chart(&reform(&text));
+        // The full name a few times (the tooltip, and the description's lists of units and of
+        // moves), in proportion to its length and no more.
+        for (svg, before) in [(&c.wide, &base.wide), (&c.narrow, &base.narrow)] {
+            assert!(
+                svg.len() < before.len() + 4 * long.len(),
+                "{} bytes",
+                svg.len()
+            );
+            let tspans = svg.matches("<tspan").count() - before.matches("<tspan").count();
+            assert!(tspans <= 3, "{tspans} more lines");
+        }
+    }
 }

@@ -461,7 +461,10 @@ fn comparison(v: &mut Views<'_, '_>, ctx: &mut Context) {
         .map(|i| v.unit(i, false))
         .collect();
     ctx.insert("chart", v.shared.chart(r, v.md.strings()));
-    ctx.insert("flow", &flow::function_map(r, v.md.strings()));
+    ctx.insert(
+        "flow",
+        &flow::function_map(r, &v.shared.unit_refs, v.md.strings()),
+    );
     ctx.insert("rows", &rows);
     ctx.insert("functions", &functions);
     ctx.insert("context_units", &context);
