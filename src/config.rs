@@ -86,8 +86,8 @@ pub struct Config {
 impl Config {
     /// What the configuration leaves out that a published site needs: warnings.
     pub fn warnings(&self) -> impl Iterator<Item = Diagnostic> {
-        (self.base_url == "/" && self.data_file.is_some()).then(|| {
-            Diagnostic::file(CONFIG_FILE, "base_url is not set: the sitemap, the feed and links shared on social media need the site's address")
+        (self.base_url == "/").then(|| {
+            Diagnostic::file(CONFIG_FILE, "base_url is not set: sitemap.xml and atom.xml hold paths instead of addresses, and pages have no canonical link")
                 .with_hint("add base_url = \"https://…/\" to site-config.toml, or pass --base-url")
                 .warning()
         }).into_iter()

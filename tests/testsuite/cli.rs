@@ -24,6 +24,50 @@ fn init_writes_an_explainer_that_passes_a_strict_check_with_the_built_in_theme()
     assert!(out.join("departments/harbour-agency/index.html").is_file());
 }
 
+/// Someone who installed only the binary has no docs/: the starter's `site-config.toml` names
+/// every top-level key of configuration.md, and with all of them uncommented it still builds.
+#[test]
+fn init_config_names_every_key_and_its_commented_defaults_are_valid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my-reform");
+    assert!(pillar(&["init", dir.to_str().unwrap()]).status.success());
+    let config = std::fs::read_to_string(dir.join("site-config.toml")).unwrap();
+    let docs = std::fs::read_to_string(repo().join("docs/configuration.md")).unwrap();
+    for key in docs.lines().filter_map(|l| l.strip_prefix("### `")) {
+        let key = key.trim_end_matches('`');
+        if key.contains('.') {
+            continue; // extra.social_image sits under [extra]
+        }
+        assert!(
+            config
+                .lines()
+                .any(|l| l.trim_start_matches("# ").starts_with(&format!("{key} = "))),
+            "the starter config does not name `{key}`"
+        );
+    }
+    let uncommented: String = config
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest)
+                if rest.starts_with('[')
+                    || rest
+                        .split_once(" = ")
+                        .is_some_and(|(k, _)| !k.contains(' ')) =>
+            {
+                rest
+            }
+            _ => l,
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(uncommented.contains("\n[paths]\n") && uncommented.contains("\noutput_dir = "));
+    std::fs::write(dir.join("site-config.toml"), uncommented).unwrap();
+    std::fs::create_dir_all(dir.join("content/images")).unwrap();
+    std::fs::write(dir.join("content/images/social.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let o = pillar(&["check", "--strict", "--root", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
 #[test]
 fn init_refuses_a_folder_that_holds_a_site_and_changes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
