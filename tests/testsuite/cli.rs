@@ -119,3 +119,60 @@ fn build_reports_pages_files_and_time() {
         "{stdout}"
     );
 }
+
+/// A Zola or Hugo page: every unknown key of every file in one run, in file order, with
+/// pillar's name where it has one (D8 of the ecosystem review).
+#[test]
+fn unknown_front_matter_keys_come_all_at_once_in_file_order_with_zola_names_mapped() {
+    let p = Project::new()
+        .file(
+            "content/about.md",
+            "+++\ntitle = \"About\"\nslug = \"x\"\naliases = [\"/old/\"]\nsummary = \"s\"\ntags = [\"a\"]\ndescripton = \"d\"\n+++\nBody\n",
+        )
+        .file("content/b.md", "+++\nlayout = \"wide\"\n+++\n");
+    let o = pillar(&["check", "--root", p.root().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    let reported: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(": unknown key"))
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            "content/about.md:3:1: unknown key `slug`",
+            "content/about.md:4:1: unknown key `aliases`",
+            "content/about.md:5:1: unknown key `summary`",
+            "content/about.md:6:1: unknown key `tags`",
+            "content/about.md:7:1: unknown key `descripton`",
+            "content/b.md:2:1: unknown key `layout`",
+        ],
+        "{err}"
+    );
+    for hint in [
+        "pillar calls this `description`",
+        "pillar makes no redirects",
+        "pillar has no taxonomies",
+        "did you mean `description`?",
+        "pillar calls this `template`",
+        "the URL comes from the file's name",
+    ] {
+        assert!(err.contains(hint), "no hint {hint:?} in\n{err}");
+    }
+}
+
+/// A Zola project's `config.toml` is not read: pillar says so instead of building an
+/// "Untitled explainer" in silence.
+#[test]
+fn a_config_toml_without_site_config_gets_a_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("config.toml"), "title = \"Mine\"\n").unwrap();
+    std::fs::create_dir_all(tmp.path().join("content")).unwrap();
+    std::fs::write(tmp.path().join("content/_index.md"), "Hi.\n").unwrap();
+    let o = pillar(&["check", "--root", tmp.path().to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("hint: found config.toml: pillar reads its settings from site-config.toml"),
+        "{err}"
+    );
+}

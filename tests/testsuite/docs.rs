@@ -118,10 +118,10 @@ fn run(q: &Quoted) -> Option<String> {
         let (k, v) = env.split_once('=').unwrap();
         cmd.env(k, v);
     }
-    if words.get(program + 1) == Some(&"init") {
-        if let Some(dir) = words.get(program + 2) {
-            let _ = std::fs::remove_dir_all(scratch.path().join(dir));
-        }
+    if words.get(program + 1) == Some(&"init")
+        && let Some(dir) = words.get(program + 2)
+    {
+        let _ = std::fs::remove_dir_all(scratch.path().join(dir));
     }
     let serve = words.get(program + 1) == Some(&"serve");
     let (ok, printed) = if serve {
