@@ -223,3 +223,25 @@ fn a_missing_base_url_is_a_warning_and_fails_check_strict() {
     let with_url = pillar(&["check", "--strict", "--root", set.root().to_str().unwrap()]);
     assert!(with_url.status.success(), "{}", text(&with_url.stderr));
 }
+
+/// A site without a data file has a search box too (it had only the index), and its
+/// interface strings include the singular count.
+#[test]
+fn a_site_without_a_data_file_gets_the_search_box() {
+    let p = Project::new().file("content/_index.md", "Hello.\n");
+    let out = p.build(&[]);
+    let home = parse(&out.join("index.html"));
+    let search = home
+        .select(&sel(".site-search[data-index='search-index.json']"))
+        .next()
+        .expect("a search box on a site without a data file");
+    assert_eq!(
+        search.value().attr("data-count-one"),
+        Some("1 page matches.")
+    );
+    assert!(out.join("search-index.json").is_file());
+    assert!(
+        home.select(&sel(".site-search a")).next().is_none(),
+        "no link to a glossary that does not exist"
+    );
+}
