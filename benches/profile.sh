@@ -14,7 +14,7 @@ REPO=$PWD
 BENCH_REF=${BENCH_REF:-/work/shared/bench}
 SHM=${BENCH_SHM:-/dev/shm/pillar-bench}
 OUT=$REPO/benches/out/profile
-PILLAR=$REPO/target/release/pillar
+PILLAR=$REPO/target/release-fat/pillar
 FLOOR=$REPO/benches/out/floor-target/release/cmark_floor
 [ -x "$PILLAR" ] && [ -x "$FLOOR" ] || { echo "run benches/run.sh first (it builds both)" >&2; exit 2; }
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }

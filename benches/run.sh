@@ -76,9 +76,9 @@ echo "before: $(uptime)" >"$OUT/load.txt"
 cat "$OUT/machine.txt"
 
 # ---------------------------------------------------------------- builds
-say "building pillar (cargo build --release)"
-cargo build --release --quiet
-PILLAR=$REPO/target/release/pillar
+say "building pillar (cargo build --profile release-fat)"
+cargo build --profile release-fat --quiet
+PILLAR=$REPO/target/release-fat/pillar
 echo "pillar binary: $(stat -c '%y' "$PILLAR"), sha256 $(sha256sum "$PILLAR" | cut -c1-16)" | tee -a "$OUT/machine.txt"
 
 say "building the floor (copied to benches/out/floor, target benches/out/floor-target)"

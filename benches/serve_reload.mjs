@@ -5,7 +5,7 @@
 // reports, so that the debounce delay and the build can be told apart.
 //
 // Usage: node [--experimental-websocket] benches/serve_reload.mjs [BIN] [N]
-//   BIN defaults to target/release/pillar, N to 30. benches/serve_reload.sh does both.
+//   BIN defaults to target/release-fat/pillar, N to 30. benches/serve_reload.sh does both.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = resolve(process.argv[2] || join(REPO, 'target', 'release', 'pillar'));
+const BIN = resolve(process.argv[2] || join(REPO, 'target', 'release-fat', 'pillar'));
 const N = Number(process.argv[3] || 30);
 const TIMEOUT_MS = 30_000;
 
@@ -23,7 +23,7 @@ if (typeof WebSocket !== 'function') {
   process.exit(2);
 }
 if (!existsSync(BIN)) {
-  console.error(`${BIN} is missing: cargo build --release`);
+  console.error(`${BIN} is missing: cargo build --profile release-fat`);
   process.exit(2);
 }
 

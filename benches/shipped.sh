@@ -20,8 +20,8 @@ mkdir -p "$OUT" "$SHM"
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
 echo "load before: $(uptime)"
-cargo build --release --quiet
-PILLAR=$REPO/target/release/pillar
+cargo build --profile release-fat --quiet
+PILLAR=$REPO/target/release-fat/pillar
 echo "pillar binary: $(stat -c '%y' "$PILLAR"), sha256 $(sha256sum "$PILLAR" | cut -c1-16)"
 FLOOR=$OUT/floor-target/release/cmark_floor
 if [ ! -x "$FLOOR" ]; then

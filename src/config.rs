@@ -86,11 +86,22 @@ pub struct Config {
 impl Config {
     /// What the configuration leaves out that a published site needs: warnings.
     pub fn warnings(&self) -> impl Iterator<Item = Diagnostic> {
-        (self.base_url == "/" && self.data_file.is_some()).then(|| {
-            Diagnostic::file(CONFIG_FILE, "base_url is not set: the sitemap, the feed and links shared on social media need the site's address")
+        let base_url = (self.base_url == "/").then(|| {
+            Diagnostic::file(CONFIG_FILE, "base_url is not set: sitemap.xml and atom.xml hold paths instead of addresses, and pages have no canonical link")
                 .with_hint("add base_url = \"https://…/\" to site-config.toml, or pass --base-url")
                 .warning()
-        }).into_iter()
+        });
+        let foreign = crate::diag::foreign::config_file_hint(&self.root)
+            .filter(|_| !self.root.join(CONFIG_FILE).exists())
+            .map(|hint| {
+                Diagnostic::file(
+                    CONFIG_FILE,
+                    "there is no site-config.toml: the site is built with pillar's defaults",
+                )
+                .with_hint(hint)
+                .warning()
+            });
+        base_url.into_iter().chain(foreign)
     }
 
     /// The absolute URL of a root-relative path such as `departments/dpo/`.

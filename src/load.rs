@@ -115,6 +115,19 @@ impl ContentFile {
     }
 }
 
+/// The keys of [`FrontMatter`], in its order, for the report of unknown keys.
+const FRONT_MATTER_KEYS: [&str; 9] = [
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "template",
+    "sort_by",
+    "extra",
+];
+
 /// Front matter of a page or section, as written.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -167,7 +180,7 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let root = &config.root;
     // Read and split in parallel: on big sites this is most of the I/O.
     use rayon::prelude::*;
-    let results: Vec<Result<ContentFile, Diagnostic>> = paths
+    let results: Vec<Result<ContentFile, Vec<Diagnostic>>> = paths
         .par_iter()
         .map(|(rel, abs)| read_content(root, rel, abs))
         .collect();
@@ -179,7 +192,7 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
                 total += f.len;
                 files.push(f);
             }
-            Err(d) => diags.push(d),
+            Err(ds) => diags.0.extend(ds),
         }
     }
     if total > KEEP_SOURCES_BELOW {
@@ -329,19 +342,27 @@ fn walk(
     }
 }
 
-fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Diagnostic> {
+fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Vec<Diagnostic>> {
     let shown = crate::diag::display_path(root, abs);
-    let bytes =
-        std::fs::read(abs).map_err(|e| Diagnostic::file(&shown, format!("cannot read: {e}")))?;
-    let text = decode(&bytes, &shown)?;
+    let bytes = std::fs::read(abs)
+        .map_err(|e| vec![Diagnostic::file(&shown, format!("cannot read: {e}"))])?;
+    let text = decode(&bytes, &shown).map_err(|d| vec![d])?;
     let (front_text, front_start, body_start) =
         split_front_matter(&text).map_err(|(offset, msg)| {
-            Diagnostic::at(&shown, &text, offset, msg)
-                .with_hint("front matter is TOML between two lines of `+++`")
+            vec![
+                Diagnostic::at(&shown, &text, offset, msg)
+                    .with_hint("front matter is TOML between two lines of `+++`"),
+            ]
         })?;
     let front = match front_text {
-        Some(t) => toml::from_str::<FrontMatter>(t)
-            .map_err(|e| toml_diagnostic(&shown, &text, front_start, &e))?,
+        Some(t) => {
+            let unknown = unknown_keys(&shown, &text, t, front_start);
+            if !unknown.is_empty() {
+                return Err(unknown);
+            }
+            toml::from_str::<FrontMatter>(t)
+                .map_err(|e| vec![toml_diagnostic(&shown, &text, front_start, &e)])?
+        }
         None => FrontMatter::default(),
     };
     Ok(ContentFile::new(
@@ -352,6 +373,38 @@ fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Diagn
         front,
         body_start,
     ))
+}
+
+/// Every top-level key of front matter `front` (at byte `start` of `text`) that pillar does not
+/// know, in file order, each at its line: serde would stop at the first, in its own order.
+/// A Zola or Hugo key gets pillar's name for it; another, "did you mean" or the valid keys.
+fn unknown_keys(shown: &Path, text: &str, front: &str, start: usize) -> Vec<Diagnostic> {
+    let Ok(table) = toml::de::DeTable::parse(front) else {
+        return Vec::new(); // a syntax error: serde reports it
+    };
+    let mut keys: Vec<_> = table
+        .get_ref()
+        .keys()
+        .filter(|k| !FRONT_MATTER_KEYS.contains(&k.get_ref().as_ref()))
+        .collect();
+    keys.sort_by_key(|k| k.span().start);
+    let valid = FRONT_MATTER_KEYS.map(|k| format!("`{k}`")).join(", ");
+    keys.into_iter()
+        .map(|k| {
+            let name: &str = k.get_ref();
+            let (message, hint) = match crate::diag::foreign::front_matter_hint(name) {
+                Some(h) => (format!("unknown key `{name}`"), Some(h.to_owned())),
+                None => crate::diag::toml::explain_toml(&format!(
+                    "unknown field `{name}`, expected one of {valid}"
+                )),
+            };
+            let d = Diagnostic::at(shown, text, start + k.span().start, message);
+            match hint {
+                Some(h) => d.with_hint(h),
+                None => d,
+            }
+        })
+        .collect()
 }
 
 /// Splits `+++\nTOML\n+++\nbody`. Returns the front matter text (if any), its byte offset and
@@ -405,6 +458,13 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error() {
         assert!(split_front_matter("+++\ntitle = 1\n").is_err());
+    }
+
+    #[test]
+    fn the_list_of_front_matter_keys_is_the_structs() {
+        let e = toml::from_str::<FrontMatter>("zzz = 1").unwrap_err();
+        let listed = FRONT_MATTER_KEYS.map(|k| format!("`{k}`")).join(", ");
+        assert!(e.message().contains(&listed), "{} vs {listed}", e.message());
     }
 
     #[test]

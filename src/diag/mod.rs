@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod foreign;
 pub mod toml;
 pub use toml::{decode, nearby_file, toml_diagnostic};
 

@@ -9,6 +9,7 @@ mod check;
 mod cli;
 mod common;
 mod data;
+mod docs;
 mod markdown;
 mod output;
 #[cfg(unix)]

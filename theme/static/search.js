@@ -40,7 +40,37 @@
     var i = text.toLowerCase().indexOf(word);
     if (i < 0) return text.slice(0, 140);
     var start = Math.max(0, i - 60);
+    var space = text.lastIndexOf(" ", i);
+    if (space > start && space < i) start = space + 1; // not mid-word
     return (start > 0 ? "…" : "") + text.slice(start, i + 100) + "…";
+  }
+
+  function escape(w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  // Whether `word` stands as a whole word in `text` (not inside a longer one).
+  function whole(text, word) {
+    return new RegExp("(^|[^\\p{L}\\p{N}])" + escape(word) + "($|[^\\p{L}\\p{N}])", "u").test(text);
+  }
+
+  // Appends `text` to `el`, each occurrence of a query word in a <mark>.
+  function marked(el, text, words) {
+    var re = new RegExp(words.map(escape).join("|"), "gi");
+    var last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      el.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      el.appendChild(mark);
+      last = m.index + m[0].length;
+    }
+    el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // A page's score for `word`: in the title above in the text, a whole word above a part of one.
+  function score(e, word) {
+    if (e.hay.indexOf(word) < 0) return 0;
+    var inTitle = e.title.indexOf(word) >= 0;
+    return (inTitle ? 10 : 1) * (whole(inTitle ? e.title : e.hay, word) ? 4 : 1);
   }
 
   function search(q) {
@@ -50,28 +80,29 @@
     load().then(function (entries) {
       var hits = [];
       entries.forEach(function (e) {
-        var score = 0;
+        var total = 0;
         for (var k = 0; k < words.length; k++) {
-          if (e.hay.indexOf(words[k]) < 0) return;
-          score += e.title.indexOf(words[k]) >= 0 ? 10 : 1;
+          var s = score(e, words[k]);
+          if (!s) return;
+          total += s;
         }
-        hits.push({ e: e, score: score });
+        hits.push({ e: e, score: total });
       });
       hits.sort(function (a, b) { return b.score - a.score; });
       hits.slice(0, 10).forEach(function (h) {
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = root + h.e.u;
-        a.textContent = h.e.t;
+        marked(a, h.e.t, words);
         var p = document.createElement("p");
-        p.textContent = snippet(h.e.s || h.e.d, words[0]);
+        marked(p, snippet(h.e.s || h.e.d, words[0]), words);
         li.appendChild(a);
         li.appendChild(p);
         list.appendChild(li);
       });
       list.hidden = hits.length === 0;
       status.textContent = hits.length
-        ? box.getAttribute("data-count").replace("{n}", hits.length)
+        ? (hits.length === 1 ? box.getAttribute("data-count-one") : box.getAttribute("data-count")).replace("{n}", hits.length)
         : box.getAttribute("data-none");
       if (!hits.length) { list.hidden = false; var li = document.createElement("li"); li.textContent = status.textContent; list.appendChild(li); }
     });

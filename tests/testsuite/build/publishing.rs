@@ -201,3 +201,47 @@ fn an_unknown_language_is_refused_at_its_line() {
         "{err}"
     );
 }
+
+/// Without `base_url` the sitemap and the feed hold paths (`<loc>/</loc>`): `build` warns and
+/// `check --strict` fails, for a plain Markdown site as for one with a data file.
+#[test]
+fn a_missing_base_url_is_a_warning_and_fails_check_strict() {
+    let p = Project::with_config("title = \"T\"\n").file("content/_index.md", "Hello.\n");
+    let root = p.root().to_str().unwrap();
+    let out = p.root().join("site");
+    let built = pillar(&["build", "--root", root, "--output", out.to_str().unwrap()]);
+    let err = text(&built.stderr);
+    assert!(built.status.success(), "{err}");
+    assert!(
+        err.contains("site-config.toml: warning: base_url is not set"),
+        "{err}"
+    );
+    let strict = pillar(&["check", "--strict", "--root", root]);
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict.stderr));
+    assert!(text(&strict.stderr).contains("base_url is not set"));
+    let set = Project::new().file("content/_index.md", "Hello.\n");
+    let with_url = pillar(&["check", "--strict", "--root", set.root().to_str().unwrap()]);
+    assert!(with_url.status.success(), "{}", text(&with_url.stderr));
+}
+
+/// A site without a data file has a search box too (it had only the index), and its
+/// interface strings include the singular count.
+#[test]
+fn a_site_without_a_data_file_gets_the_search_box() {
+    let p = Project::new().file("content/_index.md", "Hello.\n");
+    let out = p.build(&[]);
+    let home = parse(&out.join("index.html"));
+    let search = home
+        .select(&sel(".site-search[data-index='search-index.json']"))
+        .next()
+        .expect("a search box on a site without a data file");
+    assert_eq!(
+        search.value().attr("data-count-one"),
+        Some("1 page matches.")
+    );
+    assert!(out.join("search-index.json").is_file());
+    assert!(
+        home.select(&sel(".site-search a")).next().is_none(),
+        "no link to a glossary that does not exist"
+    );
+}
