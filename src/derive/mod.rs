@@ -79,6 +79,8 @@ pub struct PageSummary {
     pub url: String,
     pub description: Option<String>,
     pub date: Option<DateView>,
+    /// The page's summary (the HTML before its `<!-- more -->` line), as shown on this list.
+    pub summary: Option<String>,
 }
 
 /// The `page` variable every template receives.
@@ -91,6 +93,8 @@ pub struct PageView {
     pub url: String,
     pub permalink: String,
     pub content: String,
+    /// The HTML before the page's `<!-- more -->` line, if it has one.
+    pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
     pub date: Option<DateView>,
     pub updated: Option<DateView>,
@@ -116,6 +120,9 @@ pub struct Prepared {
     /// The sources page's list, which lacks the pages citing each source (and the context
     /// lacks `sources`) until [`cite_sources`] adds them, once every other page is prepared.
     pub sources: Option<Vec<SourceView>>,
+    /// A section's `page`, which lacks its pages' summaries (and the context lacks `page`)
+    /// until [`list_summaries`] adds them, once every page is prepared.
+    pub listing: Option<PageView>,
 }
 
 /// Builds the context of page `idx`.
@@ -130,6 +137,9 @@ pub fn prepare(
     let file = site.file(page);
     let source_dir = page.rel.rfind('/').map_or("", |i| &page.rel[..=i]);
     let mut md = PageRenderer::new(resolver, &page.url, source_dir, config.allow_html);
+    if let Some(s) = page.section {
+        md = md.listed_at(&site.pages[s].url);
+    }
     let strings = resolver.strings;
     // Markdown is rendered in the order the built-in templates show it, so that the first use
     // of a glossary term gets its <abbr> and the search text follows reading order: a unit's
@@ -191,6 +201,7 @@ pub fn prepare(
             url: p.url.clone(),
             description: p.description.clone(),
             date: date(p.date, strings),
+            summary: None,
         }
     };
     let jsonld = json_ld(page, config, &page.title);
@@ -202,6 +213,7 @@ pub fn prepare(
         url: page.url.clone(),
         permalink: config.permalink(&page.url),
         content,
+        summary: md.notes.summary.clone(),
         toc: std::mem::take(&mut md.notes.toc),
         date: date(page.date, strings),
         updated: date(page.updated, strings),
@@ -216,7 +228,12 @@ pub fn prepare(
         jsonld,
         has_code: md.notes.has_code,
     };
-    ctx.insert("page", &view);
+    let listing = if lists_summaries(page) {
+        Some(view)
+    } else {
+        ctx.insert("page", &view);
+        None
+    };
     Prepared {
         page: idx,
         size_hint,
@@ -224,7 +241,34 @@ pub fn prepare(
         context: ctx,
         notes: md.notes,
         sources: source_list,
+        listing,
     }
+}
+
+/// Whether the page shows its pages' summaries, and so waits for them: a section that has
+/// pages or subsections.
+pub fn lists_summaries(page: &crate::model::Page) -> bool {
+    page.kind == PageKind::Section && !(page.pages.is_empty() && page.subsections.is_empty())
+}
+
+/// Completes a section's `page`: `summary(i)` is the summary of page `i` as its section shows
+/// it ([`PageNotes::listed_summary`]).
+pub fn list_summaries(
+    prepared: &mut Prepared,
+    site: &Site,
+    summary: &dyn Fn(usize) -> Option<String>,
+) {
+    let Some(mut view) = prepared.listing.take() else {
+        return;
+    };
+    let page = &site.pages[prepared.page];
+    for (item, &i) in view.pages.iter_mut().zip(&page.pages) {
+        item.summary = summary(i);
+    }
+    for (item, &i) in view.subsections.iter_mut().zip(&page.subsections) {
+        item.summary = summary(i);
+    }
+    prepared.context.insert("page", &view);
 }
 
 /// Completes the sources page: `cited[i]` are the pages citing source `i` (see [`cited_by`]).

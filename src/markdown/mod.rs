@@ -73,6 +73,10 @@ struct Pass<'e> {
     after_link: Vec<usize>,
     /// Which of the deferred citations have been printed.
     deferred_done: HashSet<usize>,
+    /// Whether this is a page's body, where a `<!-- more -->` line ends the summary.
+    body: bool,
+    /// How deep in blocks and inlines the event being read is.
+    depth: usize,
     /// Where in `out` a `<!-- more -->` line ended the summary.
     more: Option<usize>,
 }
@@ -113,6 +117,11 @@ pub struct PageRenderer<'a> {
     /// Whether pillar's additions to plain pulldown-cmark are made (see
     /// [`Self::without_additions`]).
     additions: bool,
+    /// The URL of the page that lists this one (its section), where its summary is shown.
+    listed_at: Option<&'a str>,
+    /// Set when rendering a summary for the page at this URL: links are rebased there, and
+    /// footnotes and heading ids (which belong to the page itself) are left out.
+    shown_at: Option<&'a str>,
 }
 
 impl<'a> PageRenderer<'a> {
@@ -133,7 +142,16 @@ impl<'a> PageRenderer<'a> {
             },
             ids: ids::Ids::default(),
             additions: true,
+            listed_at: None,
+            shown_at: None,
         }
+    }
+
+    /// Says that the page is listed on the page at `url` (its section): a summary ended by
+    /// `<!-- more -->` is then also rendered for that page, in [`PageNotes::listed_summary`].
+    pub fn listed_at(mut self, url: &'a str) -> Self {
+        self.listed_at = Some(url);
+        self
     }
 
     /// Switches pillar's additions off: the Markdown then renders exactly as plain
@@ -150,7 +168,7 @@ impl<'a> PageRenderer<'a> {
 
     /// The relative prefix from this page to the site root (`../../`, or `` at the root).
     pub fn root(&self) -> String {
-        links::root_prefix(self.page_url)
+        links::root_prefix(self.shown_at.unwrap_or(self.page_url))
     }
 
     /// Renders a page body to HTML (a YAML front matter block at its top is an error).
@@ -160,18 +178,29 @@ impl<'a> PageRenderer<'a> {
         {
             self.notes.diags.push(d);
         }
-        self.render_with(md, origin, self.allow_html, true)
+        let (html, more) = self.render_with(md, origin, self.allow_html, true);
+        if let (true, Some(url)) = (more, self.listed_at) {
+            let mut list = PageRenderer::new(
+                self.resolver,
+                self.page_url,
+                self.source_dir,
+                self.allow_html,
+            );
+            list.shown_at = Some(url);
+            self.notes.listed_summary = Some(list.render_with(md, origin, self.allow_html, true).0);
+        }
+        html
     }
 
     /// Renders Markdown from the data file: raw HTML is always escaped there.
     pub fn render_data(&mut self, md: &str, origin: &Origin) -> String {
-        self.render_with(md, origin, false, true)
+        self.render_with(md, origin, false, false).0
     }
 
     /// Like [`render_data`](Self::render_data), without the paragraph around a single
     /// paragraph (for table cells and list items).
     pub fn render_inline(&mut self, md: &str, origin: &Origin) -> String {
-        let html = self.render_with(md, origin, false, false);
+        let html = self.render_with(md, origin, false, false).0;
         match html
             .strip_prefix("<p>")
             .and_then(|h| h.strip_suffix("</p>\n"))
@@ -226,11 +255,19 @@ impl<'a> PageRenderer<'a> {
         resolver.citations.html_with_locators(&found, &self.root())
     }
 
-    fn render_with(&mut self, md: &str, origin: &Origin, allow_html: bool, _block: bool) -> String {
+    /// Renders `md`; in a page's `body`, also whether a `<!-- more -->` line ends a summary
+    /// (which goes into [`PageNotes::summary`]).
+    fn render_with(
+        &mut self,
+        md: &str,
+        origin: &Origin,
+        allow_html: bool,
+        body: bool,
+    ) -> (String, bool) {
         if !self.additions {
             let mut html = String::with_capacity(md.len() * 3 / 2);
             pulldown_cmark::html::push_html(&mut html, Parser::new_ext(md, options()));
-            return html;
+            return (html, false);
         }
         let deferred = std::cell::RefCell::new(Vec::new());
         let callback = cite::CiteLinks {
@@ -241,9 +278,16 @@ impl<'a> PageRenderer<'a> {
             Parser::new_with_broken_link_callback(md, options(), Some(callback)).into_offset_iter();
         let mut pass = Pass {
             out: Vec::with_capacity(md.len() / 12 + 16),
+            body,
             ..Pass::default()
         };
         for (event, range) in parser {
+            if let Event::End(_) = event {
+                pass.depth = pass.depth.saturating_sub(1);
+            }
+            if let Event::Start(_) = event {
+                pass.depth += 1;
+            }
             if let Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
             ) = event
@@ -283,6 +327,11 @@ impl<'a> PageRenderer<'a> {
                 continue;
             }
             self.event(&mut pass, event, range.start, origin, allow_html);
+            if self.shown_at.is_some() && pass.more.is_some() {
+                // A summary for another page ends here (pulldown-cmark has read the footnote
+                // definitions of the whole text already).
+                break;
+            }
         }
         for (k, d) in deferred.borrow().iter().enumerate() {
             if !pass.deferred_done.contains(&k) {
@@ -299,9 +348,8 @@ impl<'a> PageRenderer<'a> {
         }
         let mut out = std::mem::take(&mut pass.out);
         self.mark_terms(&mut out, &pass.candidates);
-        if let Some(end) = pass.more
-            && self.notes.summary.is_none()
-        {
+        let more = pass.more.filter(|_| self.notes.summary.is_none());
+        if let Some(end) = more {
             let mut summary = String::new();
             pulldown_cmark::html::push_html(&mut summary, out[..end].iter().cloned());
             self.notes.summary = Some(summary);
@@ -309,7 +357,7 @@ impl<'a> PageRenderer<'a> {
         let mut html = String::with_capacity(md.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
         std::mem::take(&mut pass.footnotes).finish(&mut html, self);
-        html
+        (html, more.is_some())
     }
 
     /// Handles one event of the page's Markdown at byte `at`.
@@ -322,9 +370,8 @@ impl<'a> PageRenderer<'a> {
         allow_html: bool,
     ) {
         let event = match event {
-            Event::Html(h) | Event::InlineHtml(h)
-                if h.trim() == "<!-- more -->" && pass.heading.is_none() =>
-            {
+            // Only a line of its own at the top level (an HTML block, depth 1) ends the summary.
+            Event::Html(h) if pass.body && pass.depth == 1 && h.trim() == "<!-- more -->" => {
                 pass.more.get_or_insert(pass.out.len());
                 return;
             }
@@ -446,6 +493,7 @@ impl<'a> PageRenderer<'a> {
                 pass.push(Event::End(TagEnd::Table));
                 Event::Html(CowStr::from("</div>\n"))
             }
+            Event::FootnoteReference(_) if self.shown_at.is_some() => return,
             Event::FootnoteReference(label) => {
                 let (n, stem, refid) = pass.footnotes.reference(&label, &mut self.ids);
                 self.notes.anchors.insert(refid.clone());
@@ -460,7 +508,9 @@ impl<'a> PageRenderer<'a> {
                 return;
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, events)) = pass.footnote_def.take() {
+                if let Some((label, events)) = pass.footnote_def.take()
+                    && self.shown_at.is_none()
+                {
                     pass.footnotes.define(&label, events);
                 }
                 return;
@@ -498,6 +548,11 @@ impl<'a> PageRenderer<'a> {
         at: usize,
     ) -> (String, String) {
         let text = h.text.trim();
+        let lvl = h.level as u8;
+        if self.shown_at.is_some() {
+            // A summary on another page: the heading's id is its own page's.
+            return (format!("<h{lvl}>"), format!("</h{lvl}>\n"));
+        }
         let id = match &h.id {
             Some(explicit) => {
                 self.explicit_id(explicit, origin, at);
@@ -506,7 +561,6 @@ impl<'a> PageRenderer<'a> {
             None => self.ids.heading(&crate::ids::slugify(text)),
         };
         self.notes.anchors.insert(id.clone());
-        let lvl = h.level as u8;
         self.notes.toc.push(TocEntry {
             level: lvl,
             id: id.clone(),
@@ -604,6 +658,9 @@ impl<'a> PageRenderer<'a> {
             .resolver
             .resolve(dest, self.page_url, self.source_dir, image);
         match r {
+            Ok((href, _)) if self.shown_at.is_some() => {
+                links::rebase(&href, self.page_url, self.shown_at.unwrap_or_default())
+            }
             Ok((href, check)) => {
                 if let Some(mut c) = check {
                     // Located now: the text is gone by the time anchors are checked.

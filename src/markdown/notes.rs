@@ -36,6 +36,10 @@ pub struct PageNotes {
     /// The HTML of the Markdown before a `<!-- more -->` line, when there is one: the page's
     /// summary, as in Zola and Hugo.
     pub summary: Option<String>,
+    /// The same summary as the page's section shows it, when the page is listed (see
+    /// [`super::PageRenderer::listed_at`]): its links lead from there, and it has neither
+    /// footnotes nor heading ids.
+    pub listed_summary: Option<String>,
 }
 
 /// How much of a page's text the search index keeps at most: enough to find what a page is

@@ -559,3 +559,43 @@ fn prices_are_not_math() {
     let (html, _, _) = render("It costs $5 and $10, or $5-$10.\n");
     assert!(!html.contains("math"), "{html}");
 }
+
+#[test]
+fn a_summary_only_ends_at_a_top_level_line() {
+    for md in [
+        "Text <!-- more --> inline.\n",
+        "> quoted\n>\n> <!-- more -->\n",
+        "```\n<!-- more -->\n```\n",
+    ] {
+        let (_, _, notes) = render(md);
+        assert_eq!(notes.summary, None, "{md}");
+    }
+}
+
+#[test]
+fn the_listed_summary_links_from_the_section_and_leaves_the_page_its_ids() {
+    let f = fixture();
+    let r = resolver(&f);
+    // The page `departments/dpo/`, listed on the home page.
+    let mut page = PageRenderer::new(&r, "departments/dpo/", "departments/", true).listed_at("");
+    let md = "## Intro\n\nSee [about](@/about.md), [here](#intro), [@s00, p. 4] and a note[^1].\n\n\
+              <!-- more -->\n\nThe rest.\n\n[^1]: The note.\n";
+    let html = page.render(md, &origin(md));
+    assert!(html.contains("id=\"intro\""), "{html}");
+    let listed = page.notes.listed_summary.clone().unwrap_or_default();
+    assert_eq!(
+        listed,
+        "<h2>Intro</h2>\n<p>See <a href=\"about/\">about</a>, \
+         <a href=\"departments/dpo/#intro\">here</a>, <sup class=\"cite\">[<a \
+         href=\"sources/#source-s00\" title=\"PassBlue: Grand &lt;Plan&gt;, p. 4\">1</a>, p. \
+         4]</sup> and a note.</p>\n"
+    );
+    assert!(
+        page.notes
+            .summary
+            .as_deref()
+            .is_some_and(|s| s.contains("href=\"../../about/\"") && s.contains("fn-1")),
+        "{:?}",
+        page.notes.summary
+    );
+}
