@@ -483,6 +483,21 @@ impl<'a> PageRenderer<'a> {
                 pass.in_image = pass.in_image.saturating_sub(1);
                 Event::End(TagEnd::Image)
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                // An alert's class says its kind to a stylesheet; a reader needs it in words.
+                pass.push(Event::Start(Tag::BlockQuote(Some(kind))));
+                let key = match kind {
+                    pulldown_cmark::BlockQuoteKind::Note => "alert_note",
+                    pulldown_cmark::BlockQuoteKind::Tip => "alert_tip",
+                    pulldown_cmark::BlockQuoteKind::Important => "alert_important",
+                    pulldown_cmark::BlockQuoteKind::Warning => "alert_warning",
+                    pulldown_cmark::BlockQuoteKind::Caution => "alert_caution",
+                };
+                Event::Html(CowStr::from(format!(
+                    "<p class=\"markdown-alert-title\">{}</p>\n",
+                    escape(self.strings().get(key))
+                )))
+            }
             Event::Start(Tag::Table(a)) => {
                 pass.push(Event::Html(CowStr::from(
                     "<div class=\"table-wrap\" tabindex=\"0\">",

@@ -599,3 +599,15 @@ fn the_listed_summary_links_from_the_section_and_leaves_the_page_its_ids() {
         page.notes.summary
     );
 }
+
+#[test]
+fn alerts_say_their_kind_in_words() {
+    let (html, _, _) = render("> [!WARNING]\n> Mind the step.\n\n> Just a quote.\n");
+    assert!(
+        html.starts_with(
+            "<blockquote class=\"markdown-alert-warning\">\n<p class=\"markdown-alert-title\">Warning</p>\n<p>Mind the step.</p>"
+        ),
+        "{html}"
+    );
+    assert_eq!(html.matches("markdown-alert-title").count(), 1, "{html}");
+}

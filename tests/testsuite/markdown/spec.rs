@@ -802,6 +802,7 @@ fn no_page_has_a_duplicate_id_even_with_every_case_of_issue_16() {
         "type=\"checkbox\"",
         "<dl>",
         "markdown-alert-note",
+        "<p class=\"markdown-alert-title\">Caution</p>",
     ] {
         assert!(page.contains(kept), "{kept} in {page}");
     }
