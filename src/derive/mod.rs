@@ -11,7 +11,7 @@ pub mod site_files;
 mod svg;
 pub mod views;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -271,13 +271,40 @@ pub fn list_summaries(
     prepared.context.insert("page", &view);
 }
 
-/// Completes the sources page: `cited[i]` are the pages citing source `i` (see [`cited_by`]).
-pub fn cite_sources(prepared: &mut Prepared, cited: &[Vec<usize>], site: &Site, shared: &Shared) {
+/// A page citing a source at pinpoint locators (`p. 4`), on the sources page.
+#[derive(Serialize)]
+struct CitedAt<'a> {
+    title: &'a str,
+    url: &'a str,
+    locators: &'a [String],
+}
+
+/// Completes the sources page: `cited[i]` are the pages citing source `i`, each with the
+/// locators it cites it at (see [`cited_by`]).
+pub fn cite_sources(
+    prepared: &mut Prepared,
+    cited: &[Vec<(usize, Vec<String>)>],
+    site: &Site,
+    shared: &Shared,
+) {
     let Some(mut list) = prepared.sources.take() else {
         return;
     };
     for (view, pages) in list.iter_mut().zip(cited) {
-        view.cited_by = pages.iter().map(|&p| shared.page_link(site, p)).collect();
+        view.cited_by = pages
+            .iter()
+            .map(|(p, locators)| {
+                if locators.is_empty() {
+                    shared.page_link(site, *p)
+                } else {
+                    tera::Value::from_serializable(&CitedAt {
+                        title: &site.pages[*p].title,
+                        url: &site.pages[*p].url,
+                        locators,
+                    })
+                }
+            })
+            .collect();
     }
     prepared.context.insert("sources", &list);
 }
@@ -532,22 +559,30 @@ fn sources(v: &mut Views<'_, '_>, ctx: &mut Context) -> Vec<SourceView> {
     list
 }
 
-/// For each source, the pages that cite it (by title, then URL; without duplicates).
+/// For each source, the pages that cite it (by title, then URL; without duplicates), each
+/// with the pinpoint locators it cites the source at (in order, without duplicates).
 pub fn cited_by<'a>(
     site: &Site,
     pages: impl Iterator<Item = (usize, &'a PageNotes)>,
-) -> Vec<Vec<usize>> {
+) -> Vec<Vec<(usize, Vec<String>)>> {
     let n = site.reform.as_ref().map_or(0, |r| r.source_list.len());
-    let mut sets: Vec<BTreeSet<(&str, &str, usize)>> = vec![BTreeSet::new(); n];
+    let mut sets: Vec<BTreeMap<(&str, &str, usize), Vec<String>>> = vec![BTreeMap::new(); n];
     for (i, notes) in pages {
         let page = &site.pages[i];
         for &s in &notes.cites {
             if let Some(set) = sets.get_mut(s) {
-                set.insert((page.title.as_str(), page.url.as_str(), i));
+                let locators = notes
+                    .locators
+                    .iter()
+                    .filter(|(src, _)| *src == s)
+                    .map(|(_, l)| l.clone());
+                set.entry((page.title.as_str(), page.url.as_str(), i))
+                    .or_default()
+                    .extend(locators);
             }
         }
     }
     sets.into_iter()
-        .map(|s| s.into_iter().map(|(_, _, i)| i).collect())
+        .map(|s| s.into_iter().map(|((_, _, i), l)| (i, l)).collect())
         .collect()
 }

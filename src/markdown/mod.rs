@@ -236,6 +236,9 @@ impl<'a> PageRenderer<'a> {
             match resolver.source(id) {
                 Some(i) => {
                     self.notes.cites.insert(i);
+                    if let Some(loc) = locator {
+                        self.notes.locators.insert((i, loc.to_owned()));
+                    }
                     found.push((i, locator));
                 }
                 None => {

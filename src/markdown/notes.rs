@@ -25,6 +25,9 @@ pub struct PageNotes {
     pub links: Vec<LinkCheck>,
     /// Sources cited (indices into the reform's source list).
     pub cites: BTreeSet<usize>,
+    /// The pinpoint locators the page cites sources at (`[@s01, p. 4]`: the source's index
+    /// and `p. 4`), for the sources page.
+    pub locators: BTreeSet<(usize, String)>,
     /// Glossary terms used (indices).
     pub terms: BTreeSet<usize>,
     pub has_code: bool,

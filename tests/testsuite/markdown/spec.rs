@@ -803,9 +803,16 @@ fn no_page_has_a_duplicate_id_even_with_every_case_of_issue_16() {
         "<dl>",
         "markdown-alert-note",
         "<p class=\"markdown-alert-title\">Caution</p>",
+        "title=\"Eskerland Ministry of the Environment (fictional): Rivers for the Next Century: report of the Independent Review of the National Rivers Board, §12\">1</a>, §12, <a ",
     ] {
         assert!(page.contains(kept), "{kept} in {page}");
     }
+    // The sources page lists the locators each page cites a source at.
+    let sources = std::fs::read_to_string(out.join("sources/index.html")).unwrap();
+    assert!(
+        sources.contains(">Every case of issue 16</a> (at p. 4, §12)"),
+        "{sources}"
+    );
     // The section lists its pages' summaries, which link from there, in place of descriptions.
     let list = std::fs::read_to_string(out.join("summaries/index.html")).unwrap();
     for kept in [
