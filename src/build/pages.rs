@@ -70,6 +70,7 @@ pub(super) fn links<'a>(
         drafts: Some(&site.drafts),
         strings: &theme.strings,
         search_cap: crate::markdown::search_text_cap(site.pages.len()),
+        math: config.math,
         terms: reform.and_then(|r| {
             Terms::new(
                 r.terms

@@ -36,6 +36,8 @@ pub struct Resolver<'a> {
     pub strings: &'a crate::i18n::Strings,
     /// Bytes of text each page keeps for the search index.
     pub search_cap: usize,
+    /// Whether `$…$` and `$$…$$` are math (the site's `math`).
+    pub math: bool,
 }
 
 /// Citation links, one per source (indices into the reform's source list), each written once

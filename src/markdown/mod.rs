@@ -13,6 +13,7 @@ mod footnotes;
 pub mod highlight;
 mod ids;
 mod links;
+mod math;
 mod notes;
 mod rawhtml;
 
@@ -29,9 +30,10 @@ use crate::diag::Diagnostic;
 use crate::model::reform::Origin;
 
 /// CommonMark with GFM's tables, footnotes, strikethrough and task lists, GitHub's alerts
-/// (`> [!NOTE]`), definition lists, heading attributes and smart punctuation. Math stays off:
-/// pulldown-cmark reads a price range (`$5-$10`) as math, so it wants a site's opt-in. Superscript and
-/// subscript (`^x^`, `~x~`) stay off: a single `~` means "about" in prose.
+/// (`> [!NOTE]`), definition lists, heading attributes and smart punctuation. Math is off here:
+/// pulldown-cmark reads a price range (`$5-$10`) as math, so it wants a site's opt-in
+/// ([`options_with_math`]). Superscript and subscript (`^x^`, `~x~`) stay off: a single `~`
+/// means "about" in prose.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -41,6 +43,15 @@ pub fn options() -> Options {
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// [`options`], with math when `math` (a site's `math = true`).
+pub fn options_with_math(math: bool) -> Options {
+    if math {
+        options() | Options::ENABLE_MATH
+    } else {
+        options()
+    }
 }
 
 /// A heading being read: its events are held back until its text (and so its id) is known.
@@ -269,7 +280,8 @@ impl<'a> PageRenderer<'a> {
     ) -> (String, bool) {
         if !self.additions {
             let mut html = String::with_capacity(md.len() * 3 / 2);
-            pulldown_cmark::html::push_html(&mut html, Parser::new_ext(md, options()));
+            let options = options_with_math(self.resolver.math);
+            pulldown_cmark::html::push_html(&mut html, Parser::new_ext(md, options));
             return (html, false);
         }
         let deferred = std::cell::RefCell::new(Vec::new());
@@ -277,8 +289,9 @@ impl<'a> PageRenderer<'a> {
             md,
             deferred: &deferred,
         };
+        let options = options_with_math(self.resolver.math);
         let parser =
-            Parser::new_with_broken_link_callback(md, options(), Some(callback)).into_offset_iter();
+            Parser::new_with_broken_link_callback(md, options, Some(callback)).into_offset_iter();
         let mut pass = Pass {
             out: Vec::with_capacity(md.len() / 12 + 16),
             body,
@@ -545,6 +558,8 @@ impl<'a> PageRenderer<'a> {
                 }
                 Event::Text(t)
             }
+            Event::InlineMath(tex) => Event::InlineHtml(CowStr::from(math::mathml(&tex, false))),
+            Event::DisplayMath(tex) => Event::InlineHtml(CowStr::from(math::mathml(&tex, true))),
             Event::Code(c) => {
                 if let Some(h) = pass.heading.as_mut() {
                     h.text.push_str(&c);

@@ -68,6 +68,7 @@ fn resolver(f: &Fixture) -> Resolver<'_> {
         drafts: None,
         strings: strings(),
         search_cap: 2000,
+        math: false,
     }
 }
 
@@ -610,4 +611,43 @@ fn alerts_say_their_kind_in_words() {
         "{html}"
     );
     assert_eq!(html.matches("markdown-alert-title").count(), 1, "{html}");
+}
+
+/// Renders `md` on a site with `math = true`.
+fn render_math(md: &str) -> String {
+    let f = fixture();
+    let mut r = resolver(&f);
+    r.math = true;
+    let mut page = PageRenderer::new(&r, "about/", "", true);
+    let html = page.render(md, &origin(md));
+    assert!(page.notes.diags.is_empty());
+    html
+}
+
+#[test]
+fn math_becomes_mathml_and_keeps_its_tex() {
+    let html = render_math("Area $\\int_0^1 x\\,dx$ and\n\n$$\\frac{a}{b}$$\n");
+    assert!(html.contains("<p>Area <math"), "{html}");
+    assert!(!html.contains("x,dx"), "{html}");
+    assert!(
+        html.contains("<annotation encoding=\"application/x-tex\">\\int_0^1 x\\,dx</annotation>"),
+        "{html}"
+    );
+    assert_eq!(html.matches("display=\"block\"").count(), 1, "{html}");
+    assert!(html.contains("<mfrac>"), "{html}");
+    // Without the site's switch, dollars are text and the backslash is CommonMark's escape.
+    let (plain, _, _) = render("Area $x\\,dx$.\n");
+    assert!(
+        plain.contains("$x,dx$") && !plain.contains("<math"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn tex_the_renderer_cannot_read_is_escaped_never_raw() {
+    for md in ["Bad $a < b \\frac{$ here.\n", "Fine $a<b$ too.\n"] {
+        let html = render_math(md);
+        assert!(!html.contains("a < b") && !html.contains("a<b"), "{html}");
+        assert!(html.contains("&lt;"), "{html}");
+    }
 }

@@ -2,14 +2,15 @@
 // of tests/fixtures/markdown-cases/ added (built here with the pillar binary):
 //  1. a section lists its pages' summaries (the text before `<!-- more -->`), whose links work
 //     from there, and the description of a page without one;
-//  2. every GitHub-style alert (`> [!NOTE]` …) shows its kind in words, and passes axe's
+//  2. math ($…$, $$…$$, with math = true) is typeset as MathML, inline and as a block;
+//  3. every GitHub-style alert (`> [!NOTE]` …) shows its kind in words, and passes axe's
 //     colour-contrast check in light and dark.
 //
 // Needs target/debug/pillar (cargo build), or PILLAR_BIN. Run: node --test tests/browser/markdown.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -28,6 +29,8 @@ before(async () => {
   const root = join(dir, 'site');
   cpSync(join(REPO, 'examples', 'river-authority'), root, { recursive: true });
   cpSync(join(REPO, 'tests', 'fixtures', 'markdown-cases'), join(root, 'content'), { recursive: true });
+  const config = join(root, 'site-config.toml');
+  writeFileSync(config, readFileSync(config, 'utf8').replace('\n[', '\nmath = true\n\n['));
   const out = join(dir, 'out');
   execFileSync(BIN, ['build', '--root', root, '--output', out], { stdio: 'pipe' });
   server = await startServer(out);
@@ -96,3 +99,24 @@ for (const colorScheme of ['light', 'dark']) {
     await context.close();
   });
 }
+
+test('math is typeset without JavaScript, inline and as a block', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(url('cases/'));
+  const inline = page.locator('math[display="inline"]');
+  const block = page.locator('math[display="block"]');
+  assert.equal(await inline.count(), 1);
+  assert.equal(await block.count(), 1);
+  const box = (l) =>
+    l.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return { w: r.width, h: r.height, display: getComputedStyle(e).display };
+    });
+  const i = await box(inline);
+  const b = await box(block);
+  assert.ok(i.w > 10 && i.h > 5, `inline math has a size: ${JSON.stringify(i)}`);
+  assert.equal(b.display, 'block math');
+  assert.ok(b.h > i.h, `the fraction stands taller than the line: ${JSON.stringify([i, b])}`);
+  await context.close();
+});

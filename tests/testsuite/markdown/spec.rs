@@ -779,6 +779,9 @@ fn no_page_has_a_duplicate_id_even_with_every_case_of_issue_16() {
         &repo().join("tests/fixtures/markdown-cases"),
         &root.join("content"),
     );
+    let config = root.join("site-config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replacen("\n[", "\nmath = true\n\n[", 1)).unwrap();
     let index = root.join("content/_index.md");
     let mut home = std::fs::read_to_string(&index).unwrap();
     home.push_str("\n## Org chart\n\n## Main\n");
@@ -803,6 +806,8 @@ fn no_page_has_a_duplicate_id_even_with_every_case_of_issue_16() {
         "<dl>",
         "markdown-alert-note",
         "<p class=\"markdown-alert-title\">Caution</p>",
+        "<annotation encoding=\"application/x-tex\">\\int_0^1 x\\,dx</annotation>",
+        "<math display=\"block\">",
         "title=\"Eskerland Ministry of the Environment (fictional): Rivers for the Next Century: report of the Independent Review of the National Rivers Board, §12\">1</a>, §12, <a ",
     ] {
         assert!(page.contains(kept), "{kept} in {page}");
