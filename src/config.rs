@@ -23,6 +23,8 @@ pub struct RawConfig {
     pub data: Option<Spanned<String>>,
     /// Raw HTML in Markdown content files: passed through (true, the default) or escaped.
     pub allow_html: Option<bool>,
+    /// `$…$` and `$$…$$` in Markdown are math (off by default: prices such as `$5-$10`).
+    pub math: Option<bool>,
     #[serde(default)]
     pub paths: RawPaths,
     #[serde(default)]
@@ -78,6 +80,7 @@ pub struct Config {
     /// Where `language` is set, for an error if it has no translations.
     pub language_at: Option<Location>,
     pub allow_html: bool,
+    pub math: bool,
     pub drafts: bool,
     pub paths: Paths,
     pub extra: toml::Table,
@@ -296,6 +299,7 @@ fn resolve(
         base_url,
         base_path,
         allow_html: raw.allow_html.unwrap_or(true),
+        math: raw.math.unwrap_or(false),
         drafts: o.drafts,
         paths,
         extra: raw.extra,

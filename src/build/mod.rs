@@ -85,13 +85,10 @@ pub fn run(
     );
     clock.lap("pages");
     interrupt::check()?;
-    let found = findings::gather(
-        &site,
-        sink,
-        first.into_iter().chain(last),
-        made,
-        inputs.warnings,
-    )?;
+    // Pages in the order of the site, the sources page last, as the search index lists them.
+    let mut done: Vec<_> = first.into_iter().chain(last).collect();
+    done.sort_by_key(|d| (site.pages[d.page].kind.needs_citations(), d.page));
+    let found = findings::gather(&site, sink, done.into_iter(), made, inputs.warnings)?;
     products::make_with(&cx, &found.search)?;
     sink.written()?;
     clock.lap("findings + site files");

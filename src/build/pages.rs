@@ -1,7 +1,8 @@
 //! The pages phase: each page goes through its Markdown, its views and its template in one
 //! pass, so that its source and its context are freed as soon as its HTML exists, and its
 //! HTML goes straight into the sink. Pages that list every other page's citations (the
-//! sources page) are prepared with the others and rendered in a second phase.
+//! sources page) or their pages' summaries (sections) are prepared with the others and
+//! rendered in a second phase.
 
 use crate::config::Config;
 use crate::derive::{self, Prepared};
@@ -69,6 +70,7 @@ pub(super) fn links<'a>(
         drafts: Some(&site.drafts),
         strings: &theme.strings,
         search_cap: crate::markdown::search_text_cap(site.pages.len()),
+        math: config.math,
         terms: reform.and_then(|r| {
             Terms::new(
                 r.terms
@@ -103,7 +105,8 @@ pub(super) fn render_independent(cx: &Cx<'_>) -> (Vec<Done>, Vec<Waiting>) {
     let order = queue::longest_first(cx.site);
     let mut passes = queue::run(&order, |i| {
         let (prepared, missing) = prepare(cx, i);
-        if cx.site.pages[i].kind.needs_citations() {
+        let page = &cx.site.pages[i];
+        if page.kind.needs_citations() || derive::lists_summaries(page) {
             Pass::Waiting(Waiting(prepared, missing))
         } else {
             Pass::Done(finish(cx, prepared, missing))
@@ -123,16 +126,31 @@ pub(super) fn render_independent(cx: &Cx<'_>) -> (Vec<Done>, Vec<Waiting>) {
     (done, waiting)
 }
 
-/// The second phase: the waiting pages, given who cites what on the pages of the first.
+/// The second phase: the waiting pages, given who cites what on the other pages and the
+/// summaries of every page.
 pub(super) fn render_waiting(cx: &Cx<'_>, waiting: Vec<Waiting>, first: &[Done]) -> Vec<Done> {
     if waiting.is_empty() {
         return Vec::new();
     }
-    let cited = derive::cited_by(cx.site, first.iter().map(|d| (d.page, &d.notes)));
+    let notes = || {
+        first.iter().map(|d| (d.page, &d.notes)).chain(
+            waiting
+                .iter()
+                .map(|w| (w.0.page, &w.0.notes))
+                .filter(|(i, _)| !cx.site.pages[*i].kind.needs_citations()),
+        )
+    };
+    let cited = derive::cited_by(cx.site, notes());
+    let mut summaries = vec![None; cx.site.pages.len()];
+    for (i, n) in notes() {
+        summaries[i].clone_from(&n.listed_summary);
+    }
+    let summary = |i: usize| summaries.get(i).cloned().flatten();
     waiting
         .into_iter()
         .map(|Waiting(mut prepared, missing)| {
             derive::cite_sources(&mut prepared, &cited, cx.site, &cx.shared);
+            derive::list_summaries(&mut prepared, cx.site, &summary);
             finish(cx, prepared, missing)
         })
         .collect()

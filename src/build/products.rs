@@ -143,6 +143,7 @@ fn not_found(cx: &Cx<'_>, _: &[String]) -> Result<String, Diagnostic> {
         url: "404.html".into(),
         permalink: config.permalink("404.html"),
         content: String::new(),
+        summary: None,
         toc: Vec::new(),
         date: None,
         updated: None,

@@ -11,7 +11,7 @@ pub mod site_files;
 mod svg;
 pub mod views;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -79,6 +79,8 @@ pub struct PageSummary {
     pub url: String,
     pub description: Option<String>,
     pub date: Option<DateView>,
+    /// The page's summary (the HTML before its `<!-- more -->` line), as shown on this list.
+    pub summary: Option<String>,
 }
 
 /// The `page` variable every template receives.
@@ -91,6 +93,8 @@ pub struct PageView {
     pub url: String,
     pub permalink: String,
     pub content: String,
+    /// The HTML before the page's `<!-- more -->` line, if it has one.
+    pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
     pub date: Option<DateView>,
     pub updated: Option<DateView>,
@@ -116,6 +120,9 @@ pub struct Prepared {
     /// The sources page's list, which lacks the pages citing each source (and the context
     /// lacks `sources`) until [`cite_sources`] adds them, once every other page is prepared.
     pub sources: Option<Vec<SourceView>>,
+    /// A section's `page`, which lacks its pages' summaries (and the context lacks `page`)
+    /// until [`list_summaries`] adds them, once every page is prepared.
+    pub listing: Option<PageView>,
 }
 
 /// Builds the context of page `idx`.
@@ -130,6 +137,9 @@ pub fn prepare(
     let file = site.file(page);
     let source_dir = page.rel.rfind('/').map_or("", |i| &page.rel[..=i]);
     let mut md = PageRenderer::new(resolver, &page.url, source_dir, config.allow_html);
+    if let Some(s) = page.section {
+        md = md.listed_at(&site.pages[s].url);
+    }
     let strings = resolver.strings;
     // Markdown is rendered in the order the built-in templates show it, so that the first use
     // of a glossary term gets its <abbr> and the search text follows reading order: a unit's
@@ -191,6 +201,7 @@ pub fn prepare(
             url: p.url.clone(),
             description: p.description.clone(),
             date: date(p.date, strings),
+            summary: None,
         }
     };
     let jsonld = json_ld(page, config, &page.title);
@@ -202,6 +213,7 @@ pub fn prepare(
         url: page.url.clone(),
         permalink: config.permalink(&page.url),
         content,
+        summary: md.notes.summary.clone(),
         toc: std::mem::take(&mut md.notes.toc),
         date: date(page.date, strings),
         updated: date(page.updated, strings),
@@ -216,7 +228,12 @@ pub fn prepare(
         jsonld,
         has_code: md.notes.has_code,
     };
-    ctx.insert("page", &view);
+    let listing = if lists_summaries(page) {
+        Some(view)
+    } else {
+        ctx.insert("page", &view);
+        None
+    };
     Prepared {
         page: idx,
         size_hint,
@@ -224,16 +241,70 @@ pub fn prepare(
         context: ctx,
         notes: md.notes,
         sources: source_list,
+        listing,
     }
 }
 
-/// Completes the sources page: `cited[i]` are the pages citing source `i` (see [`cited_by`]).
-pub fn cite_sources(prepared: &mut Prepared, cited: &[Vec<usize>], site: &Site, shared: &Shared) {
+/// Whether the page shows its pages' summaries, and so waits for them: a section that has
+/// pages or subsections.
+pub fn lists_summaries(page: &crate::model::Page) -> bool {
+    page.kind == PageKind::Section && !(page.pages.is_empty() && page.subsections.is_empty())
+}
+
+/// Completes a section's `page`: `summary(i)` is the summary of page `i` as its section shows
+/// it ([`PageNotes::listed_summary`]).
+pub fn list_summaries(
+    prepared: &mut Prepared,
+    site: &Site,
+    summary: &dyn Fn(usize) -> Option<String>,
+) {
+    let Some(mut view) = prepared.listing.take() else {
+        return;
+    };
+    let page = &site.pages[prepared.page];
+    for (item, &i) in view.pages.iter_mut().zip(&page.pages) {
+        item.summary = summary(i);
+    }
+    for (item, &i) in view.subsections.iter_mut().zip(&page.subsections) {
+        item.summary = summary(i);
+    }
+    prepared.context.insert("page", &view);
+}
+
+/// A page citing a source at pinpoint locators (`p. 4`), on the sources page.
+#[derive(Serialize)]
+struct CitedAt<'a> {
+    title: &'a str,
+    url: &'a str,
+    locators: &'a [String],
+}
+
+/// Completes the sources page: `cited[i]` are the pages citing source `i`, each with the
+/// locators it cites it at (see [`cited_by`]).
+pub fn cite_sources(
+    prepared: &mut Prepared,
+    cited: &[Vec<(usize, Vec<String>)>],
+    site: &Site,
+    shared: &Shared,
+) {
     let Some(mut list) = prepared.sources.take() else {
         return;
     };
     for (view, pages) in list.iter_mut().zip(cited) {
-        view.cited_by = pages.iter().map(|&p| shared.page_link(site, p)).collect();
+        view.cited_by = pages
+            .iter()
+            .map(|(p, locators)| {
+                if locators.is_empty() {
+                    shared.page_link(site, *p)
+                } else {
+                    tera::Value::from_serializable(&CitedAt {
+                        title: &site.pages[*p].title,
+                        url: &site.pages[*p].url,
+                        locators,
+                    })
+                }
+            })
+            .collect();
     }
     list.sort_by_key(|s| s.source.number);
     let groups = source_groups(&list);
@@ -519,22 +590,30 @@ fn sources(v: &mut Views<'_, '_>, ctx: &mut Context) -> Vec<SourceView> {
     list
 }
 
-/// For each source, the pages that cite it (by title, then URL; without duplicates).
+/// For each source, the pages that cite it (by title, then URL; without duplicates), each
+/// with the pinpoint locators it cites the source at (in order, without duplicates).
 pub fn cited_by<'a>(
     site: &Site,
     pages: impl Iterator<Item = (usize, &'a PageNotes)>,
-) -> Vec<Vec<usize>> {
+) -> Vec<Vec<(usize, Vec<String>)>> {
     let n = site.reform.as_ref().map_or(0, |r| r.source_list.len());
-    let mut sets: Vec<BTreeSet<(&str, &str, usize)>> = vec![BTreeSet::new(); n];
+    let mut sets: Vec<BTreeMap<(&str, &str, usize), Vec<String>>> = vec![BTreeMap::new(); n];
     for (i, notes) in pages {
         let page = &site.pages[i];
         for &s in &notes.cites {
             if let Some(set) = sets.get_mut(s) {
-                set.insert((page.title.as_str(), page.url.as_str(), i));
+                let locators = notes
+                    .locators
+                    .iter()
+                    .filter(|(src, _)| *src == s)
+                    .map(|(_, l)| l.clone());
+                set.entry((page.title.as_str(), page.url.as_str(), i))
+                    .or_default()
+                    .extend(locators);
             }
         }
     }
     sets.into_iter()
-        .map(|s| s.into_iter().map(|(_, _, i)| i).collect())
+        .map(|s| s.into_iter().map(|((_, _, i), l)| (i, l)).collect())
         .collect()
 }

@@ -42,6 +42,7 @@ impl TwoPages {
             drafts: None,
             strings: &self.strings,
             search_cap: 2000,
+            math: false,
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct Resolver<'a> {
     pub strings: &'a crate::i18n::Strings,
     /// Bytes of text each page keeps for the search index.
     pub search_cap: usize,
+    /// Whether `$…$` and `$$…$$` are math (the site's `math`).
+    pub math: bool,
 }
 
 /// Citation links, one per source (indices into the reform's source list), each written once
@@ -346,6 +348,26 @@ pub fn root_prefix(page_url: &str) -> String {
     "../".repeat(page_url.matches('/').count())
 }
 
+/// `href`, written on the page at `from_url`, as written on the page at `to_url` (both
+/// root-relative, ending in `/` or empty): a page's summary is shown on its section's page.
+/// Links with a scheme or a host, and empty ones, stay as they are.
+pub fn rebase(href: &str, from_url: &str, to_url: &str) -> String {
+    if href.is_empty() || href.starts_with("//") || scheme(href).is_some() {
+        return href.to_owned();
+    }
+    let cut = href.find(['?', '#']).unwrap_or(href.len());
+    let (path, rest) = href.split_at(cut);
+    let Some(target) = normalize(&format!("{from_url}{path}")) else {
+        return href.to_owned();
+    };
+    let out = format!("{}{target}", root_prefix(to_url));
+    if out.is_empty() {
+        format!("./{rest}")
+    } else {
+        format!("{out}{rest}")
+    }
+}
+
 fn split_anchor(s: &str) -> (&str, Option<&str>) {
     match s.find('#') {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
@@ -405,6 +427,19 @@ mod tests {
         assert_eq!(root_prefix(""), "");
         assert_eq!(root_prefix("about/"), "../");
         assert_eq!(root_prefix("departments/dpo/"), "../../");
+    }
+
+    #[test]
+    fn rebase_moves_links_to_the_page_that_lists_them() {
+        let from = "news/a/";
+        assert_eq!(rebase("../../about/#x", from, "news/"), "../about/#x");
+        assert_eq!(rebase("../b/", from, "news/"), "../news/b/");
+        assert_eq!(rebase("#x", from, "news/"), "../news/a/#x");
+        assert_eq!(rebase("../../img/x.png?v=1", from, ""), "img/x.png?v=1");
+        assert_eq!(rebase("../../", from, ""), "./");
+        for kept in ["https://example.org/a", "mailto:a@b.c", "//host/x", ""] {
+            assert_eq!(rebase(kept, from, ""), kept);
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod footnotes;
 pub mod highlight;
 mod ids;
 mod links;
+mod math;
 mod notes;
 mod rawhtml;
 
@@ -29,9 +30,10 @@ use crate::diag::Diagnostic;
 use crate::model::reform::Origin;
 
 /// CommonMark with GFM's tables, footnotes, strikethrough and task lists, GitHub's alerts
-/// (`> [!NOTE]`), definition lists, heading attributes and smart punctuation. Math stays off:
-/// pulldown-cmark reads a price range (`$5-$10`) as math, so it wants a site's opt-in. Superscript and
-/// subscript (`^x^`, `~x~`) stay off: a single `~` means "about" in prose.
+/// (`> [!NOTE]`), definition lists, heading attributes and smart punctuation. Math is off here:
+/// pulldown-cmark reads a price range (`$5-$10`) as math, so it wants a site's opt-in
+/// ([`options_with_math`]). Superscript and subscript (`^x^`, `~x~`) stay off: a single `~`
+/// means "about" in prose.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -41,6 +43,15 @@ pub fn options() -> Options {
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// [`options`], with math when `math` (a site's `math = true`).
+pub fn options_with_math(math: bool) -> Options {
+    if math {
+        options() | Options::ENABLE_MATH
+    } else {
+        options()
+    }
 }
 
 /// A heading being read: its events are held back until its text (and so its id) is known.
@@ -73,6 +84,10 @@ struct Pass<'e> {
     after_link: Vec<usize>,
     /// Which of the deferred citations have been printed.
     deferred_done: HashSet<usize>,
+    /// Whether this is a page's body, where a `<!-- more -->` line ends the summary.
+    body: bool,
+    /// How deep in blocks and inlines the event being read is.
+    depth: usize,
     /// Where in `out` a `<!-- more -->` line ended the summary.
     more: Option<usize>,
 }
@@ -113,6 +128,11 @@ pub struct PageRenderer<'a> {
     /// Whether pillar's additions to plain pulldown-cmark are made (see
     /// [`Self::without_additions`]).
     additions: bool,
+    /// The URL of the page that lists this one (its section), where its summary is shown.
+    listed_at: Option<&'a str>,
+    /// Set when rendering a summary for the page at this URL: links are rebased there, and
+    /// footnotes and heading ids (which belong to the page itself) are left out.
+    shown_at: Option<&'a str>,
 }
 
 impl<'a> PageRenderer<'a> {
@@ -133,7 +153,16 @@ impl<'a> PageRenderer<'a> {
             },
             ids: ids::Ids::default(),
             additions: true,
+            listed_at: None,
+            shown_at: None,
         }
+    }
+
+    /// Says that the page is listed on the page at `url` (its section): a summary ended by
+    /// `<!-- more -->` is then also rendered for that page, in [`PageNotes::listed_summary`].
+    pub fn listed_at(mut self, url: &'a str) -> Self {
+        self.listed_at = Some(url);
+        self
     }
 
     /// Switches pillar's additions off: the Markdown then renders exactly as plain
@@ -150,7 +179,7 @@ impl<'a> PageRenderer<'a> {
 
     /// The relative prefix from this page to the site root (`../../`, or `` at the root).
     pub fn root(&self) -> String {
-        links::root_prefix(self.page_url)
+        links::root_prefix(self.shown_at.unwrap_or(self.page_url))
     }
 
     /// Renders a page body to HTML (a YAML front matter block at its top is an error).
@@ -160,18 +189,29 @@ impl<'a> PageRenderer<'a> {
         {
             self.notes.diags.push(d);
         }
-        self.render_with(md, origin, self.allow_html, true)
+        let (html, more) = self.render_with(md, origin, self.allow_html, true);
+        if let (true, Some(url)) = (more, self.listed_at) {
+            let mut list = PageRenderer::new(
+                self.resolver,
+                self.page_url,
+                self.source_dir,
+                self.allow_html,
+            );
+            list.shown_at = Some(url);
+            self.notes.listed_summary = Some(list.render_with(md, origin, self.allow_html, true).0);
+        }
+        html
     }
 
     /// Renders Markdown from the data file: raw HTML is always escaped there.
     pub fn render_data(&mut self, md: &str, origin: &Origin) -> String {
-        self.render_with(md, origin, false, true)
+        self.render_with(md, origin, false, false).0
     }
 
     /// Like [`render_data`](Self::render_data), without the paragraph around a single
     /// paragraph (for table cells and list items).
     pub fn render_inline(&mut self, md: &str, origin: &Origin) -> String {
-        let html = self.render_with(md, origin, false, false);
+        let html = self.render_with(md, origin, false, false).0;
         match html
             .strip_prefix("<p>")
             .and_then(|h| h.strip_suffix("</p>\n"))
@@ -207,6 +247,9 @@ impl<'a> PageRenderer<'a> {
             match resolver.source(id) {
                 Some(i) => {
                     self.notes.cites.insert(i);
+                    if let Some(loc) = locator {
+                        self.notes.locators.insert((i, loc.to_owned()));
+                    }
                     found.push((i, locator));
                 }
                 None => {
@@ -226,24 +269,41 @@ impl<'a> PageRenderer<'a> {
         resolver.citations.html_with_locators(&found, &self.root())
     }
 
-    fn render_with(&mut self, md: &str, origin: &Origin, allow_html: bool, _block: bool) -> String {
+    /// Renders `md`; in a page's `body`, also whether a `<!-- more -->` line ends a summary
+    /// (which goes into [`PageNotes::summary`]).
+    fn render_with(
+        &mut self,
+        md: &str,
+        origin: &Origin,
+        allow_html: bool,
+        body: bool,
+    ) -> (String, bool) {
         if !self.additions {
             let mut html = String::with_capacity(md.len() * 3 / 2);
-            pulldown_cmark::html::push_html(&mut html, Parser::new_ext(md, options()));
-            return html;
+            let options = options_with_math(self.resolver.math);
+            pulldown_cmark::html::push_html(&mut html, Parser::new_ext(md, options));
+            return (html, false);
         }
         let deferred = std::cell::RefCell::new(Vec::new());
         let callback = cite::CiteLinks {
             md,
             deferred: &deferred,
         };
+        let options = options_with_math(self.resolver.math);
         let parser =
-            Parser::new_with_broken_link_callback(md, options(), Some(callback)).into_offset_iter();
+            Parser::new_with_broken_link_callback(md, options, Some(callback)).into_offset_iter();
         let mut pass = Pass {
             out: Vec::with_capacity(md.len() / 12 + 16),
+            body,
             ..Pass::default()
         };
         for (event, range) in parser {
+            if let Event::End(_) = event {
+                pass.depth = pass.depth.saturating_sub(1);
+            }
+            if let Event::Start(_) = event {
+                pass.depth += 1;
+            }
             if let Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
             ) = event
@@ -283,6 +343,11 @@ impl<'a> PageRenderer<'a> {
                 continue;
             }
             self.event(&mut pass, event, range.start, origin, allow_html);
+            if self.shown_at.is_some() && pass.more.is_some() {
+                // A summary for another page ends here (pulldown-cmark has read the footnote
+                // definitions of the whole text already).
+                break;
+            }
         }
         for (k, d) in deferred.borrow().iter().enumerate() {
             if !pass.deferred_done.contains(&k) {
@@ -299,9 +364,8 @@ impl<'a> PageRenderer<'a> {
         }
         let mut out = std::mem::take(&mut pass.out);
         self.mark_terms(&mut out, &pass.candidates);
-        if let Some(end) = pass.more
-            && self.notes.summary.is_none()
-        {
+        let more = pass.more.filter(|_| self.notes.summary.is_none());
+        if let Some(end) = more {
             let mut summary = String::new();
             pulldown_cmark::html::push_html(&mut summary, out[..end].iter().cloned());
             self.notes.summary = Some(summary);
@@ -309,7 +373,7 @@ impl<'a> PageRenderer<'a> {
         let mut html = String::with_capacity(md.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
         std::mem::take(&mut pass.footnotes).finish(&mut html, self);
-        html
+        (html, more.is_some())
     }
 
     /// Handles one event of the page's Markdown at byte `at`.
@@ -322,9 +386,8 @@ impl<'a> PageRenderer<'a> {
         allow_html: bool,
     ) {
         let event = match event {
-            Event::Html(h) | Event::InlineHtml(h)
-                if h.trim() == "<!-- more -->" && pass.heading.is_none() =>
-            {
+            // Only a line of its own at the top level (an HTML block, depth 1) ends the summary.
+            Event::Html(h) if pass.body && pass.depth == 1 && h.trim() == "<!-- more -->" => {
                 pass.more.get_or_insert(pass.out.len());
                 return;
             }
@@ -436,6 +499,21 @@ impl<'a> PageRenderer<'a> {
                 pass.in_image = pass.in_image.saturating_sub(1);
                 Event::End(TagEnd::Image)
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                // An alert's class says its kind to a stylesheet; a reader needs it in words.
+                pass.push(Event::Start(Tag::BlockQuote(Some(kind))));
+                let key = match kind {
+                    pulldown_cmark::BlockQuoteKind::Note => "alert_note",
+                    pulldown_cmark::BlockQuoteKind::Tip => "alert_tip",
+                    pulldown_cmark::BlockQuoteKind::Important => "alert_important",
+                    pulldown_cmark::BlockQuoteKind::Warning => "alert_warning",
+                    pulldown_cmark::BlockQuoteKind::Caution => "alert_caution",
+                };
+                Event::Html(CowStr::from(format!(
+                    "<p class=\"markdown-alert-title\">{}</p>\n",
+                    escape(self.strings().get(key))
+                )))
+            }
             Event::Start(Tag::Table(a)) => {
                 pass.push(Event::Html(CowStr::from(
                     "<div class=\"table-wrap\" tabindex=\"0\">",
@@ -446,6 +524,7 @@ impl<'a> PageRenderer<'a> {
                 pass.push(Event::End(TagEnd::Table));
                 Event::Html(CowStr::from("</div>\n"))
             }
+            Event::FootnoteReference(_) if self.shown_at.is_some() => return,
             Event::FootnoteReference(label) => {
                 let (n, stem, refid) = pass.footnotes.reference(&label, &mut self.ids);
                 self.notes.anchors.insert(refid.clone());
@@ -460,7 +539,9 @@ impl<'a> PageRenderer<'a> {
                 return;
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, events)) = pass.footnote_def.take() {
+                if let Some((label, events)) = pass.footnote_def.take()
+                    && self.shown_at.is_none()
+                {
                     pass.footnotes.define(&label, events);
                 }
                 return;
@@ -477,6 +558,8 @@ impl<'a> PageRenderer<'a> {
                 }
                 Event::Text(t)
             }
+            Event::InlineMath(tex) => Event::InlineHtml(CowStr::from(math::mathml(&tex, false))),
+            Event::DisplayMath(tex) => Event::InlineHtml(CowStr::from(math::mathml(&tex, true))),
             Event::Code(c) => {
                 if let Some(h) = pass.heading.as_mut() {
                     h.text.push_str(&c);
@@ -498,6 +581,11 @@ impl<'a> PageRenderer<'a> {
         at: usize,
     ) -> (String, String) {
         let text = h.text.trim();
+        let lvl = h.level as u8;
+        if self.shown_at.is_some() {
+            // A summary on another page: the heading's id is its own page's.
+            return (format!("<h{lvl}>"), format!("</h{lvl}>\n"));
+        }
         let id = match &h.id {
             Some(explicit) => {
                 self.explicit_id(explicit, origin, at);
@@ -506,7 +594,6 @@ impl<'a> PageRenderer<'a> {
             None => self.ids.heading(&crate::ids::slugify(text)),
         };
         self.notes.anchors.insert(id.clone());
-        let lvl = h.level as u8;
         self.notes.toc.push(TocEntry {
             level: lvl,
             id: id.clone(),
@@ -604,6 +691,9 @@ impl<'a> PageRenderer<'a> {
             .resolver
             .resolve(dest, self.page_url, self.source_dir, image);
         match r {
+            Ok((href, _)) if self.shown_at.is_some() => {
+                links::rebase(&href, self.page_url, self.shown_at.unwrap_or_default())
+            }
             Ok((href, check)) => {
                 if let Some(mut c) = check {
                     // Located now: the text is gone by the time anchors are checked.

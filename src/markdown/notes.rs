@@ -25,6 +25,9 @@ pub struct PageNotes {
     pub links: Vec<LinkCheck>,
     /// Sources cited (indices into the reform's source list).
     pub cites: BTreeSet<usize>,
+    /// The pinpoint locators the page cites sources at (`[@s01, p. 4]`: the source's index
+    /// and `p. 4`), for the sources page.
+    pub locators: BTreeSet<(usize, String)>,
     /// Glossary terms used (indices).
     pub terms: BTreeSet<usize>,
     pub has_code: bool,
@@ -36,6 +39,10 @@ pub struct PageNotes {
     /// The HTML of the Markdown before a `<!-- more -->` line, when there is one: the page's
     /// summary, as in Zola and Hugo.
     pub summary: Option<String>,
+    /// The same summary as the page's section shows it, when the page is listed (see
+    /// [`super::PageRenderer::listed_at`]): its links lead from there, and it has neither
+    /// footnotes nor heading ids.
+    pub listed_summary: Option<String>,
 }
 
 /// How much of a page's text the search index keeps at most: enough to find what a page is

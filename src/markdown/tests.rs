@@ -69,6 +69,7 @@ fn resolver(f: &Fixture) -> Resolver<'_> {
         drafts: None,
         strings: strings(),
         search_cap: 2000,
+        math: false,
     }
 }
 
@@ -559,4 +560,95 @@ fn more_ends_the_summary() {
 fn prices_are_not_math() {
     let (html, _, _) = render("It costs $5 and $10, or $5-$10.\n");
     assert!(!html.contains("math"), "{html}");
+}
+
+#[test]
+fn a_summary_only_ends_at_a_top_level_line() {
+    for md in [
+        "Text <!-- more --> inline.\n",
+        "> quoted\n>\n> <!-- more -->\n",
+        "```\n<!-- more -->\n```\n",
+    ] {
+        let (_, _, notes) = render(md);
+        assert_eq!(notes.summary, None, "{md}");
+    }
+}
+
+#[test]
+fn the_listed_summary_links_from_the_section_and_leaves_the_page_its_ids() {
+    let f = fixture();
+    let r = resolver(&f);
+    // The page `departments/dpo/`, listed on the home page.
+    let mut page = PageRenderer::new(&r, "departments/dpo/", "departments/", true).listed_at("");
+    let md = "## Intro\n\nSee [about](@/about.md), [here](#intro), [@s00, p. 4] and a note[^1].\n\n\
+              <!-- more -->\n\nThe rest.\n\n[^1]: The note.\n";
+    let html = page.render(md, &origin(md));
+    assert!(html.contains("id=\"intro\""), "{html}");
+    let listed = page.notes.listed_summary.clone().unwrap_or_default();
+    assert_eq!(
+        listed,
+        "<h2>Intro</h2>\n<p>See <a href=\"about/\">about</a>, \
+         <a href=\"departments/dpo/#intro\">here</a>, <sup class=\"cite\">[<a \
+         href=\"sources/#source-s00\" title=\"PassBlue: Grand &lt;Plan&gt;, p. 4\">1</a>, p. \
+         4]</sup> and a note.</p>\n"
+    );
+    assert!(
+        page.notes
+            .summary
+            .as_deref()
+            .is_some_and(|s| s.contains("href=\"../../about/\"") && s.contains("fn-1")),
+        "{:?}",
+        page.notes.summary
+    );
+}
+
+#[test]
+fn alerts_say_their_kind_in_words() {
+    let (html, _, _) = render("> [!WARNING]\n> Mind the step.\n\n> Just a quote.\n");
+    assert!(
+        html.starts_with(
+            "<blockquote class=\"markdown-alert-warning\">\n<p class=\"markdown-alert-title\">Warning</p>\n<p>Mind the step.</p>"
+        ),
+        "{html}"
+    );
+    assert_eq!(html.matches("markdown-alert-title").count(), 1, "{html}");
+}
+
+/// Renders `md` on a site with `math = true`.
+fn render_math(md: &str) -> String {
+    let f = fixture();
+    let mut r = resolver(&f);
+    r.math = true;
+    let mut page = PageRenderer::new(&r, "about/", "", true);
+    let html = page.render(md, &origin(md));
+    assert!(page.notes.diags.is_empty());
+    html
+}
+
+#[test]
+fn math_becomes_mathml_and_keeps_its_tex() {
+    let html = render_math("Area $\\int_0^1 x\\,dx$ and\n\n$$\\frac{a}{b}$$\n");
+    assert!(html.contains("<p>Area <math"), "{html}");
+    assert!(!html.contains("x,dx"), "{html}");
+    assert!(
+        html.contains("<annotation encoding=\"application/x-tex\">\\int_0^1 x\\,dx</annotation>"),
+        "{html}"
+    );
+    assert_eq!(html.matches("display=\"block\"").count(), 1, "{html}");
+    assert!(html.contains("<mfrac>"), "{html}");
+    // Without the site's switch, dollars are text and the backslash is CommonMark's escape.
+    let (plain, _, _) = render("Area $x\\,dx$.\n");
+    assert!(
+        plain.contains("$x,dx$") && !plain.contains("<math"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn tex_the_renderer_cannot_read_is_escaped_never_raw() {
+    for md in ["Bad $a < b \\frac{$ here.\n", "Fine $a<b$ too.\n"] {
+        let html = render_math(md);
+        assert!(!html.contains("a < b") && !html.contains("a<b"), "{html}");
+        assert!(html.contains("&lt;"), "{html}");
+    }
 }

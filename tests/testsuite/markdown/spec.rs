@@ -755,24 +755,33 @@ fn duplicate_ids(out: &Path) -> Vec<String> {
     dups
 }
 
+/// Copies the folder `from` into `to`, merging with what is there.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
 #[test]
 fn no_page_has_a_duplicate_id_even_with_every_case_of_issue_16() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    let example = repo().join("examples/river-authority");
-    for entry in walkdir::WalkDir::new(&example)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let to = root.join(entry.path().strip_prefix(&example).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    let cases = repo().join("tests/fixtures/markdown-cases/cases.md");
-    std::fs::copy(cases, root.join("content/cases.md")).unwrap();
+    copy_tree(&repo().join("examples/river-authority"), &root);
+    copy_tree(
+        &repo().join("tests/fixtures/markdown-cases"),
+        &root.join("content"),
+    );
+    let config = root.join("site-config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replacen("\n[", "\nmath = true\n\n[", 1)).unwrap();
     let index = root.join("content/_index.md");
     let mut home = std::fs::read_to_string(&index).unwrap();
     home.push_str("\n## Org chart\n\n## Main\n");
@@ -796,8 +805,34 @@ fn no_page_has_a_duplicate_id_even_with_every_case_of_issue_16() {
         "type=\"checkbox\"",
         "<dl>",
         "markdown-alert-note",
+        "<p class=\"markdown-alert-title\">Caution</p>",
+        "<annotation encoding=\"application/x-tex\">\\int_0^1 x\\,dx</annotation>",
+        "<math display=\"block\">",
+        "title=\"Eskerland Ministry of the Environment (fictional): Rivers for the Next Century: report of the Independent Review of the National Rivers Board, §12\">1</a>, §12, <a ",
     ] {
         assert!(page.contains(kept), "{kept} in {page}");
+    }
+    // The sources page lists the locators each page cites a source at.
+    let sources = std::fs::read_to_string(out.join("sources/index.html")).unwrap();
+    assert!(
+        sources.contains(">Every case of issue 16</a> (at p. 4, §12)"),
+        "{sources}"
+    );
+    // The section lists its pages' summaries, which link from there, in place of descriptions.
+    let list = std::fs::read_to_string(out.join("summaries/index.html")).unwrap();
+    for kept in [
+        "<a href=\"../about/\">the about page</a>",
+        "href=\"../summaries/with-summary/#opening\"",
+        "Only a description, shown as before.",
+    ] {
+        assert!(list.contains(kept), "{kept} in {list}");
+    }
+    for left in [
+        "The rest of the page",
+        "The description, which",
+        "on this page only",
+    ] {
+        assert!(!list.contains(left), "{left} in {list}");
     }
 }
 
