@@ -54,20 +54,9 @@ fn graph(r: &Reform) -> Graph {
     let mut right: Vec<usize> = Vec::new();
     let mut pairs: Vec<(usize, usize, String)> = Vec::new();
     for f in &r.functions {
-        let from = if f.from.is_empty() {
-            vec![NONE]
-        } else {
-            f.from.clone()
-        };
-        let to = if f.to.is_empty() {
-            vec![NONE]
-        } else {
-            f.to.clone()
-        };
-        for &a in &from {
-            for &b in &to {
-                pairs.push((a, b, f.name.clone()));
-            }
+        // The function's own pairing of origins and destinations (`Function::moves`).
+        for m in &f.moves {
+            pairs.push((m.from.unwrap_or(NONE), m.to.unwrap_or(NONE), f.name.clone()));
         }
     }
     for (a, b, _) in &pairs {

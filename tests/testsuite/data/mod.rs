@@ -2,3 +2,4 @@
 
 mod escaping;
 mod extra;
+mod model;
