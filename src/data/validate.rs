@@ -60,6 +60,9 @@ struct LinkSite<'a> {
 
 type Index = HashMap<String, usize>;
 
+/// A resolved link: the unit, and how sure the data is of it.
+type Tied = (usize, Confidence);
+
 impl Validator {
     fn at(&self, offset: usize, msg: impl Into<String>) -> Diagnostic {
         Diagnostic::at(self.shown.to_path_buf(), &self.text, offset, msg)
@@ -638,7 +641,7 @@ impl Validator {
             relation,
             name: &owner,
         };
-        let mut legs: Vec<(Vec<(usize, Confidence)>, Vec<(usize, Confidence)>)> = Vec::new();
+        let mut legs: Vec<(Vec<Tied>, Vec<Tied>)> = Vec::new();
         if f.moves.is_empty() {
             if f.from.is_none() {
                 let d = self
