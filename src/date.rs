@@ -183,9 +183,108 @@ impl<'de> Visitor<'de> for DateVisitor {
     }
 }
 
+impl PartialDate {
+    /// Sort key for a timeline: a less precise date sorts *after* the more precise ones of its
+    /// period (`2017-12` after `2017-12-31`, `2019` after every dated day of 2019), since it
+    /// says only that the event happened at some point in it.
+    pub fn loose_key(&self) -> (u16, u8, u8) {
+        (self.year, self.month.unwrap_or(13), self.day.unwrap_or(32))
+    }
+}
+
+/// An event's date: one date, or a range `START/END` that places a loosely known event
+/// (`2017-12-21/2017-12-24`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateSpan {
+    pub start: PartialDate,
+    pub end: Option<PartialDate>,
+}
+
+impl<'de> Deserialize<'de> for DateSpan {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SpanVisitor)
+    }
+}
+
+struct SpanVisitor;
+
+impl<'de> Visitor<'de> for SpanVisitor {
+    type Value = DateSpan;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "a date: \"YYYY\", \"YYYY-MM\", \"YYYY-MM-DD\", a TOML date or a range \"START/END\"",
+        )
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<DateSpan, E> {
+        let (start, end) = match v.split_once('/') {
+            Some((a, b)) => (a, Some(b)),
+            None => (v, None),
+        };
+        let start = PartialDate::parse(start).map_err(E::custom)?;
+        let end = end
+            .map(|b| PartialDate::parse(b).map_err(E::custom))
+            .transpose()?;
+        if let Some(b) = end
+            && b < start
+        {
+            return Err(E::custom(format!(
+                "invalid date range {v:?}: it ends before it starts"
+            )));
+        }
+        Ok(DateSpan { start, end })
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<DateSpan, E> {
+        DateVisitor.visit_i64(v).map(DateSpan::from)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DateSpan, A::Error> {
+        DateVisitor.visit_map(map).map(DateSpan::from)
+    }
+}
+
+impl From<PartialDate> for DateSpan {
+    fn from(start: PartialDate) -> Self {
+        DateSpan { start, end: None }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loose_dates_sort_after_the_days_of_their_period() {
+        let mut v: Vec<PartialDate> = ["2017", "2017-10", "2017-10-13", "2017-12-31", "2018-01-01"]
+            .iter()
+            .map(|s| PartialDate::parse(s).unwrap())
+            .collect();
+        v.sort_by_key(PartialDate::loose_key);
+        let s: Vec<String> = v.iter().map(PartialDate::iso).collect();
+        assert_eq!(
+            s,
+            ["2017-10-13", "2017-10", "2017-12-31", "2017", "2018-01-01"]
+        );
+    }
+
+    #[test]
+    fn a_range_is_two_dates_in_order() {
+        #[derive(Deserialize)]
+        struct Row {
+            date: DateSpan,
+        }
+        let r: Row = toml::from_str("date = \"2017-12-21/2017-12-24\"").unwrap();
+        assert_eq!(r.date.start.iso(), "2017-12-21");
+        assert_eq!(r.date.end.map(|d| d.iso()).as_deref(), Some("2017-12-24"));
+        let e = toml::from_str::<Row>("date = \"2017-12-24/2017-12-21\"")
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("ends before it starts"), "{e}");
+        let r: Row = toml::from_str("date = 2017-12-21").unwrap();
+        assert_eq!(r.date.end, None);
+    }
 
     #[test]
     fn parses_three_precisions() {

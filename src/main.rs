@@ -92,7 +92,7 @@ fn finish(result: Result<Report, Failure>, project: &ProjectArgs, verb: &str) ->
                         w.removed
                     )
                 });
-                let warn = match report.warnings.len() {
+                let warn = match report.warnings.iter().filter(|w| !w.is_note()).count() {
                     0 => String::new(),
                     1 => ", 1 warning".into(),
                     n => format!(", {n} warnings"),

@@ -55,11 +55,17 @@ pub(super) fn gather(
 }
 
 impl Findings {
-    /// The warnings, sorted; under `--strict` they fail the build.
+    /// The warnings, sorted; under `--strict` they fail the build, and the notes (listings
+    /// such as the data's uncertain links) follow them; without it notes are left out.
     pub(super) fn warnings(self, strict: bool) -> Result<Vec<Diagnostic>, Failure> {
-        let warnings = Diagnostics(self.warnings).sorted();
+        let (notes, warnings): (Vec<_>, Vec<_>) =
+            self.warnings.into_iter().partition(Diagnostic::is_note);
+        let mut warnings = Diagnostics(warnings).sorted();
         if strict && !warnings.is_empty() {
             return Err(Failure::Site(warnings));
+        }
+        if strict {
+            warnings.extend(Diagnostics(notes).sorted());
         }
         Ok(warnings)
     }
@@ -106,7 +112,7 @@ fn unused<'a>(r: &Reform, pages: impl Iterator<Item = &'a PageNotes>) -> Vec<Dia
         .filter(|(i, _)| !cited.contains(i))
         .map(|(_, s)| warn(s.at, format!("source \"{}\" is never cited", s.id)));
     let terms = (r.terms.iter().enumerate())
-        .filter(|(i, _)| !used.contains(i))
+        .filter(|(i, t)| !used.contains(i) && !r.names_term(&t.term))
         .map(|(_, t)| {
             let message = format!("glossary term \"{}\" is never used in the prose", t.term);
             warn(t.at, message)

@@ -5,7 +5,8 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::date::PartialDate;
+pub use super::links::{Link, Links};
+use crate::date::{DateSpan, PartialDate};
 pub use crate::model::reform::Era;
 
 pub type Id = Spanned<String>;
@@ -35,9 +36,22 @@ pub struct RawReform {
     pub summary: Spanned<String>,
     pub organisation: Option<String>,
     pub proposed: Option<PartialDate>,
+    /// When it was decided (adopted, approved, voted).
+    pub approved: Option<PartialDate>,
     pub effective: Option<PartialDate>,
+    /// Further dated steps for the key facts, in order (several proposal stages, a vote…).
+    #[serde(default)]
+    pub steps: Vec<RawStep>,
     #[serde(default)]
     pub sources: Vec<Id>,
+}
+
+/// A labelled, dated step of the reform, shown among the key facts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub label: String,
+    pub date: PartialDate,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,11 +63,16 @@ pub struct RawUnit {
     pub era: Era,
     pub kind: Spanned<String>,
     pub level: Option<String>,
-    pub parent: Option<Id>,
+    /// Where it sits: one unit, or several for a unit that reports to more than one (the
+    /// first is the primary parent).
+    pub parent: Option<Links>,
     /// For a unit that exists before and after: where it sat before, when not in `parent`.
-    pub parent_before: Option<Id>,
+    pub parent_before: Option<Links>,
+    /// For a unit that exists before and after under another name: its name before.
+    pub name_before: Option<String>,
+    pub acronym_before: Option<String>,
     #[serde(default)]
-    pub becomes: Vec<Id>,
+    pub becomes: Links,
     pub established: Option<PartialDate>,
     pub ended: Option<PartialDate>,
     #[serde(default)]
@@ -71,11 +90,16 @@ pub struct RawUnit {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHead {
-    pub name: String,
+    pub name: Spanned<String>,
     pub title: Option<String>,
     pub nationality: Option<String>,
     pub from: Option<PartialDate>,
     pub to: Option<PartialDate>,
+    /// When a date is loose or disputed.
+    pub date_note: Option<String>,
+    /// Still in office: without it, a head with no `to` reads "end of term not recorded".
+    #[serde(default)]
+    pub current: bool,
     pub note: Option<Spanned<String>>,
     #[serde(default)]
     pub sources: Vec<Id>,
@@ -89,9 +113,14 @@ pub struct RawHead {
 pub struct RawFunction {
     pub id: Id,
     pub name: String,
-    pub from: Vec<Id>,
+    /// Required unless `moves` says where the function goes.
+    pub from: Option<Links>,
     #[serde(default)]
-    pub to: Vec<Id>,
+    pub to: Links,
+    /// Which origin goes where, when `from` and `to` would pair every origin with every
+    /// destination.
+    #[serde(default)]
+    pub moves: Vec<RawMove>,
     pub note: Option<Spanned<String>>,
     #[serde(default)]
     pub sources: Vec<Id>,
@@ -100,11 +129,24 @@ pub struct RawFunction {
     pub extra: toml::Table,
 }
 
+/// One leg of a function's move: from these units to those.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMove {
+    #[serde(default)]
+    pub from: Links,
+    #[serde(default)]
+    pub to: Links,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
     pub id: Option<Id>,
-    pub date: PartialDate,
+    /// A date, or a range `START/END` that places a loosely known event.
+    pub date: DateSpan,
+    /// Place it right after this event on the timeline, whatever its date.
+    pub after: Option<Id>,
     pub date_note: Option<String>,
     pub title: Spanned<String>,
     pub kind: Option<Spanned<String>>,
@@ -156,6 +198,11 @@ pub struct RawNote {
     pub body: Spanned<String>,
     #[serde(default)]
     pub units: Vec<Id>,
+    /// Functions and events it concerns: it is shown beside them too.
+    #[serde(default)]
+    pub functions: Vec<Id>,
+    #[serde(default)]
+    pub events: Vec<Id>,
     #[serde(default)]
     pub sources: Vec<Id>,
     /// Anything else the author records, for templates (`extra.*`); pillar reads none of it.

@@ -34,6 +34,7 @@ pub fn parse(shown: &Path, text: &str) -> Validated {
         shown: Arc::from(shown),
         text: Arc::from(text),
         diags: Vec::new(),
+        doubts: Vec::new(),
     };
     let reform = v.validate(raw);
     let failed = v.diags.iter().any(Diagnostic::is_error);
@@ -47,9 +48,20 @@ struct Validator {
     shown: Arc<Path>,
     text: Arc<str>,
     diags: Vec<Diagnostic>,
+    doubts: Vec<Doubt>,
+}
+
+/// Where a list of links sits: which row, which field, and the row's name for messages.
+struct LinkSite<'a> {
+    owner: Owner,
+    relation: Relation,
+    name: &'a str,
 }
 
 type Index = HashMap<String, usize>;
+
+/// A resolved link: the unit, and how sure the data is of it.
+type Tied = (usize, Confidence);
 
 impl Validator {
     fn at(&self, offset: usize, msg: impl Into<String>) -> Diagnostic {
@@ -144,6 +156,78 @@ impl Validator {
         out
     }
 
+    /// Resolves links to units, recording those marked less than confirmed. Returns each
+    /// unit once, in the order written, with the confidence written for it.
+    fn links(
+        &mut self,
+        units: &Index,
+        sources: &Index,
+        links: &Links,
+        site: &LinkSite<'_>,
+    ) -> Vec<(usize, Confidence)> {
+        let mut out: Vec<(usize, Confidence)> = Vec::new();
+        for l in links.iter() {
+            let Some(target) = self.resolve("unit", units, &l.id, site.name) else {
+                continue;
+            };
+            let srcs = self.resolve_all("source", sources, &l.sources, site.name);
+            let level = l.level();
+            if level != Confidence::Confirmed {
+                if l.reason.is_none() && srcs.is_empty() {
+                    let d = self
+                        .at(
+                            l.id.span().start,
+                            format!(
+                                "{} marks {:?} as {} without saying why",
+                                site.name,
+                                l.id.get_ref(),
+                                level.as_str()
+                            ),
+                        )
+                        .with_hint("add `reason = \"…\"` and the `sources` that leave it open")
+                        .warning();
+                    self.diags.push(d);
+                }
+                let field = match site.relation {
+                    Relation::Parent => "parent",
+                    Relation::ParentBefore => "parent_before",
+                    Relation::Becomes => "becomes",
+                    Relation::From => "from",
+                    Relation::To => "to",
+                };
+                let why = l
+                    .reason
+                    .as_deref()
+                    .map_or(String::new(), |r| format!(": {r}"));
+                let d = self
+                    .at(
+                        l.id.span().start,
+                        format!(
+                            "{} `{field}` {:?} is {}{why}",
+                            site.name,
+                            l.id.get_ref(),
+                            level.as_str()
+                        ),
+                    )
+                    .note();
+                self.diags.push(d);
+                self.doubts.push(Doubt {
+                    owner: site.owner,
+                    relation: site.relation,
+                    target,
+                    level,
+                    reason: l.reason.clone(),
+                    sources: srcs,
+                    at: l.id.span().start,
+                });
+            }
+            if !out.iter().any(|(u, _)| *u == target) {
+                out.push((target, level));
+            }
+        }
+        out
+    }
+
     fn cite(&mut self, index: &Index, refs: &[Id], owner: &str, owner_offset: usize) -> Vec<usize> {
         if refs.is_empty() {
             let d = self
@@ -159,16 +243,21 @@ impl Validator {
         let source_ids = self.index("source", raw.source.iter().map(|s| &s.id));
         let unit_ids = self.index("unit", raw.unit.iter().map(|u| &u.id));
         // Functions and notes are not referenced from the data, but their ids are anchors.
-        self.index("function", raw.function.iter().map(|f| &f.id));
+        let function_ids = self.index("function", raw.function.iter().map(|f| &f.id));
         self.index("note", raw.note.iter().map(|n| &n.id));
 
         let source_list = self.sources(&raw.source);
         let reform_sources =
             self.resolve_all("source", &source_ids, &raw.reform.sources, "[reform]");
         let mut units = self.units(&raw.unit, &unit_ids, &source_ids);
-        let functions = self.functions(&raw.function, &unit_ids, &source_ids);
-        let events = self.events(&raw.event, &unit_ids, &source_ids);
+        let mut functions = self.functions(&raw.function, &unit_ids, &source_ids);
+        let mut events = self.events(&raw.event, &unit_ids, &source_ids);
         let terms = self.terms(&raw.term);
+        let event_ids: Index = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
         let notes: Vec<Note> = raw
             .note
             .iter()
@@ -180,6 +269,8 @@ impl Validator {
                     title: n.title.clone(),
                     body: self.md(&n.body),
                     units: self.resolve_all("unit", &unit_ids, &n.units, &owner),
+                    functions: self.resolve_all("function", &function_ids, &n.functions, &owner),
+                    events: self.resolve_all("event", &event_ids, &n.events, &owner),
                     sources: self.cite(&source_ids, &n.sources, &owner, n.id.span().start),
                 }
             })
@@ -203,9 +294,14 @@ impl Validator {
             for &u in &n.units {
                 units[u].notes.push(ni);
             }
+            for &f in &n.functions {
+                functions[f].notes.push(ni);
+            }
+            for &e in &n.events {
+                events[e].notes.push(ni);
+            }
         }
-        let mut timeline: Vec<usize> = (0..events.len()).collect();
-        timeline.sort_by_key(|&i| events[i].date);
+        let timeline = self.timeline(&raw.event, &events);
 
         Reform {
             file: Origin {
@@ -218,7 +314,14 @@ impl Validator {
             summary: self.md(&raw.reform.summary),
             organisation: raw.reform.organisation.clone(),
             proposed: raw.reform.proposed,
+            approved: raw.reform.approved,
             effective: raw.reform.effective,
+            steps: raw
+                .reform
+                .steps
+                .iter()
+                .map(|s| (s.label.clone(), s.date))
+                .collect(),
             sources: reform_sources,
             units,
             functions,
@@ -229,6 +332,11 @@ impl Validator {
             unit_ids,
             source_ids,
             timeline,
+            doubts: {
+                let mut d = std::mem::take(&mut self.doubts);
+                d.sort_by_key(|d| d.at);
+                d
+            },
         }
     }
 
@@ -277,94 +385,8 @@ impl Validator {
     fn units(&mut self, raw: &[RawUnit], ids: &Index, sources: &Index) -> Vec<Unit> {
         let mut units: Vec<Unit> = raw
             .iter()
-            .map(|u| {
-                let owner = format!("unit \"{}\"", u.id.get_ref());
-                if !is_valid_id(u.kind.get_ref()) {
-                    let d = self.at(
-                        u.kind.span().start,
-                        format!("invalid kind {:?} in {owner}", u.kind.get_ref()),
-                    );
-                    self.diags.push(d.with_hint(
-                        "kinds use lower-case letters, digits and '-', e.g. \"department\"",
-                    ));
-                }
-                let parent = u
-                    .parent
-                    .as_ref()
-                    .and_then(|p| self.resolve("unit", ids, p, &owner));
-                let parent_before = u
-                    .parent_before
-                    .as_ref()
-                    .and_then(|p| self.resolve("unit", ids, p, &owner));
-                if let Some(p) = &u.parent_before
-                    && u.era != Era::Both
-                {
-                    let d = self
-                        .at(p.span().start, format!("`parent_before` in {owner}, whose era is not \"both\""))
-                        .with_hint("`parent_before` says where a unit that lives on sat before the reform; use `parent` otherwise");
-                    self.diags.push(d);
-                }
-                let becomes = self.resolve_all("unit", ids, &u.becomes, &owner);
-                if let (Some(p), Some(&me)) = (&u.parent, ids.get(u.id.get_ref()))
-                    && parent == Some(me)
-                {
-                    let d = self.at(p.span().start, format!("{owner} is its own parent"));
-                    self.diags.push(d);
-                }
-                if let (Some(a), Some(b)) = (u.established, u.ended)
-                    && b < a
-                {
-                    let d = self.at(
-                        u.id.span().start,
-                        format!("{owner} ends ({b}) before it is established ({a})"),
-                    );
-                    self.diags.push(d);
-                }
-                let heads = u
-                    .head
-                    .iter()
-                    .map(|h| Head {
-                        extra: h.extra.clone(),
-                        name: h.name.clone(),
-                        title: h.title.clone(),
-                        nationality: h.nationality.clone(),
-                        from: h.from,
-                        to: h.to,
-                        note: h.note.as_ref().map(|n| self.md(n)),
-                        sources: self.cite(
-                            sources,
-                            &h.sources,
-                            &format!("head \"{}\" of {owner}", h.name),
-                            u.id.span().start,
-                        ),
-                    })
-                    .collect();
-                Unit {
-                    extra: u.extra.clone(),
-                    id: u.id.get_ref().clone(),
-                    name: u.name.clone(),
-                    acronym: u.acronym.clone(),
-                    era: u.era,
-                    kind: u.kind.get_ref().clone(),
-                    level: u.level.clone(),
-                    parent,
-                    parent_before,
-                    children: Vec::new(),
-                    children_before: Vec::new(),
-                    becomes,
-                    absorbs: Vec::new(),
-                    established: u.established,
-                    ended: u.ended,
-                    context: u.context,
-                    summary: self.md(&u.summary),
-                    sources: self.cite(sources, &u.sources, &owner, u.id.span().start),
-                    heads,
-                    functions_out: Vec::new(),
-                    functions_in: Vec::new(),
-                    events: Vec::new(),
-                    notes: Vec::new(),
-                }
-            })
+            .enumerate()
+            .map(|(i, u)| self.unit(i, u, ids, sources))
             .collect();
         // Cycles in `parent`: each loop once, at its first unit, in one walk over the units.
         for first in parent_loops(&units) {
@@ -381,7 +403,8 @@ impl Validator {
             let offset = u
                 .parent
                 .as_ref()
-                .map_or(u.id.span().start, |p| p.span().start);
+                .and_then(|l| l.0.first())
+                .map_or(u.id.span().start, |p| p.id.span().start);
             let d = self
                 .at(
                     offset,
@@ -395,17 +418,30 @@ impl Validator {
             self.diags.push(d);
         }
         for i in 0..units.len() {
-            if let Some(p) = units[i].parent
-                && p != i
-            {
-                units[p].children.push(i);
+            for (k, p) in units[i].parents.clone().into_iter().enumerate() {
+                if p == i {
+                    continue;
+                }
+                if k == 0 {
+                    units[p].children.push(i);
+                } else {
+                    units[p].shared_children.push(i);
+                }
             }
-            if let Some(p) = units[i].parent_in_before()
-                && p != i
-                && units[i].era.before()
-                && units[p].era.before()
+            for (k, p) in units[i]
+                .parents_in_before()
+                .to_vec()
+                .into_iter()
+                .enumerate()
             {
-                units[p].children_before.push(i);
+                if p == i || !units[i].era.before() || !units[p].era.before() {
+                    continue;
+                }
+                if k == 0 {
+                    units[p].children_before.push(i);
+                } else {
+                    units[p].shared_children_before.push(i);
+                }
             }
             for b in units[i].becomes.clone() {
                 if !units[b].absorbs.contains(&i) {
@@ -416,21 +452,246 @@ impl Validator {
         units
     }
 
+    /// One unit, with its links resolved (the inverse relations come later).
+    fn unit(&mut self, i: usize, u: &RawUnit, ids: &Index, sources: &Index) -> Unit {
+        let owner = format!("unit \"{}\"", u.id.get_ref());
+        if !is_valid_id(u.kind.get_ref()) {
+            let d = self.at(
+                u.kind.span().start,
+                format!("invalid kind {:?} in {owner}", u.kind.get_ref()),
+            );
+            self.diags.push(
+                d.with_hint("kinds use lower-case letters, digits and '-', e.g. \"department\""),
+            );
+        }
+        let site = |relation| LinkSite {
+            owner: Owner::Unit(i),
+            relation,
+            name: &owner,
+        };
+        let none = Links::default();
+        let parents = self.links(
+            ids,
+            sources,
+            u.parent.as_ref().unwrap_or(&none),
+            &site(Relation::Parent),
+        );
+        let parents_before = self.links(
+            ids,
+            sources,
+            u.parent_before.as_ref().unwrap_or(&none),
+            &site(Relation::ParentBefore),
+        );
+        let becomes = self.links(ids, sources, &u.becomes, &site(Relation::Becomes));
+        let only_both = [
+            (
+                "parent_before",
+                u.parent_before
+                    .as_ref()
+                    .and_then(|l| l.0.first())
+                    .map(|l| l.id.span().start),
+                "`parent_before` says where a unit that lives on sat before the reform; use `parent` otherwise",
+            ),
+            (
+                "name_before",
+                u.name_before.is_some().then_some(u.id.span().start),
+                "`name_before` names a unit that lives on under a new name; a unit of one era has one name",
+            ),
+            (
+                "acronym_before",
+                u.acronym_before.is_some().then_some(u.id.span().start),
+                "`acronym_before` gives the old acronym of a unit that lives on under a new one",
+            ),
+        ];
+        for (field, at, hint) in only_both {
+            if let Some(at) = at
+                && u.era != Era::Both
+            {
+                let d = self
+                    .at(
+                        at,
+                        format!("`{field}` in {owner}, whose era is not \"both\""),
+                    )
+                    .with_hint(hint);
+                self.diags.push(d);
+            }
+        }
+        let me = ids.get(u.id.get_ref()).copied();
+        let own =
+            |list: &[(usize, Confidence)]| me.is_some_and(|m| list.iter().any(|(p, _)| *p == m));
+        for (field, links, list) in [
+            ("its own parent", u.parent.as_ref(), &parents),
+            (
+                "its own parent before the reform",
+                u.parent_before.as_ref(),
+                &parents_before,
+            ),
+        ] {
+            if own(list)
+                && let Some(l) = links.and_then(|l| {
+                    l.iter()
+                        .find(|l| Some(l.id.get_ref()) == Some(u.id.get_ref()))
+                })
+            {
+                self.diags
+                    .push(self.at(l.id.span().start, format!("{owner} is {field}")));
+            }
+        }
+        if own(&becomes)
+            && let Some(l) = u.becomes.iter().find(|l| l.id.get_ref() == u.id.get_ref())
+        {
+            let d = self
+                .at(l.id.span().start, format!("{owner} `becomes` itself"))
+                .with_hint("a unit that lives on through the reform has `era = \"both\"`; `becomes` names its successors");
+            self.diags.push(d);
+        }
+        if let (Some(a), Some(b)) = (u.established, u.ended)
+            && b < a
+        {
+            let d = self.at(
+                u.id.span().start,
+                format!("{owner} ends ({b}) before it is established ({a})"),
+            );
+            self.diags.push(d);
+        }
+        let heads = u
+            .head
+            .iter()
+            .map(|h| self.head(h, &owner, u.id.span().start, sources))
+            .collect();
+        let firsts = |l: &[(usize, Confidence)]| l.iter().map(|(u, _)| *u).collect::<Vec<_>>();
+        Unit {
+            extra: u.extra.clone(),
+            id: u.id.get_ref().clone(),
+            name: u.name.clone(),
+            acronym: u.acronym.clone(),
+            era: u.era,
+            kind: u.kind.get_ref().clone(),
+            level: u.level.clone(),
+            parent: parents.first().map(|p| p.0),
+            parents: firsts(&parents),
+            parent_before: parents_before.first().map(|p| p.0),
+            parents_before: firsts(&parents_before),
+            name_before: u.name_before.clone(),
+            acronym_before: u.acronym_before.clone(),
+            children: Vec::new(),
+            children_before: Vec::new(),
+            shared_children: Vec::new(),
+            shared_children_before: Vec::new(),
+            becomes: firsts(&becomes),
+            absorbs: Vec::new(),
+            established: u.established,
+            ended: u.ended,
+            context: u.context,
+            summary: self.md(&u.summary),
+            sources: self.cite(sources, &u.sources, &owner, u.id.span().start),
+            heads,
+            functions_out: Vec::new(),
+            functions_in: Vec::new(),
+            events: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn head(&mut self, h: &RawHead, owner: &str, owner_at: usize, sources: &Index) -> Head {
+        let who = format!("head \"{}\" of {owner}", h.name.get_ref());
+        if let (Some(a), Some(b)) = (h.from, h.to)
+            && b < a
+        {
+            let d = self
+                .at(
+                    h.name.span().start,
+                    format!("{who} leaves office ({b}) before taking it ({a})"),
+                )
+                .with_hint("`from` is when the term began, `to` when it ended");
+            self.diags.push(d);
+        }
+        if h.current && h.to.is_some() {
+            let d = self
+                .at(
+                    h.name.span().start,
+                    format!("{who} is `current` but has a `to` date"),
+                )
+                .with_hint("a head still in office has no `to`; remove one of the two");
+            self.diags.push(d);
+        }
+        Head {
+            extra: h.extra.clone(),
+            name: h.name.get_ref().clone(),
+            title: h.title.clone(),
+            nationality: h.nationality.clone(),
+            from: h.from,
+            to: h.to,
+            date_note: h.date_note.clone(),
+            current: h.current,
+            note: h.note.as_ref().map(|n| self.md(n)),
+            sources: self.cite(sources, &h.sources, &who, owner_at),
+        }
+    }
+
     fn functions(&mut self, raw: &[RawFunction], units: &Index, sources: &Index) -> Vec<Function> {
         raw.iter()
-            .map(|f| {
-                let owner = format!("function \"{}\"", f.id.get_ref());
-                Function {
-                    extra: f.extra.clone(),
-                    id: f.id.get_ref().clone(),
-                    name: f.name.clone(),
-                    from: self.resolve_all("unit", units, &f.from, &owner),
-                    to: self.resolve_all("unit", units, &f.to, &owner),
-                    note: f.note.as_ref().map(|n| self.md(n)),
-                    sources: self.cite(sources, &f.sources, &owner, f.id.span().start),
-                }
-            })
+            .enumerate()
+            .map(|(i, f)| self.function(i, f, units, sources))
             .collect()
+    }
+
+    fn function(&mut self, i: usize, f: &RawFunction, units: &Index, sources: &Index) -> Function {
+        let owner = format!("function \"{}\"", f.id.get_ref());
+        let site = |relation| LinkSite {
+            owner: Owner::Function(i),
+            relation,
+            name: &owner,
+        };
+        let mut legs: Vec<(Vec<Tied>, Vec<Tied>)> = Vec::new();
+        if f.moves.is_empty() {
+            if f.from.is_none() {
+                let d = self
+                    .at(f.id.span().start, format!("{owner} has no `from`"))
+                    .with_hint("name the units it leaves (`from = []` when none is recorded), or say which origin goes where with [[function.moves]]");
+                self.diags.push(d);
+            }
+            let from = f.from.clone().unwrap_or_default();
+            legs.push((
+                self.links(units, sources, &from, &site(Relation::From)),
+                self.links(units, sources, &f.to, &site(Relation::To)),
+            ));
+        } else {
+            if f.from.is_some() || !f.to.is_empty() {
+                let d = self
+                    .at(f.id.span().start, format!("{owner} has both `moves` and `from`/`to`"))
+                    .with_hint("with [[function.moves]], leave out `from` and `to`: each move names its own");
+                self.diags.push(d);
+            }
+            for m in &f.moves {
+                let from = self.links(units, sources, &m.from, &site(Relation::From));
+                let to = self.links(units, sources, &m.to, &site(Relation::To));
+                if m.from.is_empty() && m.to.is_empty() {
+                    let d = self.at(
+                        f.id.span().start,
+                        format!("a move of {owner} names neither `from` nor `to`"),
+                    );
+                    self.diags.push(d);
+                }
+                legs.push((from, to));
+            }
+        }
+        let mut function = Function {
+            extra: f.extra.clone(),
+            id: f.id.get_ref().clone(),
+            name: f.name.clone(),
+            from: Vec::new(),
+            to: Vec::new(),
+            moves: Vec::new(),
+            paired: !f.moves.is_empty(),
+            notes: Vec::new(),
+            note: f.note.as_ref().map(|n| self.md(n)),
+            sources: self.cite(sources, &f.sources, &owner, f.id.span().start),
+        };
+        for (from, to) in legs {
+            add_moves(&mut function, &from, &to);
+        }
+        function
     }
 
     fn events(&mut self, raw: &[RawEvent], units: &Index, sources: &Index) -> Vec<Event> {
@@ -454,7 +715,7 @@ impl Validator {
                             .chars()
                             .take(40)
                             .collect();
-                        format!("{}-{}", e.date.iso(), slug.trim_end_matches('-'))
+                        format!("{}-{}", e.date.start.iso(), slug.trim_end_matches('-'))
                     }
                 };
                 let offset =
@@ -488,13 +749,69 @@ impl Validator {
                     sources: self.cite(sources, &e.sources, &owner, offset),
                     summary: e.summary.as_ref().map(|s| self.md(s)),
                     id,
-                    date: e.date,
+                    date: e.date.start,
+                    date_end: e.date.end,
+                    notes: Vec::new(),
                     date_note: e.date_note.clone(),
                     title: e.title.get_ref().clone(),
                     kind,
                 }
             })
             .collect()
+    }
+
+    /// Events in timeline order: by date, a loose date after the precise ones of its period
+    /// (a range by its start), the file's order for equal dates; then each event with
+    /// `after` moved to just behind the event it names.
+    fn timeline(&mut self, raw: &[RawEvent], events: &[Event]) -> Vec<usize> {
+        let mut timeline: Vec<usize> = (0..events.len()).collect();
+        timeline.sort_by_key(|&i| {
+            let e = &events[i];
+            match e.date_end {
+                Some(_) => {
+                    let d = e.date;
+                    (d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
+                }
+                None => e.date.loose_key(),
+            }
+        });
+        let ids: HashMap<&str, usize> = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        for (i, e) in raw.iter().enumerate() {
+            let Some(anchor) = &e.after else { continue };
+            let Some(&a) = ids.get(anchor.get_ref().as_str()) else {
+                let mut d = self.at(
+                    anchor.span().start,
+                    format!(
+                        "unknown event {:?} in `after` of event \"{}\"",
+                        anchor.get_ref(),
+                        events[i].id
+                    ),
+                );
+                if let Some(h) = suggestion(anchor.get_ref(), ids.keys().copied()) {
+                    d = d.with_hint(h);
+                }
+                self.diags.push(d);
+                continue;
+            };
+            if a == i {
+                self.diags.push(self.at(
+                    anchor.span().start,
+                    format!("event \"{}\" is placed after itself", events[i].id),
+                ));
+                continue;
+            }
+            timeline.retain(|&x| x != i);
+            let at = timeline
+                .iter()
+                .position(|&x| x == a)
+                .map_or(timeline.len(), |p| p + 1);
+            timeline.insert(at, i);
+        }
+        timeline
     }
 
     fn terms(&mut self, raw: &[RawTerm]) -> Vec<Term> {
@@ -534,6 +851,40 @@ impl Validator {
                 }
             })
             .collect()
+    }
+}
+
+/// Adds one leg's pairs to a function: every origin of the leg with every destination of it
+/// (`None` for a side left empty), each pair as sure as its less sure end.
+fn add_moves(f: &mut Function, from: &[(usize, Confidence)], to: &[(usize, Confidence)]) {
+    let side = |l: &[(usize, Confidence)]| -> Vec<(Option<usize>, Confidence)> {
+        if l.is_empty() {
+            vec![(None, Confidence::Confirmed)]
+        } else {
+            l.iter().map(|&(u, c)| (Some(u), c)).collect()
+        }
+    };
+    for &(a, ca) in &side(from) {
+        for &(b, cb) in &side(to) {
+            let m = Move {
+                from: a,
+                to: b,
+                level: ca.max(cb),
+            };
+            if !f.moves.iter().any(|x| x.from == a && x.to == b) {
+                f.moves.push(m);
+            }
+        }
+    }
+    for &(u, _) in from {
+        if !f.from.contains(&u) {
+            f.from.push(u);
+        }
+    }
+    for &(u, _) in to {
+        if !f.to.contains(&u) {
+            f.to.push(u);
+        }
     }
 }
 
@@ -722,5 +1073,232 @@ publisher = "P"
         let text = GOOD.replace("\"dpk\"", "\"dpko\"") + "url = \"javascript:alert(1)\"\n";
         let m = messages(&text);
         assert!(m.iter().any(|m| m.contains("invalid url")), "{m:?}");
+    }
+
+    const DEEP: &str = r#"
+[reform]
+title = "T"
+summary = "S"
+
+[[unit]]
+id = "a"
+name = "Old A"
+era = "before"
+kind = "department"
+becomes = ["x", { id = "y", confidence = "reported", reason = "one newspaper" }]
+summary = "s"
+sources = ["s1"]
+
+[[unit]]
+id = "x"
+name = "X"
+era = "after"
+kind = "department"
+summary = "s"
+sources = ["s1"]
+
+[[unit]]
+id = "y"
+name = "Y"
+era = "after"
+kind = "department"
+summary = "s"
+sources = ["s1"]
+
+[[unit]]
+id = "hub"
+name = "Hub"
+era = "both"
+name_before = "Old hub"
+acronym_before = "OH"
+kind = "office"
+parent = ["x", { id = "y", confidence = "uncertain", reason = "r", sources = ["s1"] }]
+parent_before = "a"
+summary = "s"
+sources = ["s1"]
+
+[[function]]
+id = "f"
+name = "F"
+sources = ["s1"]
+
+[[function.moves]]
+from = "a"
+to = "x"
+
+[[function.moves]]
+from = "hub"
+to = ["x", "y"]
+
+[[source]]
+id = "s1"
+title = "A"
+publisher = "P"
+"#;
+
+    fn deep() -> Reform {
+        let v = parse(Path::new("r.toml"), DEEP);
+        assert!(
+            v.diagnostics.iter().all(Diagnostic::is_note),
+            "{:?}",
+            v.diagnostics
+        );
+        v.reform.unwrap()
+    }
+
+    #[test]
+    fn every_doubt_is_listed_as_a_located_note() {
+        let notes: Vec<String> = messages(DEEP);
+        assert_eq!(
+            notes,
+            [
+                "11:24: unit \"a\" `becomes` \"y\" is reported: one newspaper | ",
+                "38:23: unit \"hub\" `parent` \"y\" is uncertain: r | ",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_unit_may_have_several_parents_the_first_primary() {
+        let r = deep();
+        let hub = &r.units[3];
+        assert_eq!(hub.parents, vec![1, 2]);
+        assert_eq!(hub.parent, Some(1));
+        assert_eq!(hub.parent_before, Some(0));
+        assert_eq!(r.units[1].children, vec![3]);
+        assert_eq!(r.units[2].shared_children, vec![3]);
+        assert!(r.units[2].children.is_empty());
+        assert_eq!(r.units[0].children_before, vec![3]);
+    }
+
+    #[test]
+    fn links_marked_less_than_confirmed_are_recorded_in_file_order() {
+        let r = deep();
+        let got: Vec<_> = r
+            .doubts
+            .iter()
+            .map(|d| (d.owner, d.relation, d.target, d.level, d.reason.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Owner::Unit(0),
+                    Relation::Becomes,
+                    2,
+                    Confidence::Reported,
+                    Some("one newspaper".into())
+                ),
+                (
+                    Owner::Unit(3),
+                    Relation::Parent,
+                    2,
+                    Confidence::Uncertain,
+                    Some("r".into())
+                ),
+            ]
+        );
+        assert_eq!(r.doubts[1].sources, vec![0]);
+        assert!(r.doubt(Owner::Unit(0), Relation::Becomes, 1).is_none());
+    }
+
+    #[test]
+    fn a_renamed_unit_keeps_its_old_name_and_acronym() {
+        let r = deep();
+        let hub = &r.units[3];
+        assert_eq!(hub.name_in_before(), "Old hub");
+        assert_eq!(hub.label_in_before(), "OH");
+        assert_eq!(hub.label(), "Hub");
+    }
+
+    #[test]
+    fn moves_pair_only_the_origins_and_destinations_they_name() {
+        let r = deep();
+        let f = &r.functions[0];
+        let pairs: Vec<_> = f.moves.iter().map(|m| (m.from, m.to)).collect();
+        assert_eq!(
+            pairs,
+            [(Some(0), Some(1)), (Some(3), Some(1)), (Some(3), Some(2))]
+        );
+        assert_eq!(f.from, vec![0, 3]);
+        assert_eq!(f.to, vec![1, 2]);
+        assert!(f.paired);
+    }
+
+    #[test]
+    fn from_and_to_pair_every_origin_with_every_destination() {
+        let text = GOOD.replace("\"dpk\"", "\"dpko\", \"dpo\"");
+        let v = parse(Path::new("r.toml"), &text);
+        let f = &v.reform.unwrap().functions[0];
+        assert_eq!(f.moves.len(), 2);
+        assert!(!f.paired);
+    }
+
+    #[test]
+    fn a_move_is_as_sure_as_its_less_sure_end() {
+        let text = DEEP.replace(
+            "from = \"a\"\nto = \"x\"",
+            "from = \"a\"\nto = { id = \"x\", confidence = \"uncertain\", reason = \"r\" }",
+        );
+        let v = parse(Path::new("r.toml"), &text);
+        let f = &v.reform.unwrap().functions[0];
+        assert_eq!(f.moves[0].level, Confidence::Uncertain);
+        assert_eq!(f.moves[1].level, Confidence::Confirmed);
+    }
+
+    #[test]
+    fn moves_beside_from_and_a_missing_from_are_located_errors() {
+        let both = DEEP.replace("name = \"F\"\n", "name = \"F\"\nfrom = [\"a\"]\n");
+        assert!(
+            messages(&both)
+                .iter()
+                .any(|m| m.starts_with("44:6: function \"f\" has both `moves` and `from`/`to`")),
+            "{:?}",
+            messages(&both)
+        );
+        let none = GOOD.replace("from = [\"dpk\"]\n", "");
+        assert_eq!(
+            messages(&none)[0].split(" | ").next().unwrap(),
+            "24:6: function \"mediation\" has no `from`"
+        );
+    }
+
+    #[test]
+    fn a_doubt_without_a_reason_is_a_warning() {
+        let text = DEEP.replace(", reason = \"one newspaper\"", "");
+        let v = parse(Path::new("r.toml"), &text);
+        assert!(v.reform.is_some());
+        let warnings: Vec<_> = v.diagnostics.iter().filter(|d| !d.is_note()).collect();
+        assert_eq!(warnings.len(), 1);
+        assert!(!warnings[0].is_error());
+        assert!(
+            warnings[0]
+                .message
+                .contains("marks \"y\" as reported without saying why")
+        );
+    }
+
+    #[test]
+    fn a_unit_that_becomes_itself_is_a_located_error() {
+        let text = DEEP.replace("becomes = [\"x\",", "becomes = [\"a\", \"x\",");
+        let m = messages(&text);
+        assert!(
+            m.iter()
+                .any(|m| m.starts_with("11:12: unit \"a\" `becomes` itself")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn a_new_name_outside_era_both_is_refused() {
+        let text = DEEP
+            .replace("era = \"both\"", "era = \"after\"")
+            .replace("parent_before = \"a\"\n", "");
+        let m = messages(&text);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("`name_before` in unit \"hub\", whose era is not \"both\"")),
+            "{m:?}"
+        );
     }
 }

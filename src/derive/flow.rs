@@ -188,20 +188,10 @@ fn reorder(col: &mut Column, other: &Column, links: &[(usize, usize)], left: boo
 fn graph(r: &Reform) -> Graph {
     let mut links: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
     for f in &r.functions {
-        let from = if f.from.is_empty() {
-            vec![NONE]
-        } else {
-            f.from.clone()
-        };
-        let to = if f.to.is_empty() {
-            vec![NONE]
-        } else {
-            f.to.clone()
-        };
-        for &a in &from {
-            for &b in &to {
-                links.entry((a, b)).or_default().push(f.name.clone());
-            }
+        // The function's own pairing of origins and destinations (`Function::moves`).
+        for m in &f.moves {
+            let key = (m.from.unwrap_or(NONE), m.to.unwrap_or(NONE));
+            links.entry(key).or_default().push(f.name.clone());
         }
     }
     let mut lefts: Vec<usize> = links.keys().map(|k| k.0).collect();

@@ -406,11 +406,18 @@ fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {
         summary: String,
         organisation: Option<String>,
         proposed: Option<DateView>,
+        approved: Option<DateView>,
         effective: Option<DateView>,
+        steps: Vec<Step>,
         cite: String,
         before: Vec<UnitRef>,
         after: Vec<UnitRef>,
         counts: Counts,
+    }
+    #[derive(Serialize)]
+    struct Step {
+        label: String,
+        date: DateView,
     }
     #[derive(Serialize)]
     struct Counts {
@@ -431,12 +438,22 @@ fn home(v: &mut Views<'_, '_>, ctx: &mut Context) {
         summary: v.md.render_data(&r.summary.text, &r.summary.origin),
         organisation: r.organisation.clone(),
         proposed: date(r.proposed, v.md.strings()),
+        approved: date(r.approved, v.md.strings()),
         effective: date(r.effective, v.md.strings()),
+        steps: r
+            .steps
+            .iter()
+            .map(|(label, d)| Step {
+                label: label.clone(),
+                date: DateView::new(*d, v.md.strings()),
+            })
+            .collect(),
         cite: v.md.cite(&r.sources),
         before: before.iter().map(|&i| v.unit_ref(i)).collect(),
         after: after.iter().map(|&i| v.unit_ref(i)).collect(),
         counts: Counts {
-            units: r.units.len(),
+            // The reform's own units: context units are outside it.
+            units: r.units.iter().filter(|u| !u.context).count(),
             functions: r.functions.len(),
             events: r.events.len(),
             sources: r.source_list.len(),
@@ -523,7 +540,7 @@ pub fn comparison_rows(r: &Reform, unit_refs: &[UnitRef]) -> Vec<ComparisonRow> 
 fn comparison(v: &mut Views<'_, '_>, ctx: &mut Context) {
     let r = v.reform;
     let rows = comparison_rows(r, &v.shared.unit_refs);
-    let functions: Vec<FunctionView> = r.functions.iter().map(|f| v.function(f)).collect();
+    let functions: Vec<FunctionView> = (0..r.functions.len()).map(|f| v.function(f)).collect();
     for f in &r.functions {
         v.md.anchor(&format!("function-{}", f.id));
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::date::PartialDate;
 use crate::i18n::Strings;
 use crate::markdown::PageRenderer;
-use crate::model::reform::{Event, Function, Note, Reform, Source, Term, Unit};
+use crate::model::reform::{Event, Note, Owner, Reform, Relation, Source, Term, Unit};
 
 #[derive(Serialize, Clone)]
 pub struct DateView {
@@ -49,7 +49,21 @@ struct UnitLink<'a> {
     url: String,
     era: crate::model::reform::Era,
     kind: &'a str,
+    /// The kind as words: `service-centre` reads "Service centre".
+    kind_label: String,
     context: bool,
+    /// Its name and short label before the reform, when it was renamed.
+    name_before: Option<&'a str>,
+    label_before: Option<&'a str>,
+}
+
+/// A kind as people read it: `service-centre` → "Service centre".
+pub fn kind_label(kind: &str) -> String {
+    let words = kind.replace('-', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The links to every unit of the reform, in the data file's order.
@@ -64,10 +78,53 @@ pub fn unit_refs(r: &Reform, units_dir: &str) -> Vec<UnitRef> {
                 url: format!("{units_dir}/{}/", u.id),
                 era: u.era,
                 kind: &u.kind,
+                kind_label: kind_label(&u.kind),
                 context: u.context,
+                name_before: u.name_before.as_deref(),
+                label_before: u
+                    .name_before
+                    .is_some()
+                    .then(|| u.label_in_before())
+                    .or(u.acronym_before.as_deref()),
             }))
         })
         .collect()
+}
+
+/// How sure the data is of a link that is not confirmed.
+#[derive(Serialize, Clone)]
+pub struct CertaintyView {
+    /// `reported` or `uncertain`.
+    pub confidence: &'static str,
+    pub reason: Option<String>,
+    pub cite: String,
+}
+
+/// A link to a unit together with how sure the data is of it (`certainty` is absent for a
+/// confirmed link). Templates read it as a [`UnitRef`] with one more field.
+#[derive(Serialize, Clone)]
+pub struct LinkView {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    pub certainty: Option<CertaintyView>,
+}
+
+/// A unit inside another, listed once, with the eras in which it sits there.
+#[derive(Serialize)]
+pub struct MemberView {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    pub before: bool,
+    pub after: bool,
+    /// It reports here as a second (or later) parent.
+    pub shared: bool,
+}
+
+/// The units a function leaves for the destinations of one origin (when the data pairs them).
+#[derive(Serialize)]
+pub struct LegView {
+    pub from: Option<LinkView>,
+    pub to: Vec<LinkView>,
 }
 
 /// Everything the data says about one unit.
@@ -76,16 +133,25 @@ pub struct UnitView {
     #[serde(flatten)]
     pub unit: UnitRef,
     pub acronym: Option<String>,
+    /// Its acronym before the reform, when it was renamed (`name_before` is in `unit`).
+    pub acronym_before: Option<String>,
     pub level: Option<String>,
     pub summary: String,
     pub established: Option<DateView>,
     pub ended: Option<DateView>,
-    pub parent: Option<UnitRef>,
+    /// The primary parent.
+    pub parent: Option<LinkView>,
+    /// Every parent, primary first (more than one for a unit that reports to several).
+    pub parents: Vec<LinkView>,
+    /// Where a unit of era "both" sat before the reform, when that differs from `parents`.
+    pub parents_before: Vec<LinkView>,
     pub children: Vec<UnitRef>,
     /// Units inside this one before the reform, when that differs from `children`.
     pub children_before: Vec<UnitRef>,
-    pub becomes: Vec<UnitRef>,
-    pub absorbs: Vec<UnitRef>,
+    /// Every unit inside this one, in either era or as a second parent, each once.
+    pub members: Vec<MemberView>,
+    pub becomes: Vec<LinkView>,
+    pub absorbs: Vec<LinkView>,
     pub heads: Vec<HeadView>,
     pub functions_out: Vec<FunctionView>,
     pub functions_in: Vec<FunctionView>,
@@ -104,6 +170,9 @@ pub struct HeadView {
     pub nationality: Option<String>,
     pub from: Option<DateView>,
     pub to: Option<DateView>,
+    pub date_note: Option<String>,
+    /// Still in office, as the data says.
+    pub current: bool,
     pub note: Option<String>,
     pub cite: String,
     /// The row's `extra` table.
@@ -114,8 +183,12 @@ pub struct HeadView {
 pub struct FunctionView {
     pub id: String,
     pub name: String,
-    pub from: Vec<UnitRef>,
-    pub to: Vec<UnitRef>,
+    pub from: Vec<LinkView>,
+    pub to: Vec<LinkView>,
+    /// Which origin goes where, when the data says (`[[function.moves]]`); empty otherwise.
+    pub legs: Vec<LegView>,
+    /// The `[[note]]`s that concern it.
+    pub notes: Vec<NoteRef>,
     pub note: Option<String>,
     pub cite: String,
     /// The row's `extra` table.
@@ -126,7 +199,11 @@ pub struct FunctionView {
 pub struct EventView {
     pub id: String,
     pub date: DateView,
+    /// The end of the event's date range, when it has one.
+    pub date_end: Option<DateView>,
     pub date_note: Option<String>,
+    /// The `[[note]]`s that concern it.
+    pub notes: Vec<NoteRef>,
     pub title: String,
     pub kind: String,
     pub summary: Option<String>,
@@ -171,12 +248,22 @@ pub struct TermView {
     pub extra: toml::Table,
 }
 
+/// A link to a `[[note]]` (on the sources page), from a row it concerns.
+#[derive(Serialize)]
+pub struct NoteRef {
+    pub id: String,
+    pub title: String,
+}
+
 #[derive(Serialize)]
 pub struct NoteView {
     pub id: String,
     pub title: String,
     pub body: String,
     pub units: Vec<UnitRef>,
+    /// The functions and events it concerns, as `(id, name)` links.
+    pub functions: Vec<NoteRef>,
+    pub events: Vec<NoteRef>,
     pub cite: String,
     /// The row's `extra` table.
     pub extra: toml::Table,
@@ -197,6 +284,62 @@ impl Views<'_, '_> {
 
     pub fn unit_ref(&self, i: usize) -> UnitRef {
         self.shared.unit_refs[i].clone()
+    }
+
+    /// The link from `owner` to unit `target` written in `relation`, with its certainty.
+    pub fn link(&mut self, owner: Owner, relation: Relation, target: usize) -> LinkView {
+        let certainty = self
+            .reform
+            .doubt(owner, relation, target)
+            .map(|d| CertaintyView {
+                confidence: d.level.as_str(),
+                reason: d.reason.clone(),
+                cite: self.md.cite(&d.sources),
+            });
+        LinkView {
+            unit: self.unit_ref(target),
+            certainty,
+        }
+    }
+
+    fn links(&mut self, owner: Owner, relation: Relation, list: &[usize]) -> Vec<LinkView> {
+        list.iter()
+            .map(|&t| self.link(owner, relation, t))
+            .collect()
+    }
+
+    fn note_refs(&self, list: &[usize]) -> Vec<NoteRef> {
+        list.iter()
+            .map(|&n| NoteRef {
+                id: self.reform.notes[n].id.clone(),
+                title: self.reform.notes[n].title.clone(),
+            })
+            .collect()
+    }
+
+    /// Every unit inside unit `i`, each once, in the data file's order.
+    fn members(&self, i: usize) -> Vec<MemberView> {
+        let u = &self.reform.units[i];
+        let mut all: Vec<usize> = [
+            &u.children,
+            &u.children_before,
+            &u.shared_children,
+            &u.shared_children_before,
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+        all.sort_unstable();
+        all.dedup();
+        all.into_iter()
+            .map(|c| MemberView {
+                unit: self.unit_ref(c),
+                before: u.children_before.contains(&c) || u.shared_children_before.contains(&c),
+                after: u.children.contains(&c) || u.shared_children.contains(&c),
+                shared: u.shared_children.contains(&c) || u.shared_children_before.contains(&c),
+            })
+            .collect()
     }
 
     pub fn source_ref(s: &Source) -> SourceRef {
@@ -225,6 +368,8 @@ impl Views<'_, '_> {
                     nationality: h.nationality.clone(),
                     from: date(h.from, strings),
                     to: date(h.to, strings),
+                    date_note: h.date_note.clone(),
+                    current: h.current,
                     note: h
                         .note
                         .as_ref()
@@ -232,16 +377,8 @@ impl Views<'_, '_> {
                     cite: self.md.cite(&h.sources),
                 })
                 .collect();
-            let fo = u
-                .functions_out
-                .iter()
-                .map(|&f| self.function(&r.functions[f]))
-                .collect();
-            let fi = u
-                .functions_in
-                .iter()
-                .map(|&f| self.function(&r.functions[f]))
-                .collect();
+            let fo = u.functions_out.iter().map(|&f| self.function(f)).collect();
+            let fi = u.functions_in.iter().map(|&f| self.function(f)).collect();
             // Notes and events come after the unit's prose on its page: see `unit_after_prose`.
             (heads, fo, fi, Vec::new(), Vec::new())
         } else {
@@ -251,19 +388,40 @@ impl Views<'_, '_> {
             extra: u.extra.clone(),
             unit: self.unit_ref(i),
             acronym: u.acronym.clone(),
+            acronym_before: u.acronym_before.clone(),
             level: u.level.clone(),
             summary,
             established: date(u.established, strings),
             ended: date(u.ended, strings),
-            parent: u.parent.map(|p| self.unit_ref(p)),
+            parent: u
+                .parent
+                .map(|p| self.link(Owner::Unit(i), Relation::Parent, p)),
+            parents: self.links(Owner::Unit(i), Relation::Parent, &u.parents),
+            parents_before: if u.era == crate::model::reform::Era::Both
+                && !u.parents_before.is_empty()
+                && u.parents_before != u.parents
+            {
+                self.links(Owner::Unit(i), Relation::ParentBefore, &u.parents_before)
+            } else {
+                Vec::new()
+            },
+            members: self.members(i),
             children: self.refs(&u.children),
             children_before: if u.children_before == u.children {
                 Vec::new()
             } else {
                 self.refs(&u.children_before)
             },
-            becomes: self.refs(&u.becomes),
-            absorbs: self.refs(&u.absorbs),
+            becomes: self.links(Owner::Unit(i), Relation::Becomes, &u.becomes),
+            absorbs: u
+                .absorbs
+                .iter()
+                .map(|&a| {
+                    let mut l = self.link(Owner::Unit(a), Relation::Becomes, i);
+                    l.unit = self.unit_ref(a);
+                    l
+                })
+                .collect(),
             heads,
             functions_out,
             functions_in,
@@ -287,13 +445,41 @@ impl Views<'_, '_> {
         view.events = u.events.iter().map(|&e| self.event(&r.events[e])).collect();
     }
 
-    pub fn function(&mut self, f: &Function) -> FunctionView {
+    pub fn function(&mut self, fi: usize) -> FunctionView {
+        let r = self.reform;
+        let f = &r.functions[fi];
+        let owner = Owner::Function(fi);
+        let legs = if f.paired {
+            let mut origins: Vec<Option<usize>> = Vec::new();
+            for m in &f.moves {
+                if !origins.contains(&m.from) {
+                    origins.push(m.from);
+                }
+            }
+            origins
+                .into_iter()
+                .map(|o| LegView {
+                    from: o.map(|o| self.link(owner, Relation::From, o)),
+                    to: f
+                        .moves
+                        .iter()
+                        .filter(|m| m.from == o)
+                        .filter_map(|m| m.to)
+                        .map(|t| self.link(owner, Relation::To, t))
+                        .collect(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         FunctionView {
             extra: f.extra.clone(),
             id: f.id.clone(),
             name: f.name.clone(),
-            from: self.refs(&f.from),
-            to: self.refs(&f.to),
+            from: self.links(owner, Relation::From, &f.from),
+            to: self.links(owner, Relation::To, &f.to),
+            legs,
+            notes: self.note_refs(&f.notes),
             note: f
                 .note
                 .as_ref()
@@ -307,6 +493,8 @@ impl Views<'_, '_> {
             extra: e.extra.clone(),
             id: e.id.clone(),
             date: DateView::new(e.date, self.md.strings()),
+            date_end: date(e.date_end, self.md.strings()),
+            notes: self.note_refs(&e.notes),
             date_note: e.date_note.clone(),
             title: e.title.clone(),
             kind: e.kind.clone(),
@@ -326,6 +514,22 @@ impl Views<'_, '_> {
             title: n.title.clone(),
             body: self.md.render_data(&n.body.text, &n.body.origin),
             units: self.refs(&n.units),
+            functions: n
+                .functions
+                .iter()
+                .map(|&f| NoteRef {
+                    id: self.reform.functions[f].id.clone(),
+                    title: self.reform.functions[f].name.clone(),
+                })
+                .collect(),
+            events: n
+                .events
+                .iter()
+                .map(|&e| NoteRef {
+                    id: self.reform.events[e].id.clone(),
+                    title: self.reform.events[e].title.clone(),
+                })
+                .collect(),
             cite: self.md.cite(&n.sources),
         }
     }

@@ -8,13 +8,16 @@ pub mod foreign;
 pub mod toml;
 pub use toml::{decode, nearby_file, toml_diagnostic};
 
-/// How bad a problem is: errors stop a build, warnings stop only `check --strict`.
+/// How bad a problem is: errors stop a build, warnings stop only `check --strict`; notes
+/// stop nothing and are shown only by `check --strict` (a listing, such as the data's
+/// uncertain links).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 /// Where a problem is: a line and column of a file, or a whole file, or a command-line flag.
@@ -135,8 +138,17 @@ impl Diagnostic {
         self
     }
 
+    pub fn note(mut self) -> Self {
+        self.severity = Severity::Note;
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    pub fn is_note(&self) -> bool {
+        self.severity == Severity::Note
     }
 }
 
@@ -145,6 +157,7 @@ impl fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "",
             Severity::Warning => "warning: ",
+            Severity::Note => "note: ",
         };
         if self.line == 0 {
             write!(f, "{}: {kind}{}", self.path.display(), self.message)?;
@@ -251,7 +264,11 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(wanted, c), c))
-        .filter(|(score, _)| *score > 0.8)
+        // Similar-sounding is not enough: at most half the longer name may need changing
+        // (`port-office` is not a near miss of `oict`).
+        .filter(|(score, c)| {
+            *score > 0.8 && 2 * strsim::levenshtein(wanted, c) <= wanted.len().max(c.len()).max(4)
+        })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
@@ -300,6 +317,16 @@ impl Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn did_you_mean_suggests_only_near_misses() {
+        assert_eq!(did_you_mean("dpk", ["dpko", "dpo"]), Some("dpko"));
+        assert_eq!(
+            did_you_mean("harbour-agency", ["health-agency"]),
+            Some("health-agency")
+        );
+        assert_eq!(did_you_mean("port-office", ["oict", "dpo"]), None);
+    }
 
     #[test]
     fn line_col_counts_from_one_in_characters() {

@@ -87,7 +87,10 @@ pub struct Reform {
     pub summary: Md,
     pub organisation: Option<String>,
     pub proposed: Option<PartialDate>,
+    pub approved: Option<PartialDate>,
     pub effective: Option<PartialDate>,
+    /// Further labelled steps for the key facts, as written.
+    pub steps: Vec<(String, PartialDate)>,
     pub sources: Vec<usize>,
     pub units: Vec<Unit>,
     pub functions: Vec<Function>,
@@ -99,6 +102,90 @@ pub struct Reform {
     pub source_ids: HashMap<String, usize>,
     /// Events in date order (stable for equal dates).
     pub timeline: Vec<usize>,
+    /// Every link the data marks as less than confirmed, in file order.
+    pub doubts: Vec<Doubt>,
+}
+
+impl Reform {
+    /// Whether a glossary term is a unit's acronym (now or before the reform): tables and
+    /// charts show it, so the term is in use even when no prose names it.
+    pub fn names_term(&self, term: &str) -> bool {
+        self.units.iter().any(|u| {
+            u.acronym.as_deref() == Some(term) || u.acronym_before.as_deref() == Some(term)
+        })
+    }
+
+    /// How sure the data is of one link (`None`: confirmed).
+    pub fn doubt(&self, owner: Owner, relation: Relation, target: usize) -> Option<&Doubt> {
+        self.doubts
+            .iter()
+            .find(|d| d.owner == owner && d.relation == relation && d.target == target)
+    }
+}
+
+/// Which row a link belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Unit(usize),
+    Function(usize),
+}
+
+/// Which field a link was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Parent,
+    ParentBefore,
+    Becomes,
+    From,
+    To,
+}
+
+/// A link marked `reported` or `uncertain`.
+#[derive(Debug, Clone)]
+pub struct Doubt {
+    pub owner: Owner,
+    pub relation: Relation,
+    /// The unit the link points to.
+    pub target: usize,
+    pub level: Confidence,
+    pub reason: Option<String>,
+    pub sources: Vec<usize>,
+    /// Byte offset of the link's id in the data file.
+    pub at: usize,
+}
+
+/// How sure the sources are of a link. `Confirmed` is what a bare id means; the order runs
+/// from most to least sure.
+#[derive(
+    Debug,
+    serde::Deserialize,
+    serde::Serialize,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    #[default]
+    Confirmed,
+    /// Said by a source, not confirmed by an official one.
+    Reported,
+    /// The sources leave it open.
+    Uncertain,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "confirmed",
+            Confidence::Reported => "reported",
+            Confidence::Uncertain => "uncertain",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -109,12 +196,24 @@ pub struct Unit {
     pub era: Era,
     pub kind: String,
     pub level: Option<String>,
+    /// The primary parent: the first of `parents`.
     pub parent: Option<usize>,
-    /// Where a unit of era "both" sat before the reform (defaults to `parent`).
+    /// Every unit it sits in (after the reform, or throughout), primary first.
+    pub parents: Vec<usize>,
+    /// Where a unit of era "both" sat before the reform (defaults to `parent`): the primary.
     pub parent_before: Option<usize>,
+    /// Every unit a unit of era "both" sat in before, primary first (empty: as `parents`).
+    pub parents_before: Vec<usize>,
+    /// Its name and acronym before the reform, when it was renamed (era "both").
+    pub name_before: Option<String>,
+    pub acronym_before: Option<String>,
+    /// Units whose primary parent this is.
     pub children: Vec<usize>,
-    /// Units that sat inside this one before the reform.
+    /// Units that sat inside this one before the reform (by primary parent).
     pub children_before: Vec<usize>,
+    /// Units that report to this one as a second (or later) parent, after and before.
+    pub shared_children: Vec<usize>,
+    pub shared_children_before: Vec<usize>,
     pub becomes: Vec<usize>,
     /// Units whose `becomes` names this one.
     pub absorbs: Vec<usize>,
@@ -139,6 +238,29 @@ impl Unit {
         self.parent_before.or(self.parent)
     }
 
+    /// Every unit it sits in during the era before the reform, primary first.
+    pub fn parents_in_before(&self) -> &[usize] {
+        if self.parents_before.is_empty() {
+            &self.parents
+        } else {
+            &self.parents_before
+        }
+    }
+
+    /// Its name in the era before the reform.
+    pub fn name_in_before(&self) -> &str {
+        self.name_before.as_deref().unwrap_or(&self.name)
+    }
+
+    /// Its short label in the era before the reform.
+    pub fn label_in_before(&self) -> &str {
+        match (&self.name_before, &self.acronym_before) {
+            (_, Some(a)) => a,
+            (Some(n), None) => n,
+            (None, None) => self.label(),
+        }
+    }
+
     /// The short label: the acronym if there is one.
     pub fn label(&self) -> &str {
         self.acronym.as_deref().unwrap_or(&self.name)
@@ -152,6 +274,9 @@ pub struct Head {
     pub nationality: Option<String>,
     pub from: Option<PartialDate>,
     pub to: Option<PartialDate>,
+    pub date_note: Option<String>,
+    /// The data says the head is still in office.
+    pub current: bool,
     pub note: Option<Md>,
     pub sources: Vec<usize>,
     /// The row's `extra` table, as written.
@@ -162,19 +287,41 @@ pub struct Head {
 pub struct Function {
     pub id: String,
     pub name: String,
+    /// Every unit it leaves, and every unit it reaches (from `from`/`to` or from `moves`).
     pub from: Vec<usize>,
     pub to: Vec<usize>,
+    /// Which origin goes where: every origin with every destination unless the data says
+    /// otherwise (`[[function.moves]]`). `None` is "not recorded" on either side.
+    pub moves: Vec<Move>,
+    /// The data pairs origins with destinations itself (`[[function.moves]]`).
+    pub paired: bool,
+    /// `[[note]]`s that name it.
+    pub notes: Vec<usize>,
     pub note: Option<Md>,
     pub sources: Vec<usize>,
     /// The row's `extra` table, as written.
     pub extra: toml::Table,
 }
 
+/// One origin–destination pair of a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move {
+    pub from: Option<usize>,
+    pub to: Option<usize>,
+    /// The lesser confidence of its two ends.
+    pub level: Confidence,
+}
+
 #[derive(Debug, Clone)]
 pub struct Event {
     pub id: String,
+    /// The date, or the start of its range.
     pub date: PartialDate,
+    /// The end of its range, when the data gives one.
+    pub date_end: Option<PartialDate>,
     pub date_note: Option<String>,
+    /// `[[note]]`s that name it.
+    pub notes: Vec<usize>,
     pub title: String,
     pub kind: String,
     pub summary: Option<Md>,
@@ -222,6 +369,8 @@ pub struct Note {
     pub title: String,
     pub body: Md,
     pub units: Vec<usize>,
+    pub functions: Vec<usize>,
+    pub events: Vec<usize>,
     pub sources: Vec<usize>,
     /// The row's `extra` table, as written.
     pub extra: toml::Table,

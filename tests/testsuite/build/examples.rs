@@ -196,3 +196,55 @@ fn example_is_fictional_and_has_nothing_of_the_un_explainer() {
         );
     }
 }
+
+/// The deep fictional example in `examples/harbour-ministry/` (three levels, a three-way
+/// split, dual reporting, a rename, uncertain moves): it passes `check --strict`, every
+/// internal link resolves, and it has the promised shape. What its pages say is tested in
+/// `data/model.rs`.
+mod harbour_ministry {
+    use super::*;
+
+    fn root() -> PathBuf {
+        repo().join("examples/harbour-ministry")
+    }
+
+    #[test]
+    fn passes_check_strict_without_warnings() {
+        let o = pillar(&["check", "--strict", "--root", root().to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(!text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+    }
+
+    #[test]
+    fn has_the_deep_shape() {
+        let path = root().join("content/reform.toml");
+        let data: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let units = table(&data, "unit");
+        assert!(units.len() >= 35, "{} units", units.len());
+        assert!(
+            units.iter().any(|u| list(u, "parent").len() == 2),
+            "dual reporting"
+        );
+        assert!(
+            units.iter().any(|u| list(u, "becomes").len() == 3),
+            "a three-way split"
+        );
+        assert!(
+            units.iter().any(|u| !s(u, "name_before").is_empty()),
+            "a rename"
+        );
+        assert!(units.iter().filter(|u| u.get("context").is_some()).count() >= 2);
+        let src = std::fs::read_to_string(root().join("content/reform.toml")).unwrap();
+        assert!(
+            src.matches("confidence = ").count() >= 2,
+            "two uncertain moves"
+        );
+    }
+
+    #[test]
+    fn internal_links_resolve() {
+        let (_tmp, out) = build_into_temp(&root(), &[]);
+        let problems = broken_links(&out);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}
