@@ -73,7 +73,7 @@ fn place(
         path,
         pos: Some((line, col)),
         snippet: Some(snippet),
-        snippet_from: from,
+        snippet_from: u32::try_from(from).unwrap_or(u32::MAX),
     }
 }
 

@@ -28,7 +28,7 @@ pub struct Location {
     /// The text of the line, shown beneath the message (a window of a long line).
     pub snippet: Option<String>,
     /// How many characters of the line the snippet leaves out on its left.
-    pub snippet_from: usize,
+    pub snippet_from: u32,
 }
 
 impl Location {
@@ -81,10 +81,10 @@ pub struct Diagnostic {
     pub snippet: Option<String>,
     /// How many characters of the line the snippet leaves out on its left.
     #[serde(default, skip_serializing_if = "is_zero")]
-    pub snippet_from: usize,
+    pub snippet_from: u32,
 }
 
-fn is_zero(n: &usize) -> bool {
+fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
@@ -113,7 +113,7 @@ impl Diagnostic {
         if let Some(line) = line_text(text, self.line) {
             let (snippet, from) = lines::window(line, self.col);
             self.snippet = Some(snippet);
-            self.snippet_from = from;
+            self.snippet_from = u32::try_from(from).unwrap_or(u32::MAX);
         }
         self
     }
@@ -186,7 +186,7 @@ impl fmt::Display for Diagnostic {
                 ("", "")
             };
             let shown: String = snippet.chars().take(lines::SHOWN_CHARS).collect();
-            let before = self.col.saturating_sub(1 + self.snippet_from);
+            let before = self.col.saturating_sub(1 + self.snippet_from as usize);
             let caret_pad: String = snippet
                 .chars()
                 .take(before.min(lines::SHOWN_CHARS))
