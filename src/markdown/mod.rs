@@ -342,6 +342,16 @@ impl<'a> PageRenderer<'a> {
             Event::End(TagEnd::CodeBlock) => {
                 let (lang, code) = pass.in_code.take().unwrap_or_default();
                 self.notes.has_code = true;
+                if !lang.is_empty() && !highlight::within_bounds(&code) {
+                    self.notes.diags.push(
+                        locate(origin, at)
+                            .error(format!(
+                                "this {lang} code block is too large to highlight; it is shown as plain text"
+                            ))
+                            .with_hint(highlight::BOUNDS_HINT)
+                            .warning(),
+                    );
+                }
                 Event::Html(CowStr::from(code_block(&code, &lang)))
             }
             Event::Html(h) | Event::InlineHtml(h) if !allow_html => Event::Text(h),

@@ -105,3 +105,25 @@ fn twenty_thousand_unknown_references_in_the_data_file_are_reported_not_compared
     assert!(unknown > 0 && unknown <= 100, "{unknown} printed");
     assert!(stderr.contains("more problems, not shown"));
 }
+
+#[test]
+fn a_long_identifier_in_a_js_block_is_shown_plain_with_a_located_warning() {
+    // 30 KB of one identifier in ```js kept the build busy for minutes (review finding 11).
+    let md = format!(
+        "+++\ntitle = \"X\"\n+++\n```js\n{}\n```\n",
+        "a".repeat(30_000)
+    );
+    let p = Project::new().file("content/x.md", &md);
+    let root = p.root().to_str().unwrap();
+    let out = p.root().join("site");
+    let args = ["build", "--root", root, "--output", out.to_str().unwrap()];
+    let o = run_bounded(&args, 4_000_000, Duration::from_secs(120));
+    let stderr = text(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("content/x.md:4:1: warning: this js code block is too large to highlight"),
+        "{stderr}"
+    );
+    let page = std::fs::read_to_string(out.join("x/index.html")).unwrap();
+    assert!(page.contains(&"a".repeat(30_000)) && !page.contains("hl-"));
+}
