@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diag::{Diagnostic, suggestion};
+use crate::diag::Diagnostic;
 use crate::markdown::PageNotes;
 use crate::model::Site;
 
@@ -18,6 +18,7 @@ pub fn markdown_anchors<'a>(
     let anchors: HashMap<usize, &HashSet<String>> =
         pages.iter().map(|(i, n)| (*i, &n.anchors)).collect();
     let mut out = Vec::new();
+    let mut hints = crate::diag::Hints::default();
     for (_, notes) in &pages {
         for link in &notes.links {
             let Some(set) = anchors.get(&link.page) else {
@@ -39,7 +40,7 @@ pub fn markdown_anchors<'a>(
                     format!("/{}", target.url)
                 }
             ));
-            if let Some(h) = suggestion(&link.anchor, set.iter().map(String::as_str)) {
+            if let Some(h) = hints.suggestion(&link.anchor, set.iter().map(String::as_str)) {
                 d = d.with_hint(h);
             }
             out.push(d);

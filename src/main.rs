@@ -79,7 +79,7 @@ fn finish(result: Result<Report, Failure>, project: &ProjectArgs, verb: &str) ->
     match result {
         Ok(report) => {
             if !project.quiet {
-                for w in &report.warnings {
+                for w in pillar::diag::printed(&report.warnings) {
                     let _ = writeln!(err, "{w}");
                 }
                 let mut out = std::io::stdout().lock();
@@ -110,8 +110,7 @@ fn finish(result: Result<Report, Failure>, project: &ProjectArgs, verb: &str) ->
             ExitCode::SUCCESS
         }
         Err(Failure::Site(diags)) => {
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            for d in &diags {
+            for d in pillar::diag::printed(&diags) {
                 let _ = writeln!(err, "{d}");
             }
             let _ = writeln!(
@@ -125,7 +124,6 @@ fn finish(result: Result<Report, Failure>, project: &ProjectArgs, verb: &str) ->
                     ""
                 }
             );
-            let _ = errors;
             ExitCode::from(1)
         }
         Err(Failure::Tool(msg)) => {

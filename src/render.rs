@@ -123,11 +123,7 @@ fn diagnostics(e: &tera::Error, files: &TemplateFiles, fallback: &str) -> Vec<Di
     let located = |name: &str, line: usize, col: usize, msg: String| {
         let mut d = match files.get(name) {
             Some((shown, _)) if line == 0 => Diagnostic::file(shown, msg),
-            Some((shown, text)) => {
-                let mut d = Diagnostic::error(shown, line, col, msg);
-                d.snippet = crate::diag::line_text(text, line).map(str::to_owned);
-                d
-            }
+            Some((shown, text)) => Diagnostic::error(shown, line, col, msg).with_line_of(text),
             None if line == 0 => Diagnostic::file(name, msg),
             None => Diagnostic::error(name, line, col, msg),
         };

@@ -106,7 +106,9 @@ fn unused<'a>(r: &Reform, pages: impl Iterator<Item = &'a PageNotes>) -> Vec<Dia
     }
     let file = &r.file;
     let warn = |at: usize, message: String| {
-        Diagnostic::at(file.shown.to_path_buf(), &file.text, at, message).warning()
+        crate::diag::locate(file.shown.to_path_buf(), &file.text, at)
+            .error(message)
+            .warning()
     };
     let sources = (r.source_list.iter().enumerate())
         .filter(|(i, _)| !cited.contains(i))

@@ -2,6 +2,11 @@
 //! exist (its `template = …` line), and a broken link in the generated HTML (the page's
 //! Markdown when the link is written there, else the template that printed it).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::Site;
@@ -24,53 +29,81 @@ pub(super) fn missing_template(site: &Site, page: usize, template: &str) -> Diag
     }
 }
 
-/// Locates a broken link found in the generated file `path`: in the page's Markdown when the
-/// link is written there, otherwise in the template that printed it (the project's override,
-/// or the built-in), at the first line that mentions it.
-pub(super) fn source_of(
-    site: &Site,
-    config: &Config,
-    path: &str,
-    link: &str,
-    message: String,
-) -> Diagnostic {
-    let url = path.trim_end_matches("index.html");
-    let Some(page) = site.by_url.get(url).map(|&i| &site.pages[i]) else {
-        return Diagnostic::file(config.show(&config.output_dir.join(path)), message);
-    };
-    let find = |text: &str, needle: &str| text.find(needle).filter(|_| !needle.is_empty());
-    let content = site.file(page).and_then(|f| {
-        Some((
-            f,
-            std::fs::read_to_string(config.content_dir.join(&f.rel)).ok()?,
-        ))
-    });
-    if let Some((f, text)) = &content
-        && let Some(at) = find(text, link).or_else(|| raw_attribute(text, link))
-    {
-        return Diagnostic::at(&f.shown, text, at, message);
+/// Locates the broken links found in the generated files: each in the page's Markdown when
+/// the link is written there, otherwise in the template that printed it (the project's
+/// override, or the built-in), at the first line that mentions it. Each file is read once
+/// however many links of it are broken.
+pub(super) struct Links<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    /// Texts read so far, by path; `None` for a file that cannot be read.
+    read: RefCell<HashMap<PathBuf, Option<Arc<str>>>>,
+}
+
+impl<'a> Links<'a> {
+    pub(super) fn new(site: &'a Site, config: &'a Config) -> Self {
+        Self {
+            site,
+            config,
+            read: RefCell::default(),
+        }
     }
-    let rel = format!("templates/{}", page.template);
-    let user = config.theme_dir.join(&rel);
-    let (shown, text) = match std::fs::read_to_string(&user) {
-        Ok(text) => (config.show(&user), text),
-        Err(_) => (
-            crate::theme::builtin_shown(&rel),
-            crate::theme::builtin(&rel)
-                .map(String::from_utf8_lossy)
-                .unwrap_or_default()
-                .into_owned(),
-        ),
-    };
-    // The template writes `{{ root }}x/`: look for the part after the climb to the root.
-    let tail = link.trim_start_matches("./").trim_start_matches("../");
-    match find(&text, tail) {
-        Some(at) => Diagnostic::at(shown, &text, at, message),
-        // Not in the template either: the page's own Markdown is what a reader can fix.
-        None => match &content {
-            Some((f, _)) => Diagnostic::file(&f.shown, message),
-            None => Diagnostic::file(shown, message),
-        },
+
+    fn text(&self, path: &Path) -> Option<Arc<str>> {
+        let mut read = self.read.borrow_mut();
+        read.entry(path.to_path_buf())
+            .or_insert_with(|| std::fs::read_to_string(path).ok().map(Arc::from))
+            .clone()
+    }
+
+    /// The problem `message` about `link` in the generated file `path`, located.
+    pub(super) fn source_of(&self, path: &str, link: &str, message: String) -> Diagnostic {
+        let (site, config) = (self.site, self.config);
+        let url = path.trim_end_matches("index.html");
+        let Some(page) = site.by_url.get(url).map(|&i| &site.pages[i]) else {
+            return Diagnostic::file(config.show(&config.output_dir.join(path)), message);
+        };
+        // memmem: thousands of broken links search one long page.
+        let find = |text: &str, needle: &str| {
+            memchr::memmem::find(text.as_bytes(), needle.as_bytes()).filter(|_| !needle.is_empty())
+        };
+        let content = site
+            .file(page)
+            .and_then(|f| Some((f, self.text(&config.content_dir.join(&f.rel))?)));
+        if let Some((f, text)) = &content
+            && let Some(at) = find(text, link).or_else(|| raw_attribute(text, link))
+        {
+            return crate::diag::locate(&f.shown, text, at).error(message);
+        }
+        let rel = format!("templates/{}", page.template);
+        let user = config.theme_dir.join(&rel);
+        let (shown, text) = match self.text(&user) {
+            Some(text) => (config.show(&user), text),
+            None => {
+                let shown = crate::theme::builtin_shown(&rel);
+                let text = self
+                    .read
+                    .borrow_mut()
+                    .entry(shown.clone())
+                    .or_insert_with(|| {
+                        let bytes = crate::theme::builtin(&rel).unwrap_or_default();
+                        Some(Arc::from(String::from_utf8_lossy(bytes)))
+                    })
+                    .clone()
+                    .unwrap_or_default();
+                (shown, text)
+            }
+        };
+        // The template writes `{{ root }}x/`: look for the part after the climb to the root.
+        let tail = link.trim_start_matches("./").trim_start_matches("../");
+        match find(&text, tail) {
+            Some(at) => crate::diag::locate(shown, &text, at).error(message),
+            // Not in the template either: the page's own Markdown is what a reader can fix.
+            None => match &content {
+                Some((f, _)) => Diagnostic::file(&f.shown, message),
+                None => Diagnostic::file(shown, message),
+            },
+        }
     }
 }
 

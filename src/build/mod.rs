@@ -92,7 +92,8 @@ pub fn run(
     products::make_with(&cx, &found.search)?;
     sink.written()?;
     clock.lap("findings + site files");
-    sink.check_links(&|path, link, msg| locate::source_of(&site, config, path, link, msg))?;
+    let links = locate::Links::new(&site, config);
+    sink.check_links(&|path, link, msg| links.source_of(path, link, msg))?;
     if checks.html_links {
         clock.lap("link check");
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use toml::Spanned;
 
 use super::schema::*;
-use crate::diag::{Diagnostic, suggestion};
+use crate::diag::Diagnostic;
 use crate::ids::is_valid_id;
 use crate::model::reform::*;
 
@@ -35,6 +35,7 @@ pub fn parse(shown: &Path, text: &str) -> Validated {
         text: Arc::from(text),
         diags: Vec::new(),
         doubts: Vec::new(),
+        hints: crate::diag::Hints::default(),
     };
     let reform = v.validate(raw);
     let failed = v.diags.iter().any(Diagnostic::is_error);
@@ -49,6 +50,7 @@ struct Validator {
     text: Arc<str>,
     diags: Vec<Diagnostic>,
     doubts: Vec<Doubt>,
+    hints: crate::diag::Hints,
 }
 
 /// Where a list of links sits: which row, which field, and the row's name for messages.
@@ -65,7 +67,12 @@ type Tied = (usize, Confidence);
 
 impl Validator {
     fn at(&self, offset: usize, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::at(self.shown.to_path_buf(), &self.text, offset, msg)
+        crate::diag::locate(self.shown.to_path_buf(), &self.text, offset).error(msg)
+    }
+
+    /// The 1-based line of `offset`, for a hint such as "first defined on line 12".
+    fn line(&self, offset: usize) -> usize {
+        crate::diag::indexed(&self.text, |index| index.line(&self.text, offset))
     }
 
     fn md(&self, s: &Spanned<String>) -> Md {
@@ -118,7 +125,7 @@ impl Validator {
                 continue;
             }
             if let Some(prev) = first.get(s) {
-                let (line, _) = crate::diag::line_col(&self.text, *prev);
+                let line = self.line(*prev);
                 let d = self
                     .at(id.span().start, format!("duplicate {table} id {s:?}"))
                     .with_hint(format!("first defined on line {line}"));
@@ -137,7 +144,7 @@ impl Validator {
             return Some(i);
         }
         let mut d = self.at(r.span().start, format!("unknown {what} {s:?} in {owner}"));
-        if let Some(h) = suggestion(s, index.keys().map(String::as_str)) {
+        if let Some(h) = self.hints.suggestion(s, index.keys().map(String::as_str)) {
             d = d.with_hint(h);
         }
         self.diags.push(d);
@@ -722,7 +729,7 @@ impl Validator {
                     e.id.as_ref()
                         .map_or(e.title.span().start, |i| i.span().start);
                 if let Some(prev) = seen.insert(id.clone(), offset) {
-                    let (line, _) = crate::diag::line_col(&self.text, prev);
+                    let line = self.line(prev);
                     let d = self
                         .at(offset, format!("duplicate event id {id:?}"))
                         .with_hint(format!(
@@ -791,7 +798,7 @@ impl Validator {
                         events[i].id
                     ),
                 );
-                if let Some(h) = suggestion(anchor.get_ref(), ids.keys().copied()) {
+                if let Some(h) = self.hints.suggestion(anchor.get_ref(), ids.keys().copied()) {
                     d = d.with_hint(h);
                 }
                 self.diags.push(d);
@@ -835,7 +842,7 @@ impl Validator {
                         .push(self.at(t.term.span().start, "empty glossary term"));
                 }
                 if let Some(prev) = seen.insert(id.clone(), offset) {
-                    let (line, _) = crate::diag::line_col(&self.text, prev);
+                    let line = self.line(prev);
                     let d = self
                         .at(offset, format!("duplicate term id {id:?}"))
                         .with_hint(format!("first defined on line {line}"));

@@ -11,7 +11,7 @@ pub mod site_files;
 mod svg;
 pub mod views;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Serialize;

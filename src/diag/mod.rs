@@ -5,7 +5,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub mod foreign;
+mod lines;
 pub mod toml;
+pub use lines::{LineIndex, indexed, locate};
 pub use toml::{decode, nearby_file, toml_diagnostic};
 
 /// How bad a problem is: errors stop a build, warnings stop only `check --strict`; notes
@@ -27,8 +29,10 @@ pub struct Location {
     pub path: PathBuf,
     /// 1-based line and column (in characters); `None` for a whole file or a flag.
     pub pos: Option<(usize, usize)>,
-    /// The text of the line, shown beneath the message.
+    /// The text of the line, shown beneath the message (a window of a long line).
     pub snippet: Option<String>,
+    /// How many characters of the line the snippet leaves out on its left.
+    pub snippet_from: u32,
 }
 
 impl Location {
@@ -38,17 +42,15 @@ impl Location {
             path: path.into(),
             pos: None,
             snippet: None,
+            snippet_from: 0,
         }
     }
 
-    /// The place of byte `offset` in `text` (the whole file), with its line.
+    /// The place of byte `offset` in `text` (the whole file), with its line, by a scan from
+    /// the top: for one problem. Many problems in one text are located with a [`LineIndex`]
+    /// or [`locate`].
     pub fn at(path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
-        let (line, col) = line_col(text, offset);
-        Self {
-            path: path.into(),
-            pos: Some((line, col)),
-            snippet: line_text(text, line).map(str::to_owned),
-        }
+        lines::scan(path.into(), text, offset)
     }
 
     /// An error here.
@@ -62,6 +64,7 @@ impl Location {
             message: message.into(),
             hint: None,
             snippet: self.snippet,
+            snippet_from: self.snippet_from,
         }
     }
 }
@@ -78,8 +81,15 @@ pub struct Diagnostic {
     pub col: usize,
     pub message: String,
     pub hint: Option<String>,
-    /// The text of the offending line, shown beneath the message.
+    /// The text of the offending line, shown beneath the message (a window of a long line).
     pub snippet: Option<String>,
+    /// How many characters of the line the snippet leaves out on its left.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub snippet_from: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Diagnostic {
@@ -98,7 +108,18 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             snippet: None,
+            snippet_from: 0,
         }
+    }
+
+    /// The same, with line `self.line` of `text` shown beneath it.
+    pub fn with_line_of(mut self, text: &str) -> Self {
+        if let Some(line) = line_text(text, self.line) {
+            let (snippet, from) = lines::window(line, self.col);
+            self.snippet = Some(snippet);
+            self.snippet_from = u32::try_from(from).unwrap_or(u32::MAX);
+        }
+        self
     }
 
     /// An error of a whole file, or of a command-line flag: printed `path: message`.
@@ -112,20 +133,19 @@ impl Diagnostic {
             path: self.path.clone(),
             pos: (self.line > 0).then_some((self.line, self.col)),
             snippet: self.snippet.clone(),
+            snippet_from: self.snippet_from,
         }
     }
 
-    /// An error located by a byte offset into `text` (the whole file), with its line shown.
+    /// An error located by a byte offset into `text` (the whole file), with its line shown:
+    /// for one problem (see [`Location::at`]).
     pub fn at(
         path: impl Into<PathBuf>,
         text: &str,
         offset: usize,
         message: impl Into<String>,
     ) -> Self {
-        let (line, col) = line_col(text, offset);
-        let mut d = Self::error(path, line, col, message);
-        d.snippet = line_text(text, line).map(str::to_owned);
-        d
+        Location::at(path, text, offset).error(message)
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -174,13 +194,19 @@ impl fmt::Display for Diagnostic {
         if let Some(snippet) = &self.snippet {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
-            let shown: String = snippet.chars().take(200).collect();
+            let (cut, lead) = if self.snippet_from > 0 {
+                ("…", " ")
+            } else {
+                ("", "")
+            };
+            let shown: String = snippet.chars().take(lines::SHOWN_CHARS).collect();
+            let before = self.col.saturating_sub(1 + self.snippet_from as usize);
             let caret_pad: String = snippet
                 .chars()
-                .take(self.col.saturating_sub(1).min(200))
+                .take(before.min(lines::SHOWN_CHARS))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            write!(f, "\n {num} | {shown}\n {pad} | {caret_pad}^")?;
+            write!(f, "\n {num} | {cut}{shown}\n {pad} | {lead}{caret_pad}^")?;
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
@@ -201,52 +227,6 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let col = before[line_start..].trim_end_matches('\r').chars().count() + 1;
     (line, col)
-}
-
-/// The starts of the lines of a text, for locating many offsets in one text without
-/// scanning it from the top each time.
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Self { starts }
-    }
-
-    /// Like [`Diagnostic::at`], in O(log lines) plus the length of the line.
-    pub fn at(
-        &self,
-        path: impl Into<PathBuf>,
-        text: &str,
-        offset: usize,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        self.location(path, text, offset).error(message)
-    }
-
-    /// Like [`Location::at`], in O(log lines) plus the length of the line.
-    pub fn location(&self, path: impl Into<PathBuf>, text: &str, offset: usize) -> Location {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let col = text[start..offset].trim_end_matches('\r').chars().count() + 1;
-        let end = self.starts.get(line).map_or(text.len(), |&e| e - 1);
-        Location {
-            path: path.into(),
-            pos: Some((line, col)),
-            snippet: Some(
-                text[start..end.max(start)]
-                    .trim_end_matches('\r')
-                    .to_owned(),
-            ),
-        }
-    }
 }
 
 /// The text of a 1-based line, without its line ending.
@@ -281,10 +261,62 @@ pub fn suggestion<'a>(
     did_you_mean(wanted, candidates).map(|c| format!("did you mean \"{c}\"?"))
 }
 
+/// A budget of "did you mean" searches. Each search compares one unknown name with every
+/// known one, so thousands of unknown names against thousands of known ones would cost their
+/// product; past [`PRINTED`] searches, problems come without the hint. Each budget belongs to
+/// one pass that runs in a fixed order (the data file's validation, one page's rendering), so
+/// the same input always gets the same hints.
+#[derive(Debug)]
+pub struct Hints {
+    left: usize,
+}
+
+impl Default for Hints {
+    fn default() -> Self {
+        Self { left: PRINTED }
+    }
+}
+
+impl Hints {
+    /// [`suggestion`], while the budget lasts.
+    pub fn suggestion<'a>(
+        &mut self,
+        wanted: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<String> {
+        self.left = self.left.checked_sub(1)?;
+        suggestion(wanted, candidates)
+    }
+}
+
 /// Shows `path` relative to `root` when it lies inside it.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+/// How many problems are printed in full; the others are only counted, so that a file with
+/// thousands of problems gives a readable list (and the first fix often clears the rest).
+pub const PRINTED: usize = 100;
+
+/// The problems as printed, one string each: all of them up to [`PRINTED`], else the first
+/// [`PRINTED`] (errors before warnings, kept in their order) and a line counting the others.
+pub fn printed(diags: &[Diagnostic]) -> Vec<String> {
+    if diags.len() <= PRINTED {
+        return diags.iter().map(ToString::to_string).collect();
+    }
+    let mut chosen: Vec<usize> = (0..diags.len())
+        .filter(|&i| diags[i].is_error())
+        .chain((0..diags.len()).filter(|&i| !diags[i].is_error()))
+        .take(PRINTED)
+        .collect();
+    chosen.sort_unstable();
+    let mut out: Vec<String> = chosen.iter().map(|&i| diags[i].to_string()).collect();
+    out.push(format!(
+        "… and {} more problems, not shown",
+        diags.len() - PRINTED
+    ));
+    out
 }
 
 /// A list of problems found so far; a stage returns it whole rather than stopping at the first.
@@ -348,7 +380,11 @@ mod tests {
     fn a_line_index_locates_like_a_scan() {
         let text = "a\nbcé d\r\n\nlast";
         let index = LineIndex::new(text);
-        for offset in 0..=text.len() + 2 {
+        // Forwards, backwards and jumping about: the index counts on from its last offset.
+        let offsets = (0..=text.len() + 2)
+            .chain((0..=text.len()).rev())
+            .chain([3, 9, 4, 14, 5]);
+        for offset in offsets {
             let scanned = Diagnostic::at("f", text, offset, "m");
             assert_eq!(index.at("f", text, offset, "m"), scanned, "offset {offset}");
         }
@@ -365,6 +401,45 @@ mod tests {
         let at = Location::at("c/r.toml", "a\nbc", 3);
         assert_eq!(at.pos, Some((2, 2)));
         assert_eq!(at.clone().error("m").location(), at);
+    }
+
+    #[test]
+    fn a_long_line_prints_the_part_around_the_column() {
+        let text = format!("{}ERR{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::at("f", &text, 5000, "m");
+        assert_eq!(d.col, 5001);
+        let printed = d.to_string();
+        let lines: Vec<&str> = printed.lines().collect();
+        let shown = lines[1].split_once(" | ").unwrap().1;
+        let caret = lines[2].split_once(" | ").unwrap().1;
+        assert!(
+            shown.starts_with('…') && shown.chars().count() == 201,
+            "{shown}"
+        );
+        let at = caret.chars().count() - 1;
+        assert_eq!(shown.chars().skip(at).take(3).collect::<String>(), "ERR");
+    }
+
+    #[test]
+    fn many_problems_print_the_first_errors_and_a_count() {
+        let mut diags: Vec<Diagnostic> = (0..50)
+            .map(|i| Diagnostic::error("w", i + 1, 1, "w").warning())
+            .collect();
+        diags.extend((0..200).map(|i| Diagnostic::error("x", i + 1, 1, "e")));
+        let printed = printed(&diags);
+        assert_eq!(printed.len(), PRINTED + 1);
+        assert!(printed[..PRINTED].iter().all(|p| p.starts_with("x:")));
+        assert_eq!(printed[PRINTED], "… and 150 more problems, not shown");
+        assert_eq!(super::printed(&diags[..3]).len(), 3);
+    }
+
+    #[test]
+    fn hints_stop_when_their_budget_is_spent() {
+        let mut hints = Hints::default();
+        let given = (0..PRINTED + 5)
+            .filter(|_| hints.suggestion("dpk", ["dpko"]).is_some())
+            .count();
+        assert_eq!(given, PRINTED);
     }
 
     #[test]

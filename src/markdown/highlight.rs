@@ -47,10 +47,31 @@ fn load(dump: usize) -> Option<&'static SyntaxSet> {
     }))
 }
 
+/// The longest line highlighted, in bytes: some grammars (JavaScript's) take time that grows
+/// with the square of a line's length, so a long token could stall the build.
+const MAX_LINE: usize = 1_000;
+
+/// The most highlighting work for one block, counted as the sum of its lines' squared
+/// lengths: about 200 KB of ordinary code, or 16 lines of [`MAX_LINE`] bytes.
+const MAX_WORK: usize = 16_000_000;
+
+/// What a warning about a block left plain says to do.
+pub const BOUNDS_HINT: &str = "highlighting stops at lines over 1,000 characters and at about 200 KB of code per block: split the block, or drop its language";
+
+/// Whether `code` is small enough to highlight (see [`MAX_LINE`] and [`MAX_WORK`]); a block
+/// that is not is shown as plain escaped text.
+pub fn within_bounds(code: &str) -> bool {
+    let mut work = 0usize;
+    code.split('\n').all(|line| {
+        work = work.saturating_add(line.len().saturating_mul(line.len()));
+        line.len() <= MAX_LINE && work <= MAX_WORK
+    })
+}
+
 /// Highlights `code` written in `lang` (a fence token such as `rust`, `toml`, `json`) as HTML
 /// spans. Returns `None` when the language is unknown; the caller then escapes the code.
 pub fn highlight(code: &str, lang: &str) -> Option<String> {
-    if lang.is_empty() {
+    if lang.is_empty() || !within_bounds(code) {
         return None;
     }
     let found = find(lang)?;
@@ -117,6 +138,15 @@ mod tests {
             });
             assert_eq!(highlight(code, token), expected, "fence token {token:?}");
         }
+    }
+
+    #[test]
+    fn a_long_line_or_a_huge_block_is_left_plain() {
+        // 50 KB of one JavaScript identifier took two minutes to highlight.
+        assert!(highlight(&"a".repeat(50_000), "js").is_none());
+        assert!(highlight(&format!("{}\n", "a".repeat(MAX_LINE)), "js").is_some());
+        assert!(!within_bounds(&format!("{}\n", "x".repeat(900)).repeat(40)));
+        assert!(within_bounds(&format!("{}\n", "x".repeat(80)).repeat(2000)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Terms, escape_into};
+use crate::diag::Hints;
 use crate::model::reform::Source;
 
 pub const CITE_SCHEME: &str = "pillar-cite:";
@@ -153,13 +154,19 @@ impl Resolver<'_> {
         self.source_ids?.get(id).copied()
     }
 
-    pub fn suggest_source(&self, id: &str) -> Option<String> {
-        crate::diag::suggestion(id, self.source_ids?.keys().map(String::as_str))
+    pub fn suggest_source(&self, id: &str, hints: &mut Hints) -> Option<String> {
+        hints.suggestion(id, self.source_ids?.keys().map(String::as_str))
     }
 
     /// Resolves a link destination written on the page at `page_url`, whose source file is
     /// in the content folder `source_dir` (`""` or ending in `/`).
-    pub fn resolve(&self, dest: &str, page_url: &str, source_dir: &str, image: bool) -> LinkResult {
+    pub fn resolve(
+        &self,
+        dest: &str,
+        (page_url, source_dir): (&str, &str),
+        image: bool,
+        hints: &mut Hints,
+    ) -> LinkResult {
         let root = root_prefix(page_url);
         if dest.is_empty() {
             return Ok((String::new(), None));
@@ -181,7 +188,8 @@ impl Resolver<'_> {
                 )),
                 None => Err((
                     format!("link to a missing page: {dest}"),
-                    crate::diag::suggestion(&path, self.by_rel.keys().map(String::as_str))
+                    hints
+                        .suggestion(&path, self.by_rel.keys().map(String::as_str))
                         .map(|h| format!("{h} (content paths are relative to content/)")),
                 )),
             };
@@ -236,7 +244,8 @@ impl Resolver<'_> {
                     Some(&page) => Ok(self.page_link(page, query, anchor, &root)),
                     None => Err((
                         format!("link to a missing page: {dest}"),
-                        crate::diag::suggestion(&content, self.by_rel.keys().map(String::as_str))
+                        hints
+                            .suggestion(&content, self.by_rel.keys().map(String::as_str))
                             .map(|h| format!("{h} (relative to this file's folder)")),
                     )),
                 };

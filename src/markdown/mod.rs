@@ -125,6 +125,8 @@ pub struct PageRenderer<'a> {
     allow_html: bool,
     pub notes: PageNotes,
     ids: ids::Ids,
+    /// "Did you mean" searches left for this page's problems.
+    hints: crate::diag::Hints,
     /// Whether pillar's additions to plain pulldown-cmark are made (see
     /// [`Self::without_additions`]).
     additions: bool,
@@ -152,6 +154,7 @@ impl<'a> PageRenderer<'a> {
                 ..PageNotes::default()
             },
             ids: ids::Ids::default(),
+            hints: crate::diag::Hints::default(),
             additions: true,
             listed_at: None,
             shown_at: None,
@@ -253,13 +256,9 @@ impl<'a> PageRenderer<'a> {
                     found.push((i, locator));
                 }
                 None => {
-                    let mut d = Diagnostic::at(
-                        origin.shown.to_path_buf(),
-                        &origin.text,
-                        origin.offset(offset),
-                        format!("unknown source \"{id}\" in citation"),
-                    );
-                    if let Some(h) = resolver.suggest_source(id) {
+                    let mut d = locate(origin, offset)
+                        .error(format!("unknown source \"{id}\" in citation"));
+                    if let Some(h) = resolver.suggest_source(id, &mut self.hints) {
                         d = d.with_hint(h);
                     }
                     self.notes.diags.push(d);
@@ -352,13 +351,9 @@ impl<'a> PageRenderer<'a> {
         for (k, d) in deferred.borrow().iter().enumerate() {
             if !pass.deferred_done.contains(&k) {
                 self.notes.diags.push(
-                    Diagnostic::at(
-                        origin.shown.to_path_buf(),
-                        &origin.text,
-                        origin.offset(d.span.start),
-                        "this citation is inside brackets that are not a link, and is lost",
-                    )
-                    .with_hint("write the citation outside the brackets"),
+                    locate(origin, d.span.start)
+                        .error("this citation is inside brackets that are not a link, and is lost")
+                        .with_hint("write the citation outside the brackets"),
                 );
             }
         }
@@ -410,6 +405,16 @@ impl<'a> PageRenderer<'a> {
             Event::End(TagEnd::CodeBlock) => {
                 let (lang, code) = pass.in_code.take().unwrap_or_default();
                 self.notes.has_code = true;
+                if !lang.is_empty() && !highlight::within_bounds(&code) {
+                    self.notes.diags.push(
+                        locate(origin, at)
+                            .error(format!(
+                                "this {lang} code block is too large to highlight; it is shown as plain text"
+                            ))
+                            .with_hint(highlight::BOUNDS_HINT)
+                            .warning(),
+                    );
+                }
                 Event::Html(CowStr::from(code_block(&code, &lang)))
             }
             Event::Html(h) | Event::InlineHtml(h) if !allow_html => Event::Text(h),
@@ -637,15 +642,9 @@ impl<'a> PageRenderer<'a> {
             None
         };
         if let Some((msg, hint)) = problem {
-            self.notes.diags.push(
-                Diagnostic::at(
-                    origin.shown.to_path_buf(),
-                    &origin.text,
-                    origin.offset(at),
-                    msg,
-                )
-                .with_hint(hint),
-            );
+            self.notes
+                .diags
+                .push(locate(origin, at).error(msg).with_hint(hint));
         }
     }
 
@@ -687,9 +686,12 @@ impl<'a> PageRenderer<'a> {
     }
 
     fn link(&mut self, dest: &str, origin: &Origin, offset: usize, image: bool) -> String {
-        let r = self
-            .resolver
-            .resolve(dest, self.page_url, self.source_dir, image);
+        let r = self.resolver.resolve(
+            dest,
+            (self.page_url, self.source_dir),
+            image,
+            &mut self.hints,
+        );
         match r {
             Ok((href, _)) if self.shown_at.is_some() => {
                 links::rebase(&href, self.page_url, self.shown_at.unwrap_or_default())
@@ -703,12 +705,7 @@ impl<'a> PageRenderer<'a> {
                 href
             }
             Err((msg, hint)) => {
-                let mut d = Diagnostic::at(
-                    origin.shown.to_path_buf(),
-                    &origin.text,
-                    origin.offset(offset),
-                    msg,
-                );
+                let mut d = locate(origin, offset).error(msg);
                 if let Some(h) = hint {
                     d = d.with_hint(h);
                 }
@@ -719,34 +716,14 @@ impl<'a> PageRenderer<'a> {
     }
 }
 
-/// The place of `offset` (in `origin`'s Markdown) in its file, through a line index kept per
-/// thread for the last few files: one file (the data file above all) may hold hundreds of
-/// located links, spread over many renderers.
+/// The place of `offset` (in `origin`'s Markdown) in its file, through the file's line index
+/// (built once, however many problems and links one file holds).
 fn locate(origin: &Origin, offset: usize) -> crate::diag::Location {
-    use std::cell::RefCell;
-    use std::sync::Arc;
-    type Cached = Vec<(Arc<str>, crate::diag::LineIndex)>;
-    thread_local! {
-        static INDEXES: RefCell<Cached> = const { RefCell::new(Vec::new()) };
-    }
-    INDEXES.with_borrow_mut(|cache| {
-        let i = match cache.iter().position(|(t, _)| Arc::ptr_eq(t, &origin.text)) {
-            Some(i) => i,
-            None => {
-                if cache.len() == 4 {
-                    cache.remove(0);
-                }
-                let index = crate::diag::LineIndex::new(&origin.text);
-                cache.push((origin.text.clone(), index));
-                cache.len() - 1
-            }
-        };
-        cache[i].1.location(
-            origin.shown.to_path_buf(),
-            &origin.text,
-            origin.offset(offset),
-        )
-    })
+    crate::diag::locate(
+        origin.shown.to_path_buf(),
+        &origin.text,
+        origin.offset(offset),
+    )
 }
 
 /// Whether an event sits inside a run of inline text, so that the words on either side of it
@@ -827,16 +804,12 @@ fn yaml_front_matter(md: &str, origin: &Origin) -> Option<Diagnostic> {
     // `take_while` stopped at the closing line, if there was one.
     let closed = body.len() + 1 < md.lines().count();
     (yaml && closed).then(|| {
-        Diagnostic::at(
-            origin.shown.to_path_buf(),
-            &origin.text,
-            origin.offset(0),
-            "this looks like YAML front matter, which pillar does not read",
-        )
-        .with_hint(
-            "pillar's front matter is TOML between two lines of `+++`: change this `---` and \
+        locate(origin, 0)
+            .error("this looks like YAML front matter, which pillar does not read")
+            .with_hint(
+                "pillar's front matter is TOML between two lines of `+++`: change this `---` and \
              the closing one to `+++`, and write `key = \"value\"` for `key: value`",
-        )
+            )
     })
 }
 

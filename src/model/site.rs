@@ -269,6 +269,7 @@ pub fn assemble(
 
     // Every other Markdown file is a page or a section.
     let taken: std::collections::HashSet<String> = pages.iter().map(|p| p.rel.clone()).collect();
+    let mut hints = crate::diag::Hints::default();
     for f in &files {
         if !file_of.contains_key(f.rel.as_str()) || taken.contains(&f.rel) {
             continue;
@@ -297,7 +298,7 @@ pub fn assemble(
                 format!("{} does not match any unit in the data file", f.rel),
             );
             if let Some(r) = &reform
-                && let Some(h) = crate::diag::suggestion(id, r.units.iter().map(|u| u.id.as_str()))
+                && let Some(h) = hints.suggestion(id, r.units.iter().map(|u| u.id.as_str()))
             {
                 d = d.with_hint(format!("name the file after a unit id: {h}"));
             } else {

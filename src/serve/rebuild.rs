@@ -78,8 +78,8 @@ impl Builder {
                 if !self.quiet {
                     // Warnings in full once; after that, only how many there are.
                     if changes.is_none() {
-                        for w in &report.warnings {
-                            super::warn(&w.to_string());
+                        for w in crate::diag::printed(&report.warnings) {
+                            super::warn(&w);
                         }
                     }
                     let w = report.write.unwrap_or_default();
@@ -101,11 +101,7 @@ impl Builder {
             }
             Err(failure) => {
                 let text = match failure {
-                    Failure::Site(diags) => diags
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    Failure::Site(diags) => crate::diag::printed(&diags).join("\n"),
                     Failure::Tool(msg) => format!("error: {msg}"),
                 };
                 super::warn(&text);

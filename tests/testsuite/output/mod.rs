@@ -3,3 +3,4 @@
 
 mod hostile;
 mod reliability;
+mod scale;
