@@ -23,6 +23,8 @@ pub struct RawConfig {
     pub data: Option<Spanned<String>>,
     /// Raw HTML in Markdown content files: passed through (true, the default) or escaped.
     pub allow_html: Option<bool>,
+    /// The licence of the data downloads (`data/`), shown beside them and in `reform.json`.
+    pub data_licence: Option<String>,
     #[serde(default)]
     pub paths: RawPaths,
     #[serde(default)]
@@ -78,6 +80,8 @@ pub struct Config {
     /// Where `language` is set, for an error if it has no translations.
     pub language_at: Option<Location>,
     pub allow_html: bool,
+    /// The licence of the data downloads, e.g. "CC BY 4.0".
+    pub data_licence: Option<String>,
     pub drafts: bool,
     pub paths: Paths,
     pub extra: toml::Table,
@@ -285,6 +289,7 @@ fn resolve(
         base_url,
         base_path,
         allow_html: raw.allow_html.unwrap_or(true),
+        data_licence: raw.data_licence.filter(|l| !l.trim().is_empty()),
         drafts: o.drafts,
         paths,
         extra: raw.extra,

@@ -53,7 +53,11 @@ pub(super) fn links<'a>(
     let files = static_files
         .iter()
         .map(|f| f.path.clone())
-        .chain(products::PRODUCTS.iter().map(|p| p.path.to_owned()))
+        .chain(
+            (products::PRODUCTS.iter())
+                .filter(|p| p.made_for(site))
+                .map(|p| p.path.to_owned()),
+        )
         .collect();
     let reform = site.reform.as_ref();
     Resolver {

@@ -3,8 +3,9 @@
 
 use rayon::prelude::*;
 
-use crate::derive::{self, PageView};
+use crate::derive::{self, PageView, open_data};
 use crate::diag::Diagnostic;
+use crate::model::reform::Reform;
 use crate::output::OutputFile;
 
 use super::Failure;
@@ -24,7 +25,16 @@ pub struct Product {
     /// Its path in the output.
     pub path: &'static str,
     needs: Needs,
+    /// Made only when the project has a data file.
+    with_data: bool,
     make: fn(&Cx<'_>, &[String]) -> Result<String, Diagnostic>,
+}
+
+impl Product {
+    /// Whether the site holds this file.
+    pub fn made_for(&self, site: &crate::model::Site) -> bool {
+        !self.with_data || site.reform.is_some()
+    }
 }
 
 /// Every site file, in no particular order.
@@ -32,29 +42,76 @@ pub const PRODUCTS: &[Product] = &[
     Product {
         path: "404.html",
         needs: Needs::Model,
+        with_data: false,
         make: not_found,
     },
     Product {
         path: "sitemap.xml",
         needs: Needs::Model,
+        with_data: false,
         make: |cx, _| Ok(derive::site_files::sitemap(cx.site, cx.config)),
     },
     Product {
         path: "robots.txt",
         needs: Needs::Model,
+        with_data: false,
         make: |cx, _| Ok(derive::site_files::robots(cx.config)),
     },
     Product {
         path: derive::feed::FEED_FILE,
         needs: Needs::Model,
+        with_data: false,
         make: |cx, _| Ok(derive::feed::atom(cx.site, cx.config, cx.links)),
     },
     Product {
         path: derive::search::INDEX_FILE,
         needs: Needs::Findings,
+        with_data: false,
         make: |_, search| Ok(derive::search::index(search)),
     },
+    Product {
+        path: "data/units.csv",
+        needs: Needs::Model,
+        with_data: true,
+        make: |cx, _| from_data(cx, "data/units.csv", |r| open_data::units_csv(r, cx.config)),
+    },
+    Product {
+        path: "data/functions.csv",
+        needs: Needs::Model,
+        with_data: true,
+        make: |cx, _| from_data(cx, "data/functions.csv", open_data::functions_csv),
+    },
+    Product {
+        path: "data/events.csv",
+        needs: Needs::Model,
+        with_data: true,
+        make: |cx, _| from_data(cx, "data/events.csv", open_data::events_csv),
+    },
+    Product {
+        path: "data/sources.csv",
+        needs: Needs::Model,
+        with_data: true,
+        make: |cx, _| from_data(cx, "data/sources.csv", open_data::sources_csv),
+    },
+    Product {
+        path: "data/reform.json",
+        needs: Needs::Model,
+        with_data: true,
+        make: |cx, _| from_data(cx, "data/reform.json", |r| open_data::json(r, cx.config)),
+    },
 ];
+
+/// A file of the reform's open data, made from the validated model.
+fn from_data(
+    cx: &Cx<'_>,
+    path: &str,
+    make: impl Fn(&Reform) -> Result<String, String>,
+) -> Result<String, Diagnostic> {
+    let Some(r) = &cx.site.reform else {
+        return Ok(String::new());
+    };
+    make(r).map_err(|e| Diagnostic::file(path, format!("cannot write the data file: {e}")))
+}
 
 /// Refuses a file of `content/` that would land where pillar writes a file of its own: a page,
 /// a site file or a static file of the theme.
@@ -74,7 +131,7 @@ pub(super) fn check_names(
             let page = (a.rel.strip_suffix("index.html"))
                 .and_then(|url| site.by_url.get(url))
                 .map(|&i| &site.pages[i]);
-            let made = if let Some(p) = PRODUCTS.iter().find(|p| p.path == a.rel) {
+            let made = if let Some(p) = (PRODUCTS.iter()).find(|p| p.path == a.rel && p.made_for(site)) {
                 format!("{} itself", p.path)
             } else if let Some(page) = page {
                 if page.url.is_empty() {
@@ -119,7 +176,7 @@ pub(super) fn make_with(cx: &Cx<'_>, search: &[String]) -> Result<(), Failure> {
 fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[String]) -> Vec<Diagnostic> {
     PRODUCTS
         .par_iter()
-        .filter(|p| p.needs == needs)
+        .filter(|p| p.needs == needs && p.made_for(cx.site))
         .filter_map(|p| match (p.make)(cx, search) {
             Ok(text) => {
                 cx.sink.put(OutputFile {

@@ -6,6 +6,7 @@
 pub mod chart;
 pub mod feed;
 pub mod flow;
+pub mod open_data;
 pub mod search;
 pub mod site_files;
 mod svg;

@@ -2,3 +2,4 @@
 
 mod escaping;
 mod extra;
+mod open_data;
