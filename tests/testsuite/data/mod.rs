@@ -2,4 +2,5 @@
 
 mod escaping;
 mod extra;
+mod json_schema;
 mod open_data;
