@@ -18,7 +18,7 @@ pub(super) struct Cx<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub links: &'a Resolver<'a>,
-    shared: derive::Shared,
+    pub(super) shared: derive::Shared,
     pub sink: &'a dyn Sink,
 }
 

@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 
+use crate::derive::embed::View;
 use crate::derive::{self, PageView, open_data};
 use crate::diag::Diagnostic;
 use crate::model::reform::Reform;
@@ -27,13 +28,27 @@ pub struct Product {
     needs: Needs,
     /// Made only when the project has a data file.
     with_data: bool,
-    make: fn(&Cx<'_>, &[String]) -> Result<String, Diagnostic>,
+    make: Make,
 }
 
 impl Product {
     /// Whether the site holds this file.
     pub fn made_for(&self, site: &crate::model::Site) -> bool {
         !self.with_data || site.reform.is_some()
+    }
+}
+
+/// How a product is made: from the build's context, and the search entries for
+/// [`Needs::Findings`].
+type Make = fn(&Cx<'_>, &[String]) -> Result<String, Diagnostic>;
+
+/// A row made from the model, and only when the project has a data file.
+const fn with_data(path: &'static str, make: Make) -> Product {
+    Product {
+        path,
+        needs: Needs::Model,
+        with_data: true,
+        make,
     }
 }
 
@@ -69,37 +84,43 @@ pub const PRODUCTS: &[Product] = &[
         with_data: false,
         make: |_, search| Ok(derive::search::index(search)),
     },
-    Product {
-        path: "data/units.csv",
-        needs: Needs::Model,
-        with_data: true,
-        make: |cx, _| from_data(cx, "data/units.csv", |r| open_data::units_csv(r, cx.config)),
-    },
-    Product {
-        path: "data/functions.csv",
-        needs: Needs::Model,
-        with_data: true,
-        make: |cx, _| from_data(cx, "data/functions.csv", open_data::functions_csv),
-    },
-    Product {
-        path: "data/events.csv",
-        needs: Needs::Model,
-        with_data: true,
-        make: |cx, _| from_data(cx, "data/events.csv", open_data::events_csv),
-    },
-    Product {
-        path: "data/sources.csv",
-        needs: Needs::Model,
-        with_data: true,
-        make: |cx, _| from_data(cx, "data/sources.csv", open_data::sources_csv),
-    },
-    Product {
-        path: "data/reform.json",
-        needs: Needs::Model,
-        with_data: true,
-        make: |cx, _| from_data(cx, "data/reform.json", |r| open_data::json(r, cx.config)),
-    },
+    with_data("data/units.csv", |cx, _| {
+        from_data(cx, "data/units.csv", |r| open_data::units_csv(r, cx.config))
+    }),
+    with_data("data/functions.csv", |cx, _| {
+        from_data(cx, "data/functions.csv", open_data::functions_csv)
+    }),
+    with_data("data/events.csv", |cx, _| {
+        from_data(cx, "data/events.csv", open_data::events_csv)
+    }),
+    with_data("data/sources.csv", |cx, _| {
+        from_data(cx, "data/sources.csv", open_data::sources_csv)
+    }),
+    with_data("data/reform.json", |cx, _| {
+        from_data(cx, "data/reform.json", |r| open_data::json(r, cx.config))
+    }),
+    with_data("embed/org-chart/index.html", |cx, _| {
+        embed(cx, View::OrgChart)
+    }),
+    with_data("embed/function-map/index.html", |cx, _| {
+        embed(cx, View::FunctionMap)
+    }),
+    with_data("embed/comparison/index.html", |cx, _| {
+        embed(cx, View::Comparison)
+    }),
+    with_data("embed/timeline/index.html", |cx, _| {
+        embed(cx, View::Timeline)
+    }),
 ];
+
+/// An embeddable view (`embed/…/`): its page, with the built-in `embed.html` template.
+fn embed(cx: &Cx<'_>, view: View) -> Result<String, Diagnostic> {
+    let Some(r) = &cx.site.reform else {
+        return Ok(String::new());
+    };
+    let ctx = derive::embed::context(r, cx.config, &cx.shared, cx.links, view);
+    cx.theme.templates.render("embed.html", &ctx)
+}
 
 /// A file of the reform's open data, made from the validated model.
 fn from_data(

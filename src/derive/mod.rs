@@ -4,6 +4,7 @@
 //! (`sitemap.xml`, `robots.txt`).
 
 pub mod chart;
+pub mod embed;
 pub mod feed;
 pub mod flow;
 pub mod open_data;

@@ -54,7 +54,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(written)
 }
 
-fn collect<'a>(dir: &Dir<'static>, out: &mut Vec<(PathBuf, &'a [u8])>) {
+fn collect(dir: &Dir<'static>, out: &mut Vec<(PathBuf, &[u8])>) {
     for f in dir.files() {
         out.push((f.path().to_path_buf(), f.contents()));
     }
