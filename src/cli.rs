@@ -27,6 +27,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Start a new explainer in DIR: a small, fictional example that builds as it is
     Init(InitArgs),
+    /// Print the JSON Schema of the data file (reform.toml), for editors that check TOML
+    Schema,
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,8 @@ pub struct RawConfig {
     pub allow_html: Option<bool>,
     /// `$…$` and `$$…$$` in Markdown are math (off by default: prices such as `$5-$10`).
     pub math: Option<bool>,
+    /// The licence of the data downloads (`data/`), shown beside them and in `reform.json`.
+    pub data_licence: Option<String>,
     #[serde(default)]
     pub paths: RawPaths,
     #[serde(default)]
@@ -81,6 +83,8 @@ pub struct Config {
     pub language_at: Option<Location>,
     pub allow_html: bool,
     pub math: bool,
+    /// The licence of the data downloads, e.g. "CC BY 4.0".
+    pub data_licence: Option<String>,
     pub drafts: bool,
     pub paths: Paths,
     pub extra: toml::Table,
@@ -300,6 +304,7 @@ fn resolve(
         base_path,
         allow_html: raw.allow_html.unwrap_or(true),
         math: raw.math.unwrap_or(false),
+        data_licence: raw.data_licence.filter(|l| !l.trim().is_empty()),
         drafts: o.drafts,
         paths,
         extra: raw.extra,

@@ -145,6 +145,22 @@ impl<'de> Deserialize<'de> for PartialDate {
     }
 }
 
+/// In the JSON Schema of the data file (`pillar schema`): the text of a date. Editors that
+/// check TOML against a schema (Taplo) and `tomllib` read a TOML date as that text too.
+impl schemars::JsonSchema for PartialDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PartialDate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A date known to the year, the month or the day: \"2017\", \"2017-10\" or 2017-10-13 (a TOML date).",
+            "type": "string",
+            "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+        })
+    }
+}
+
 struct DateVisitor;
 
 impl<'de> Visitor<'de> for DateVisitor {
@@ -198,6 +214,21 @@ impl PartialDate {
 pub struct DateSpan {
     pub start: PartialDate,
     pub end: Option<PartialDate>,
+}
+
+/// In the JSON Schema of the data file: a date, or a range `START/END` of two dates.
+impl schemars::JsonSchema for DateSpan {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DateSpan".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A date known to the year, the month or the day (\"2017\", \"2017-10\", 2017-10-13), or a range of two such dates \"START/END\".",
+            "type": "string",
+            "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(/[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)?$"
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for DateSpan {

@@ -53,6 +53,12 @@ fn main() -> ExitCode {
             }
             Err(site) => finish(Err(site), &args.project, "served"),
         },
+        Command::Schema => {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(pillar::data::json_schema::text().as_bytes());
+            ExitCode::SUCCESS
+        }
         Command::Init(args) => match pillar::init::init(&args.dir) {
             Ok(files) => {
                 let mut out = std::io::stdout().lock();

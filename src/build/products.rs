@@ -3,8 +3,10 @@
 
 use rayon::prelude::*;
 
-use crate::derive::{self, PageView};
+use crate::derive::embed::View;
+use crate::derive::{self, PageView, open_data};
 use crate::diag::Diagnostic;
+use crate::model::reform::Reform;
 use crate::output::OutputFile;
 
 use super::Failure;
@@ -24,7 +26,30 @@ pub struct Product {
     /// Its path in the output.
     pub path: &'static str,
     needs: Needs,
-    make: fn(&Cx<'_>, &[String]) -> Result<String, Diagnostic>,
+    /// Made only when the project has a data file.
+    with_data: bool,
+    make: Make,
+}
+
+impl Product {
+    /// Whether the site holds this file.
+    pub fn made_for(&self, site: &crate::model::Site) -> bool {
+        !self.with_data || site.reform.is_some()
+    }
+}
+
+/// How a product is made: from the build's context, and the search entries for
+/// [`Needs::Findings`].
+type Make = fn(&Cx<'_>, &[String]) -> Result<String, Diagnostic>;
+
+/// A row made from the model, and only when the project has a data file.
+const fn with_data(path: &'static str, make: Make) -> Product {
+    Product {
+        path,
+        needs: Needs::Model,
+        with_data: true,
+        make,
+    }
 }
 
 /// Every site file, in no particular order.
@@ -32,29 +57,82 @@ pub const PRODUCTS: &[Product] = &[
     Product {
         path: "404.html",
         needs: Needs::Model,
+        with_data: false,
         make: not_found,
     },
     Product {
         path: "sitemap.xml",
         needs: Needs::Model,
+        with_data: false,
         make: |cx, _| Ok(derive::site_files::sitemap(cx.site, cx.config)),
     },
     Product {
         path: "robots.txt",
         needs: Needs::Model,
+        with_data: false,
         make: |cx, _| Ok(derive::site_files::robots(cx.config)),
     },
     Product {
         path: derive::feed::FEED_FILE,
         needs: Needs::Model,
+        with_data: false,
         make: |cx, _| Ok(derive::feed::atom(cx.site, cx.config, cx.links)),
     },
     Product {
         path: derive::search::INDEX_FILE,
         needs: Needs::Findings,
+        with_data: false,
         make: |_, search| Ok(derive::search::index(search)),
     },
+    with_data("data/units.csv", |cx, _| {
+        from_data(cx, "data/units.csv", |r| open_data::units_csv(r, cx.config))
+    }),
+    with_data("data/functions.csv", |cx, _| {
+        from_data(cx, "data/functions.csv", open_data::functions_csv)
+    }),
+    with_data("data/events.csv", |cx, _| {
+        from_data(cx, "data/events.csv", open_data::events_csv)
+    }),
+    with_data("data/sources.csv", |cx, _| {
+        from_data(cx, "data/sources.csv", open_data::sources_csv)
+    }),
+    with_data("data/reform.json", |cx, _| {
+        from_data(cx, "data/reform.json", |r| open_data::json(r, cx.config))
+    }),
+    with_data("embed/org-chart/index.html", |cx, _| {
+        embed(cx, View::OrgChart)
+    }),
+    with_data("embed/function-map/index.html", |cx, _| {
+        embed(cx, View::FunctionMap)
+    }),
+    with_data("embed/comparison/index.html", |cx, _| {
+        embed(cx, View::Comparison)
+    }),
+    with_data("embed/timeline/index.html", |cx, _| {
+        embed(cx, View::Timeline)
+    }),
 ];
+
+/// An embeddable view (`embed/…/`): its page, with the built-in `embed.html` template.
+fn embed(cx: &Cx<'_>, view: View) -> Result<String, Diagnostic> {
+    let Some(r) = &cx.site.reform else {
+        return Ok(String::new());
+    };
+    let ctx = derive::embed::context(r, cx.config, &cx.shared, cx.links, view);
+    cx.theme.templates.render("embed.html", &ctx)
+}
+
+/// A file of the reform's open data, made from the validated model.
+fn from_data(
+    cx: &Cx<'_>,
+    path: &str,
+    make: impl Fn(&Reform) -> Result<String, String>,
+) -> Result<String, Diagnostic> {
+    let Some(r) = &cx.site.reform else {
+        return Ok(String::new());
+    };
+    make(r).map_err(|e| Diagnostic::file(path, format!("cannot write the data file: {e}")))
+}
 
 /// Refuses a file of `content/` that would land where pillar writes a file of its own: a page,
 /// a site file or a static file of the theme.
@@ -74,7 +152,7 @@ pub(super) fn check_names(
             let page = (a.rel.strip_suffix("index.html"))
                 .and_then(|url| site.by_url.get(url))
                 .map(|&i| &site.pages[i]);
-            let made = if let Some(p) = PRODUCTS.iter().find(|p| p.path == a.rel) {
+            let made = if let Some(p) = (PRODUCTS.iter()).find(|p| p.path == a.rel && p.made_for(site)) {
                 format!("{} itself", p.path)
             } else if let Some(page) = page {
                 if page.url.is_empty() {
@@ -119,7 +197,7 @@ pub(super) fn make_with(cx: &Cx<'_>, search: &[String]) -> Result<(), Failure> {
 fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[String]) -> Vec<Diagnostic> {
     PRODUCTS
         .par_iter()
-        .filter(|p| p.needs == needs)
+        .filter(|p| p.needs == needs && p.made_for(cx.site))
         .filter_map(|p| match (p.make)(cx, search) {
             Ok(text) => {
                 cx.sink.put(OutputFile {

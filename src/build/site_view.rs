@@ -55,6 +55,10 @@ struct SiteView<'a> {
     /// Whether the sources page has a section on where sources disagree (`#notes`).
     has_notes: bool,
     generator: &'static str,
+    /// The reform's open data (`data/`), for the "Download the data" section.
+    downloads: Vec<Download>,
+    /// `data_licence`: the licence of those files.
+    data_licence: Option<&'a str>,
     /// `extra.social_image`: the picture shown when a page is shared (a site-relative path).
     social_image: Option<&'a str>,
 }
@@ -80,8 +84,36 @@ impl<'a> SiteView<'a> {
                 .and_then(|v| v.as_str())
                 .map(|p| p.trim_start_matches('/')),
             generator: concat!("pillar ", env!("CARGO_PKG_VERSION")),
+            downloads: downloads(site),
+            data_licence: config.data_licence.as_deref(),
         }
     }
+}
+
+/// A file of the reform's open data, as the templates list it.
+#[derive(Serialize)]
+struct Download {
+    /// Its path from the site's root, e.g. `data/units.csv`.
+    url: &'static str,
+    /// The key of its label in the interface strings, e.g. `download_units`.
+    label: String,
+    /// `CSV` or `JSON`.
+    format: String,
+}
+
+/// The files of [`super::PRODUCTS`] made from the data file, when the site has one.
+fn downloads(site: &Site) -> Vec<Download> {
+    (super::PRODUCTS.iter())
+        .filter(|p| p.path.starts_with(crate::derive::open_data::DIR) && p.made_for(site))
+        .filter_map(|p| {
+            let name = std::path::Path::new(p.path);
+            Some(Download {
+                url: p.path,
+                label: format!("download_{}", name.file_stem()?.to_str()?),
+                format: name.extension()?.to_str()?.to_uppercase(),
+            })
+        })
+        .collect()
 }
 
 /// The main navigation: the generated pages, then the top-level content pages and sections.

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
@@ -215,4 +216,35 @@ mod tests {
             .to_string();
         assert!(e.contains("reported"), "{e}");
     }
+}
+
+/// The forms of [`Links`], for the data file's JSON Schema only (`pillar schema`): one link or
+/// a list of them.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum LinksSchema {
+    One(LinkSchema),
+    Many(Vec<LinkSchema>),
+}
+
+/// One link: a bare unit id, or a table that says how certain the link is.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum LinkSchema {
+    Id(String),
+    Table(LinkTableSchema),
+}
+
+/// The table form of a link.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct LinkTableSchema {
+    id: String,
+    confidence: Option<Confidence>,
+    reason: Option<String>,
+    #[serde(default)]
+    sources: Vec<String>,
 }

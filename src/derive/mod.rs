@@ -4,8 +4,10 @@
 //! (`sitemap.xml`, `robots.txt`).
 
 pub mod chart;
+pub mod embed;
 pub mod feed;
 pub mod flow;
+pub mod open_data;
 pub mod search;
 pub mod site_files;
 mod svg;

@@ -19,6 +19,12 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     }
     let mut files = Vec::new();
     collect(&STARTER, &mut files);
+    // The schema that content/reform.toml's `#:schema` line names, for editors (Taplo).
+    let schema = crate::data::json_schema::text();
+    files.push((
+        PathBuf::from(crate::data::json_schema::FILE),
+        schema.as_bytes(),
+    ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     // Check first, write second: a refused init leaves the folder as it was.
     for (rel, _) in &files {
@@ -48,7 +54,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(written)
 }
 
-fn collect(dir: &Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
+fn collect(dir: &Dir<'static>, out: &mut Vec<(PathBuf, &[u8])>) {
     for f in dir.files() {
         out.push((f.path().to_path_buf(), f.contents()));
     }

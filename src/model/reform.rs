@@ -167,6 +167,7 @@ pub struct Doubt {
     PartialOrd,
     Ord,
     Default,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
@@ -377,7 +378,9 @@ pub struct Note {
 }
 
 /// Which side of the reform a unit belongs to.
-#[derive(Debug, serde::Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(
+    Debug, serde::Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Era {
     Before,

@@ -3,5 +3,7 @@
 
 mod escaping;
 mod extra;
+mod json_schema;
 mod model;
+mod open_data;
 mod source_groups;
