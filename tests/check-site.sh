@@ -3,7 +3,10 @@
 #   1. the W3C Nu validator on every HTML, CSS and SVG file (0 errors);
 #   2. lychee, offline, internal links and #fragments (0 broken);
 #   3. page weight: each HTML page plus its CSS/JS, gzip-compressed, at most 30 KB;
-#   4. Lighthouse (mobile preset) on the home, a department, the comparison and the timeline
+#   4. the Nu validator on the example under examples/ and on that example with every Markdown
+#      case of issue 16 added (tests/fixtures/markdown-cases/, math on; built here with
+#      PILLAR_BIN, default target/debug/pillar): 0 errors, so no duplicate id either;
+#   5. Lighthouse (mobile preset) on the home, a department, the comparison and the timeline
 #      pages, served over http on 127.0.0.1: every category at least 0.95.
 # Runs every check, then exits 1 if any failed. Needs what tests/setup.sh installs.
 # Usage: SITE_DIR=/path/to/site bash tests/check-site.sh
@@ -67,6 +70,20 @@ weight() {
   node "$BROWSER/page-weight.mjs" "$SITE_DIR" --budget-kb 30
 }
 
+markdown_cases() {
+  local bin="${PILLAR_BIN:-${CARGO_TARGET_DIR:-$REPO/target}/debug/pillar}" project="$WORK/cases" files=()
+  [ -x "$bin" ] || { echo "markdown cases: no pillar binary at $bin (cargo build)" >&2; return 1; }
+  cp -r "$REPO/examples/river-authority" "$project"
+  cp -r "$REPO/tests/fixtures/markdown-cases/." "$project/content/"
+  sed -i '0,/^\[/s//math = true\n\n[/' "$project/site-config.toml"
+  printf '\n## Org chart\n\n## Main\n' >> "$project/content/_index.md"
+  "$bin" build --root "$REPO/examples/river-authority" --output "$WORK/example-site" >/dev/null || return 1
+  "$bin" build --root "$project" --output "$WORK/cases-site" >/dev/null || return 1
+  mapfile -d '' files < <(find "$WORK/example-site" "$WORK/cases-site" -type f \( -name '*.html' -o -name '*.css' -o -name '*.svg' \) -print0 | sort -z)
+  echo "Nu validator: ${#files[@]} HTML, CSS and SVG files of the example and the Markdown cases"
+  java -jar "$BROWSER/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only --also-check-css --also-check-svg "${files[@]}"
+}
+
 lighthouse() {
   local url reports=() i=0 page
   node "$BROWSER/static-server.mjs" "$SITE_DIR" > "$WORK/server.out" 2> "$WORK/server.err" &
@@ -99,6 +116,7 @@ echo "check-site: $SITE_DIR (built for $BASE_PATH)"
 step "W3C validator" validate
 step "links (lychee)" links
 step "page weight" weight
+step "Markdown cases (Nu validator)" markdown_cases
 step "Lighthouse" lighthouse
 
 if [ ${#failed[@]} -gt 0 ]; then

@@ -124,7 +124,7 @@ pub struct Prepared {
     pub sources: Option<Vec<SourceView>>,
     /// A section's `page`, which lacks its pages' summaries (and the context lacks `page`)
     /// until [`list_summaries`] adds them, once every page is prepared.
-    pub listing: Option<PageView>,
+    pub listing: Option<Box<PageView>>,
 }
 
 /// Builds the context of page `idx`.
@@ -231,7 +231,7 @@ pub fn prepare(
         has_code: md.notes.has_code,
     };
     let listing = if lists_summaries(page) {
-        Some(view)
+        Some(Box::new(view))
     } else {
         ctx.insert("page", &view);
         None
@@ -609,6 +609,9 @@ fn sources(v: &mut Views<'_, '_>, ctx: &mut Context) -> Vec<SourceView> {
     list
 }
 
+/// The pages citing one source, by (title, URL, index), with their locators.
+type CitingPages<'a> = BTreeMap<(&'a str, &'a str, usize), Vec<String>>;
+
 /// For each source, the pages that cite it (by title, then URL; without duplicates), each
 /// with the pinpoint locators it cites the source at (in order, without duplicates).
 pub fn cited_by<'a>(
@@ -616,7 +619,7 @@ pub fn cited_by<'a>(
     pages: impl Iterator<Item = (usize, &'a PageNotes)>,
 ) -> Vec<Vec<(usize, Vec<String>)>> {
     let n = site.reform.as_ref().map_or(0, |r| r.source_list.len());
-    let mut sets: Vec<BTreeMap<(&str, &str, usize), Vec<String>>> = vec![BTreeMap::new(); n];
+    let mut sets: Vec<CitingPages<'_>> = vec![BTreeMap::new(); n];
     for (i, notes) in pages {
         let page = &site.pages[i];
         for &s in &notes.cites {

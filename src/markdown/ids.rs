@@ -117,8 +117,12 @@ const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 
 /// `#id` for an `href`: percent-encoded, then HTML-escaped.
 pub fn href(id: &str) -> String {
-    let encoded = percent_encoding::utf8_percent_encode(id, FRAGMENT).to_string();
-    format!("#{}", super::escape(&encoded))
+    format!("#{}", super::escape(&fragment(id)))
+}
+
+/// `id` percent-encoded for a URL's fragment (`a"b` gives `a%22b`).
+pub fn fragment(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, FRAGMENT).to_string()
 }
 
 #[cfg(test)]

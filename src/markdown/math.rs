@@ -26,7 +26,7 @@ pub fn mathml(tex: &str, display: bool) -> String {
     // add the TeX (escaped) as the annotation the renderer would write raw.
     let mut html = escape_stray(&out);
     let annotation = format!(
-        "<annotation encoding=\"application/x-tex\">{}</annotation></semantics></math>",
+        "</mrow><annotation encoding=\"application/x-tex\">{}</annotation></semantics></math>",
         escape(tex)
     );
     if let Some(body) = html.strip_prefix("<math")
@@ -34,7 +34,7 @@ pub fn mathml(tex: &str, display: bool) -> String {
     {
         html = format!("<math{body}");
         let open = html.find('>').map_or(html.len(), |i| i + 1);
-        html.insert_str(open, "<semantics>");
+        html.insert_str(open, "<semantics><mrow>");
         html.push_str(&annotation);
     }
     html
@@ -73,10 +73,10 @@ mod tests {
     fn the_tex_is_escaped_in_the_mathml_and_its_annotation() {
         let html = mathml("a<b \\& c", false);
         assert!(
-            html.starts_with("<math display=\"inline\"><semantics>"),
+            html.starts_with("<math display=\"inline\"><semantics><mrow>"),
             "{html}"
         );
-        assert!(html.ends_with("<annotation encoding=\"application/x-tex\">a&lt;b \\&amp; c</annotation></semantics></math>"), "{html}");
+        assert!(html.ends_with("</mrow><annotation encoding=\"application/x-tex\">a&lt;b \\&amp; c</annotation></semantics></math>"), "{html}");
         assert!(!html.contains("><<") && html.contains("&lt;"), "{html}");
         assert_eq!(
             escape_stray("<mo>&amp;</mo><mo>&</mo><mo><</mo>"),

@@ -602,6 +602,7 @@ impl<'a> PageRenderer<'a> {
         self.notes.toc.push(TocEntry {
             level: lvl,
             id: id.clone(),
+            fragment: ids::fragment(&id),
             title: text.to_owned(),
         });
         let mut open = format!("<h{lvl} id=\"{}\"", escape(&id));

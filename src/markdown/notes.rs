@@ -12,6 +12,8 @@ use super::LinkCheck;
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
+    /// The id percent-encoded for a link: `href="#{{ h.fragment }}"`.
+    pub fragment: String,
     pub title: String,
 }
 
