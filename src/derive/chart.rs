@@ -73,6 +73,9 @@ pub struct AltItem {
     pub within: Option<UnitRef>,
     /// The units directly inside it (each also an item of its own, after it).
     pub contains: Vec<UnitRef>,
+    /// After: the units that the functions arriving here come from (a new unit takes on work
+    /// without taking over a unit).
+    pub work_from: Vec<UnitRef>,
 }
 
 #[derive(Serialize)]
@@ -473,6 +476,19 @@ fn description(r: &Reform, cols: &Columns, strings: &Strings) -> String {
     )
 }
 
+/// The units that the functions arriving at `unit` come from, in first-seen order.
+fn work_from(r: &Reform, unit: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for &f in &r.units[unit].functions_in {
+        for &from in &r.functions[f].from {
+            if from != unit && !out.contains(&from) {
+                out.push(from);
+            }
+        }
+    }
+    out
+}
+
 /// The text alternative of one column, in the chart's order.
 fn alt(r: &Reform, nodes: &[Node], unit_refs: &[UnitRef], is_before: bool) -> Vec<AltItem> {
     fn walk(
@@ -492,6 +508,14 @@ fn alt(r: &Reform, nodes: &[Node], unit_refs: &[UnitRef], is_before: bool) -> Ve
                 depth,
                 within: within.map(|p| refs[p].clone()),
                 contains: node.children.iter().map(|c| refs[c.unit].clone()).collect(),
+                work_from: if is_before {
+                    Vec::new()
+                } else {
+                    work_from(r, node.unit)
+                        .into_iter()
+                        .map(|i| refs[i].clone())
+                        .collect()
+                },
             });
             walk(ctx, &node.children, depth + 1, Some(node.unit), out);
         }

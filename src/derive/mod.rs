@@ -494,6 +494,40 @@ pub struct ComparisonRow {
     /// The unit continues under the reform (era "both").
     pub continues: bool,
     pub functions: Vec<String>,
+    /// The same functions, each with the units it goes to that are not in `after` (empty
+    /// when it goes where the unit goes).
+    pub function_moves: Vec<RowFunction>,
+}
+
+/// A function in a row of the before/after table.
+#[derive(Serialize)]
+pub struct RowFunction {
+    pub name: String,
+    pub elsewhere: Vec<UnitRef>,
+}
+
+/// The functions that leave unit `i`, each with its destinations outside `after`.
+fn leaving(r: &Reform, i: usize, after: &[usize], unit_refs: &[UnitRef]) -> Vec<RowFunction> {
+    r.units[i]
+        .functions_out
+        .iter()
+        .map(|&f| {
+            let mut elsewhere: Vec<usize> = Vec::new();
+            for m in &r.functions[f].moves {
+                if let (Some(from), Some(to)) = (m.from, m.to)
+                    && from == i
+                    && !after.contains(&to)
+                    && !elsewhere.contains(&to)
+                {
+                    elsewhere.push(to);
+                }
+            }
+            RowFunction {
+                name: r.functions[f].name.clone(),
+                elsewhere: elsewhere.iter().map(|&u| unit_refs[u].clone()).collect(),
+            }
+        })
+        .collect()
 }
 
 /// The comparison: units before against after, and every function's move.
@@ -504,21 +538,16 @@ pub fn comparison_rows(r: &Reform, unit_refs: &[UnitRef]) -> Vec<ComparisonRow> 
         if u.context || !u.era.before() {
             continue;
         }
-        let mut after: Vec<UnitRef> = Vec::new();
         let continues = u.era.after();
-        if continues {
-            after.push(unit_ref(i));
-        }
-        after.extend(u.becomes.iter().map(|&b| unit_ref(b)));
+        let mut after_ids: Vec<usize> = if continues { vec![i] } else { Vec::new() };
+        after_ids.extend(u.becomes.iter().copied());
+        let function_moves = leaving(r, i, &after_ids, unit_refs);
         rows.push(ComparisonRow {
             before: Some(unit_ref(i)),
-            after,
+            after: after_ids.iter().map(|&a| unit_ref(a)).collect(),
             continues,
-            functions: u
-                .functions_out
-                .iter()
-                .map(|&f| r.functions[f].name.clone())
-                .collect(),
+            functions: function_moves.iter().map(|f| f.name.clone()).collect(),
+            function_moves,
         });
     }
     for (i, u) in r.units.iter().enumerate() {
@@ -533,6 +562,14 @@ pub fn comparison_rows(r: &Reform, unit_refs: &[UnitRef]) -> Vec<ComparisonRow> 
                 .functions_in
                 .iter()
                 .map(|&f| r.functions[f].name.clone())
+                .collect(),
+            function_moves: u
+                .functions_in
+                .iter()
+                .map(|&f| RowFunction {
+                    name: r.functions[f].name.clone(),
+                    elsewhere: Vec::new(),
+                })
                 .collect(),
         });
     }

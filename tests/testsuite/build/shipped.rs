@@ -221,3 +221,108 @@ fn a_second_build_rewrites_nothing() {
     assert!(stdout.contains("(0 written,"), "{stdout}");
     assert!(stdout.contains(" 0 removed)"), "{stdout}");
 }
+
+/// A function that leaves a unit for somewhere its unit does not go (DPA's share in leading the
+/// pillar goes to the principals' group, not to DPPA) says where in the comparison table; the
+/// others do not.
+#[test]
+fn comparison_rows_say_where_a_function_goes_when_it_leaves_its_units_successors() {
+    let (_dir, out) = build_shipped(&[]);
+    let data = data();
+    let labels = label_map(&data);
+    let doc = parse(&out.join("comparison/index.html"));
+    let mut marked = 0;
+    for u in table(&data, "unit") {
+        let (id, era) = (s(u, "id"), s(u, "era"));
+        if u.get("context").and_then(|v| v.as_bool()) == Some(true) || era == "after" {
+            continue;
+        }
+        let mut after: Vec<&str> = list(u, "becomes");
+        if era == "both" {
+            after.push(id);
+        }
+        let row = doc
+            .select(&sel("table#comparison-units tbody tr"))
+            .find(|tr| {
+                tr.select(&sel("th[scope=row] a.unit-link"))
+                    .next()
+                    .is_some_and(|a| inner_text(a) == labels[id])
+            })
+            .unwrap_or_else(|| panic!("a row for {id}"));
+        let items: Vec<String> = row.select(&sel("td li")).map(inner_text).collect();
+        for f in table(&data, "function") {
+            if !list(f, "from").contains(&id) {
+                continue;
+            }
+            let elsewhere: Vec<&str> = list(f, "to")
+                .into_iter()
+                .filter(|t| !after.contains(t))
+                .collect();
+            let item = items
+                .iter()
+                .find(|i| i.starts_with(s(f, "name")))
+                .unwrap_or_else(|| panic!("{id}'s row lists {}", s(f, "name")));
+            if elsewhere.is_empty() {
+                assert!(!item.contains("goes to"), "{id}: {item}");
+            } else {
+                marked += 1;
+                for t in elsewhere {
+                    assert!(
+                        item.contains(&format!("goes to {}", labels[t])),
+                        "{id}: {item}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        marked > 0,
+        "the shipped data has functions that go elsewhere"
+    );
+}
+
+/// In the org chart's text alternative, a new unit that takes on functions says where they
+/// came from, rather than only "new".
+#[test]
+fn the_chart_text_says_where_a_new_units_work_came_from() {
+    let (_dir, out) = build_shipped(&[]);
+    let data = data();
+    let labels = label_map(&data);
+    let doc = parse(&out.join("comparison/index.html"));
+    let items: Vec<String> = doc
+        .select(&sel("figure.org-chart .chart-alt li"))
+        .map(inner_text)
+        .collect();
+    let mut checked = 0;
+    for u in table(&data, "unit") {
+        let id = s(u, "id");
+        let absorbs = table(&data, "unit")
+            .iter()
+            .any(|o| list(o, "becomes").contains(&id));
+        if s(u, "era") != "after" || absorbs || u.get("context").is_some() {
+            continue;
+        }
+        let from: Vec<&str> = table(&data, "function")
+            .into_iter()
+            .filter(|f| list(f, "to").contains(&id))
+            .flat_map(|f| list(f, "from"))
+            .collect();
+        if from.is_empty() {
+            continue;
+        }
+        let name = s(u, "name");
+        let item = items
+            .iter()
+            .find(|i| i.starts_with(name))
+            .unwrap_or_else(|| panic!("the chart text names {name}: {items:?}"));
+        assert!(item.contains("with work that came from"), "{item}");
+        for f in from {
+            assert!(item.contains(&labels[f]), "{item} names {f}");
+        }
+        checked += 1;
+    }
+    assert!(
+        checked > 0,
+        "the shipped data has a new unit that takes on work"
+    );
+}
