@@ -60,7 +60,7 @@ assert.equal(TERMS.length, EXPANSIONS.length, 'every [[term]] has a term and an 
 const GLOSSARY = TERMS.map((term, i) => ({ term, expansion: EXPANSIONS[i] })).filter((g) => /^[\p{L}\p{N}]+$/u.test(g.term));
 
 /** Upper-case names a reader can meet without a glossary entry: agencies and the like. */
-const NOT_ACRONYMS = new Set(['UN', 'US', 'USA', 'AFP', 'AP', 'IANS', 'UPI', 'TASS', 'APS', 'NCA', 'UNA', 'ICC', 'UNITAR', 'UNIS', 'SDG', 'EDT', 'NYU', 'I', 'II', 'III', 'IV', 'A', 'S', 'C', 'B', 'RES', 'AB', 'SM', 'SGA', 'SC', 'PDF', 'TOML', 'URL', 'HTML', 'FAQ', 'DAG', 'UNSCOL', 'CRS',
+const NOT_ACRONYMS = new Set(['UN', 'US', 'USA', 'AFP', 'AP', 'IANS', 'UPI', 'TASS', 'APS', 'NCA', 'UNA', 'ICC', 'UNITAR', 'UNIS', 'SDG', 'EDT', 'NYU', 'I', 'II', 'III', 'IV', 'A', 'S', 'C', 'B', 'RES', 'AB', 'SM', 'SGA', 'SC', 'PDF', 'TOML', 'URL', 'HTML', 'CSV', 'JSON', 'FAQ', 'DAG', 'UNSCOL', 'CRS',
   // words in the headlines or names of sources: Daily FT, a Sri Lankan headline's "SL", an archive's
   // "AG-050", UNITAR NY, an IISD headline's "UNGA", the French "ONU", VOV World
   'FT', 'SL', 'AG', 'NY', 'UNGA', 'ONU', 'VOV']);
