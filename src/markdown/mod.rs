@@ -237,35 +237,46 @@ impl<'a> PageRenderer<'a> {
         self.notes.anchors.insert(id.to_owned());
     }
 
-    /// The citation for `ids` (`a;b,p. 4`: ids, each with an optional locator after a comma),
-    /// each id looked up; unknown ones are located errors.
-    fn citation(&mut self, ids: &str, origin: &Origin, offset: usize) -> String {
+    /// The citation for an encoded bracket (see [`cite::encode`]), each id looked up; unknown
+    /// ones are located errors. A bracket with a prefix (`[see @x]`) whose id is not a source
+    /// may be ordinary text: it is printed as written, with a warning.
+    fn citation(&mut self, encoded: &str, origin: &Origin, offset: usize) -> String {
         let resolver = self.resolver;
+        let (written, cites) = cite::decode(encoded);
+        let prefixed = cites.iter().any(|c| !c.prefix.is_empty());
         let mut found = Vec::new();
-        for part in ids.split(';').filter(|s| !s.is_empty()) {
-            let (id, locator) = match part.split_once(',') {
-                Some((id, loc)) => (id, Some(loc)),
-                None => (part, None),
-            };
-            match resolver.source(id) {
-                Some(i) => {
-                    self.notes.cites.insert(i);
-                    if let Some(loc) = locator {
-                        self.notes.locators.insert((i, loc.to_owned()));
-                    }
-                    found.push((i, locator));
-                }
-                None => {
-                    let mut d = locate(origin, offset)
-                        .error(format!("unknown source \"{id}\" in citation"));
-                    if let Some(h) = resolver.suggest_source(id, &mut self.hints) {
-                        d = d.with_hint(h);
-                    }
-                    self.notes.diags.push(d);
-                }
+        let mut unknown = Vec::new();
+        for c in &cites {
+            match resolver.source(c.id) {
+                Some(i) => found.push((i, c.prefix, c.locator)),
+                None => unknown.push(c.id),
             }
         }
-        resolver.citations.html_with_locators(&found, &self.root())
+        for id in unknown.iter().copied() {
+            let at = locate(origin, offset);
+            let mut d = if prefixed {
+                at.error(format!(
+                    "\"{id}\" is not a source, so [{written}] is printed as text, not a citation"
+                ))
+                .warning()
+            } else {
+                at.error(format!("unknown source \"{id}\" in citation"))
+            };
+            if let Some(h) = resolver.suggest_source(id, &mut self.hints) {
+                d = d.with_hint(h);
+            }
+            self.notes.diags.push(d);
+        }
+        if prefixed && !unknown.is_empty() {
+            return escape(&format!("[{written}]"));
+        }
+        for &(i, _, locator) in &found {
+            self.notes.cites.insert(i);
+            if let Some(loc) = locator {
+                self.notes.locators.insert((i, loc.to_owned()));
+            }
+        }
+        resolver.citations.html_cited(&found, &self.root())
     }
 
     /// Renders `md`; in a page's `body`, also whether a `<!-- more -->` line ends a summary

@@ -32,21 +32,27 @@ fn fixture() -> Fixture {
             .enumerate()
             .map(|(i, (_, u))| ((*u).to_owned(), i))
             .collect(),
-        source_ids: [("s00".to_owned(), 0)].into_iter().collect(),
-        sources: vec![Source {
-            id: "s00".into(),
-            at: 0,
-            number: 1,
-            title: "Grand <Plan>".into(),
-            publisher: "PassBlue".into(),
-            author: None,
-            date: None,
-            date_text: None,
-            url: None,
-            note: None,
-            group: None,
-            extra: toml::Table::new(),
-        }],
+        source_ids: [("s00".to_owned(), 0), ("s01".to_owned(), 1)]
+            .into_iter()
+            .collect(),
+        sources: ["Grand <Plan>", "Minutes"]
+            .into_iter()
+            .enumerate()
+            .map(|(i, title)| Source {
+                id: format!("s0{i}"),
+                at: 0,
+                number: i + 1,
+                title: title.into(),
+                publisher: "PassBlue".into(),
+                author: None,
+                date: None,
+                date_text: None,
+                url: None,
+                note: None,
+                group: None,
+                extra: toml::Table::new(),
+            })
+            .collect(),
     }
 }
 
@@ -159,12 +165,12 @@ fn unknown_citations_are_located_with_a_hint() {
     let f = fixture();
     let r = resolver(&f);
     let mut page = PageRenderer::new(&r, "about/", "", true);
-    let md = "Line one.\nA claim [@s01].\n";
+    let md = "Line one.\nA claim [@s02].\n";
     page.render(md, &origin(md));
     let d = &page.notes.diags[0];
     assert_eq!(
         (d.line, d.col, d.message.as_str()),
-        (2, 9, "unknown source \"s01\" in citation")
+        (2, 9, "unknown source \"s02\" in citation")
     );
     assert_eq!(d.hint.as_deref(), Some("did you mean \"s00\"?"));
 }
@@ -531,14 +537,55 @@ fn a_citation_in_brackets_that_are_not_a_link_is_reported() {
 
 #[test]
 fn citations_take_a_pinpoint_locator() {
-    let (html, msgs, notes) = render("A claim [@s00, p. 4] and [@s00, §12; @s00].\n");
+    let (html, msgs, notes) = render("A claim [@s00, p. 4] and [@s01; @s00, §12].\n");
     assert!(msgs.is_empty(), "{msgs:?}");
-    assert!(notes.cites.contains(&0));
+    assert!(notes.cites.contains(&0) && notes.cites.contains(&1));
     assert!(
         html.contains("title=\"PassBlue: Grand &lt;Plan&gt;, p. 4\">1</a>, p. 4]</sup>"),
         "{html}"
     );
-    assert!(html.contains(">1</a>, §12, <a "), "{html}");
+    // In number order, `;` between the parts so that a locator is not read as a number.
+    assert!(html.contains(">1</a>, §12; <a "), "{html}");
+    assert!(html.contains(">2</a>]</sup>"), "{html}");
+}
+
+#[test]
+fn citations_take_a_prefix() {
+    let (html, msgs, notes) = render("A claim [see @s01, p. 4; cf. @s00].\n");
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(notes.cites.contains(&0) && notes.cites.contains(&1));
+    assert!(notes.locators.contains(&(1, "p. 4".to_owned())));
+    // Written order, each prefix before its own number.
+    let sup = &html[html.find("<sup").unwrap()..html.find("</sup>").unwrap()];
+    assert!(sup.starts_with("<sup class=\"cite\">[see <a "), "{sup}");
+    assert!(sup.contains(">2</a>, p. 4; cf. <a "), "{sup}");
+    assert!(sup.ends_with(">1</a>]"), "{sup}");
+}
+
+#[test]
+fn a_prefixed_bracket_that_names_no_source_is_text_with_a_warning() {
+    let f = fixture();
+    let r = resolver(&f);
+    let mut page = PageRenderer::new(&r, "about/", "", true);
+    let md = "Mail [me @home] or [see @s0O].\n";
+    let html = page.render(md, &origin(md));
+    assert!(html.contains("Mail [me @home] or [see @s0O]."), "{html}");
+    let d = &page.notes.diags;
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(
+        d.iter()
+            .all(|d| d.severity == crate::diag::Severity::Warning)
+    );
+    assert!(
+        d[1].hint
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean")),
+        "{d:?}"
+    );
+    assert!(page.notes.cites.is_empty());
+    // Without a prefix an unknown id stays an error.
+    let (_, msgs, _) = render("[@home]\n");
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
 }
 
 #[test]

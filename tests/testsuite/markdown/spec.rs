@@ -809,7 +809,9 @@ fn no_page_has_a_duplicate_id_even_with_every_case_of_issue_16() {
         "<annotation encoding=\"application/x-tex\">\\int_0^1 x\\,dx</annotation>",
         "<math display=\"block\">",
         "<li><a href=\"#a%22b\">Q</a></li>",
-        "title=\"Eskerland Ministry of the Environment (fictional): Rivers for the Next Century: report of the Independent Review of the National Rivers Board, §12\">1</a>, §12, <a ",
+        "title=\"Eskerland Ministry of the Environment (fictional): Rivers for the Next Century: report of the Independent Review of the National Rivers Board, §12\">1</a>, §12; <a ",
+        // `[see @s01]`: a prefix, printed before the number.
+        "<sup class=\"cite\">[see <a href=",
     ] {
         assert!(page.contains(kept), "{kept} in {page}");
     }
