@@ -15,11 +15,14 @@ use super::Failure;
 use super::pages::Done;
 
 /// What the build found, once no error is among it.
+#[derive(Default)]
 pub(super) struct Findings {
     /// Warnings (errors under `--strict`).
     warnings: Vec<Diagnostic>,
     /// Each page's search entry (JSON), in the order of the pages given.
     pub search: Vec<String>,
+    /// Each page's summary (the HTML before `<!-- more -->`, as on the page), by page index.
+    pub summaries: Vec<Option<String>>,
 }
 
 /// Gathers the findings of `pages`, the problems of the site files (`made`) and the warnings
@@ -50,8 +53,17 @@ pub(super) fn gather(
     if let Some(r) = &site.reform {
         warnings.extend(unused(r, done.iter().map(|d| &d.notes)));
     }
-    let search = done.into_iter().map(|d| d.search).collect();
-    Ok(Findings { warnings, search })
+    let mut summaries = vec![None; site.pages.len()];
+    let mut search = Vec::with_capacity(done.len());
+    for d in done {
+        summaries[d.page] = d.notes.summary;
+        search.push(d.search);
+    }
+    Ok(Findings {
+        warnings,
+        search,
+        summaries,
+    })
 }
 
 impl Findings {

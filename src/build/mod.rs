@@ -89,7 +89,7 @@ pub fn run(
     let mut done: Vec<_> = first.into_iter().chain(last).collect();
     done.sort_by_key(|d| (site.pages[d.page].kind.needs_citations(), d.page));
     let found = findings::gather(&site, sink, done.into_iter(), made, inputs.warnings)?;
-    products::make_with(&cx, &found.search)?;
+    products::make_with(&cx, &found)?;
     sink.written()?;
     clock.lap("findings + site files");
     let links = locate::Links::new(&site, config);

@@ -10,6 +10,7 @@ use crate::model::reform::Reform;
 use crate::output::OutputFile;
 
 use super::Failure;
+use super::findings::Findings;
 use super::pages::Cx;
 
 /// What a product is made from.
@@ -17,7 +18,7 @@ use super::pages::Cx;
 pub(super) enum Needs {
     /// The model and the theme: made while the last pages render.
     Model,
-    /// What the pages found (their search text): made after every page.
+    /// What the pages found (their search text, their summaries): made after every page.
     Findings,
 }
 
@@ -38,9 +39,9 @@ impl Product {
     }
 }
 
-/// How a product is made: from the build's context, and the search entries for
-/// [`Needs::Findings`].
-type Make = fn(&Cx<'_>, &[String]) -> Result<String, Diagnostic>;
+/// How a product is made: from the build's context, and what the pages found for
+/// [`Needs::Findings`] (empty for [`Needs::Model`]).
+type Make = fn(&Cx<'_>, &Findings) -> Result<String, Diagnostic>;
 
 /// A row made from the model, and only when the project has a data file.
 const fn with_data(path: &'static str, make: Make) -> Product {
@@ -74,15 +75,22 @@ pub const PRODUCTS: &[Product] = &[
     },
     Product {
         path: derive::feed::FEED_FILE,
-        needs: Needs::Model,
+        needs: Needs::Findings,
         with_data: false,
-        make: |cx, _| Ok(derive::feed::atom(cx.site, cx.config, cx.links)),
+        make: |cx, found| {
+            Ok(derive::feed::atom(
+                cx.site,
+                cx.config,
+                cx.links,
+                &found.summaries,
+            ))
+        },
     },
     Product {
         path: derive::search::INDEX_FILE,
         needs: Needs::Findings,
         with_data: false,
-        make: |_, search| Ok(derive::search::index(search)),
+        make: |_, found| Ok(derive::search::index(&found.search)),
     },
     with_data("data/units.csv", |cx, _| {
         from_data(cx, "data/units.csv", |r| open_data::units_csv(r, cx.config))
@@ -179,14 +187,14 @@ pub(super) fn check_names(
 /// Makes the products that need only the model, in parallel, and puts them and the static
 /// files into the sink. Returns the problems (a broken 404 template).
 pub(super) fn make(cx: &Cx<'_>, static_files: Vec<OutputFile>) -> Vec<Diagnostic> {
-    let problems = make_rows(cx, Needs::Model, &[]);
+    let problems = make_rows(cx, Needs::Model, &Findings::default());
     static_files.into_par_iter().for_each(|f| cx.sink.put(f));
     problems
 }
 
 /// Makes the products that need what the pages found.
-pub(super) fn make_with(cx: &Cx<'_>, search: &[String]) -> Result<(), Failure> {
-    let problems = make_rows(cx, Needs::Findings, search);
+pub(super) fn make_with(cx: &Cx<'_>, found: &Findings) -> Result<(), Failure> {
+    let problems = make_rows(cx, Needs::Findings, found);
     if problems.is_empty() {
         Ok(())
     } else {
@@ -194,11 +202,11 @@ pub(super) fn make_with(cx: &Cx<'_>, search: &[String]) -> Result<(), Failure> {
     }
 }
 
-fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[String]) -> Vec<Diagnostic> {
+fn make_rows(cx: &Cx<'_>, needs: Needs, found: &Findings) -> Vec<Diagnostic> {
     PRODUCTS
         .par_iter()
         .filter(|p| p.needs == needs && p.made_for(cx.site))
-        .filter_map(|p| match (p.make)(cx, search) {
+        .filter_map(|p| match (p.make)(cx, found) {
             Ok(text) => {
                 cx.sink.put(OutputFile {
                     path: p.path.into(),
@@ -212,7 +220,7 @@ fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[String]) -> Vec<Diagnostic> {
 }
 
 /// `404.html`: served at any address, so its links start from the site's absolute base path.
-fn not_found(cx: &Cx<'_>, _: &[String]) -> Result<String, Diagnostic> {
+fn not_found(cx: &Cx<'_>, _: &Findings) -> Result<String, Diagnostic> {
     let config = cx.config;
     let view = PageView {
         title: cx.theme.strings.get("not_found_title").to_owned(),

@@ -26,11 +26,25 @@ struct Entry {
     link: String,
     updated: String,
     sort: (u16, u8, u8),
-    summary: String,
+    summary: Summary,
 }
 
-/// Builds the feed. Event summaries are Markdown; the feed carries their plain text.
-pub fn atom(site: &Site, config: &Config, resolver: &Resolver<'_>) -> String {
+/// An entry's summary: plain text (an event's summary, a page's description), or a page's
+/// summary as HTML (what comes before its `<!-- more -->`), whose relative links resolve
+/// against the page's address through `xml:base`.
+enum Summary {
+    Text(String),
+    Html(String),
+}
+
+/// Builds the feed. Event summaries are Markdown; the feed carries their plain text. A page
+/// carries its summary (`summaries`, by page index) when it has one, else its description.
+pub fn atom(
+    site: &Site,
+    config: &Config,
+    resolver: &Resolver<'_>,
+    summaries: &[Option<String>],
+) -> String {
     let mut entries: Vec<Entry> = Vec::new();
     if let (Some(r), Some(special)) = (&site.reform, site.special) {
         let timeline = &site.pages[special.timeline].url;
@@ -46,18 +60,22 @@ pub fn atom(site: &Site, config: &Config, resolver: &Resolver<'_>) -> String {
                 link: format!("{}#event-{}", config.permalink(timeline), e.id),
                 updated: e.date.rfc3339(),
                 sort: e.date.sort_key(),
-                summary,
+                summary: Summary::Text(summary),
             });
         }
     }
-    for p in &site.pages {
+    for (i, p) in site.pages.iter().enumerate() {
         if let Some(d) = p.updated.or(p.date) {
+            let summary = match summaries.get(i).cloned().flatten() {
+                Some(html) => Summary::Html(html),
+                None => Summary::Text(p.description.clone().unwrap_or_default()),
+            };
             entries.push(Entry {
                 title: p.title.clone(),
                 link: config.permalink(&p.url),
                 updated: d.rfc3339(),
                 sort: d.sort_key(),
-                summary: p.description.clone().unwrap_or_default(),
+                summary,
             });
         }
     }
@@ -102,8 +120,19 @@ pub fn atom(site: &Site, config: &Config, resolver: &Resolver<'_>) -> String {
         );
         let _ = writeln!(s, "    <id>{}</id>", xml(&e.link));
         let _ = writeln!(s, "    <updated>{}</updated>", e.updated);
-        if !e.summary.is_empty() {
-            let _ = writeln!(s, "    <summary>{}</summary>", xml(&e.summary));
+        match &e.summary {
+            Summary::Text(t) if t.is_empty() => {}
+            Summary::Text(t) => {
+                let _ = writeln!(s, "    <summary>{}</summary>", xml(t));
+            }
+            Summary::Html(h) => {
+                let _ = writeln!(
+                    s,
+                    "    <summary type=\"html\" xml:base=\"{}\">{}</summary>",
+                    xml(&e.link),
+                    xml(h.trim_end())
+                );
+            }
         }
         s.push_str("  </entry>\n");
     }

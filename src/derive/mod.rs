@@ -247,10 +247,11 @@ pub fn prepare(
     }
 }
 
-/// Whether the page shows its pages' summaries, and so waits for them: a section that has
-/// pages or subsections.
+/// Whether the page shows its pages' summaries, and so waits for them: a section (or the home
+/// page, the root section) that has pages or subsections.
 pub fn lists_summaries(page: &crate::model::Page) -> bool {
-    page.kind == PageKind::Section && !(page.pages.is_empty() && page.subsections.is_empty())
+    matches!(page.kind, PageKind::Section | PageKind::Home)
+        && !(page.pages.is_empty() && page.subsections.is_empty())
 }
 
 /// Completes a section's `page`: `summary(i)` is the summary of page `i` as its section shows

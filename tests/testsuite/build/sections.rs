@@ -99,3 +99,74 @@ fn a_markdown_file_with_an_upper_case_extension_is_refused_not_published() {
     );
     assert!(!p.root().join("public/Notes.MD").exists());
 }
+
+/// A site without a data file whose home page lists a page with a `<!-- more -->` summary and a
+/// page with only a description; both pages are dated, so both are in the feed.
+fn summaries() -> Project {
+    Project::new()
+        .file("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+        .file(
+            "content/first.md",
+            "+++\ntitle = \"First\"\ndate = 2020-01-02\n+++\n\
+             The *opening* claim, see [the second](second.md).\n\n<!-- more -->\n\nThe rest.\n",
+        )
+        .file(
+            "content/second.md",
+            "+++\ntitle = \"Second\"\ndate = 2020-01-01\ndescription = \"Plain & short\"\n+++\nBody.\n",
+        )
+}
+
+#[test]
+fn the_home_page_lists_its_pages_with_their_summaries() {
+    let p = summaries();
+    let out = p.build(&[]);
+    let home = parse(&out.join("index.html"));
+    let items: Vec<String> = home.select(&sel(".page-list li")).map(inner_text).collect();
+    assert_eq!(items.len(), 2, "{items:?}");
+    let first = items.iter().find(|i| i.starts_with("First")).unwrap();
+    assert!(first.contains("The opening claim"), "{first}");
+    assert!(!first.contains("The rest"), "{first}");
+    let second = items.iter().find(|i| i.starts_with("Second")).unwrap();
+    assert!(second.contains("Plain & short"), "{second}");
+    // The summary's link leads where it leads on the page.
+    let link = home
+        .select(&sel(".page-summary a"))
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_owned));
+    assert_eq!(link.as_deref(), Some("second/"));
+}
+
+#[test]
+fn the_feed_carries_a_page_summary_as_html_with_its_base() {
+    let p = summaries();
+    let out = p.build(&[]);
+    let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&feed).expect("the feed is well-formed XML");
+    let summary = |title: &str| {
+        let entry = doc
+            .descendants()
+            .find(|n| {
+                n.has_tag_name("entry")
+                    && n.children()
+                        .any(|c| c.has_tag_name("title") && c.text() == Some(title))
+            })
+            .unwrap_or_else(|| panic!("no entry {title}"));
+        entry
+            .children()
+            .find(|c| c.has_tag_name("summary"))
+            .unwrap_or_else(|| panic!("no summary for {title}"))
+    };
+    let first = summary("First");
+    assert_eq!(first.attribute("type"), Some("html"));
+    assert_eq!(
+        first.attribute(("http://www.w3.org/XML/1998/namespace", "base")),
+        Some("https://example.org/first/")
+    );
+    let html = first.text().unwrap();
+    assert!(html.contains("<em>opening</em>"), "{html}");
+    assert!(html.contains("href=\"../second/\""), "{html}");
+    assert!(!html.contains("The rest"), "{html}");
+    let second = summary("Second");
+    assert_eq!(second.attribute("type"), None);
+    assert_eq!(second.text(), Some("Plain & short"));
+}
