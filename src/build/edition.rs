@@ -1,14 +1,17 @@
 //! An edition of the site: its language, the folder of its content and the prefix of its
-//! files in the output. A project has one today; building several is a loop over editions
-//! into one sink, each under its prefix.
+//! files in the output. A project without `[[edition]]` has one; with them, the build is a
+//! loop over editions into one sink, each under its prefix, each knowing the others for its
+//! pages' alternates and language switcher.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
 
 use crate::check::Scan;
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::config::{Config, Translation};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::output::{OutputFile, Sink};
 
 use super::{Checks, Failure};
@@ -22,24 +25,168 @@ pub struct Edition {
     pub content_dir: Option<PathBuf>,
     /// Where its files go in the output, e.g. `fr/` (default: the top).
     pub prefix: String,
+    /// Its own title and description (default: the configuration's).
+    pub title: Option<String>,
+    pub description: Option<String>,
+    language_at: Option<Location>,
+    /// What it takes from the default edition, when it is in another language.
+    translation: Option<Translation>,
+    /// Every edition of the site, this one among them (none for a site of one edition).
+    pub siblings: Arc<[Sibling]>,
+}
+
+/// An edition as the others see it: where its pages are, and what its language is called.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sibling {
+    pub language: String,
+    /// The language's name in itself (`language_name` of its interface strings).
+    pub name: String,
+    /// Its address and path, ending in `/`.
+    pub base_url: String,
+    pub base_path: String,
+    /// Its prefix in the output: empty for the default edition, else `LANG/`.
+    prefix: String,
+    #[serde(skip)]
+    content_dir: PathBuf,
+}
+
+/// A page's version in one edition, for `hreflang` and the language switcher.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct Alternate<'a> {
+    pub language: &'a str,
+    pub name: &'a str,
+    /// The page's address there, or that edition's home when it has no such page.
+    pub href: String,
+    /// The same, from this edition's root (for links that work wherever the site is served).
+    pub path: String,
+    /// Whether that edition has the page (else `href` is its home).
+    pub same_page: bool,
+    /// The edition this page belongs to.
+    pub current: bool,
 }
 
 impl Edition {
+    /// The editions of a site: the default one, then one per `[[edition]]`.
+    pub fn all(config: &Config) -> Result<Vec<Edition>, Failure> {
+        if config.editions.is_empty() {
+            return Ok(vec![Edition::default()]);
+        }
+        let name = |lang: &str, at: Option<Location>| {
+            crate::i18n::Strings::load(lang, &config.theme_dir, &config.root, at)
+                .map(|s| s.get("language_name").to_owned())
+                .map_err(Failure::Site)
+        };
+        let mut siblings = vec![Sibling {
+            language: config.language.clone(),
+            name: name(&config.language, config.language_at.clone())?,
+            base_url: config.base_url.clone(),
+            base_path: config.base_path.clone(),
+            prefix: String::new(),
+            content_dir: config.content_dir.clone(),
+        }];
+        for e in &config.editions {
+            siblings.push(Sibling {
+                language: e.language.clone(),
+                name: name(&e.language, Some(e.at.clone()))?,
+                base_url: format!("{}{}/", config.base_url, e.language),
+                base_path: format!("{}{}/", config.base_path, e.language),
+                prefix: format!("{}/", e.language),
+                content_dir: config.content_dir.join(&e.language),
+            });
+        }
+        let siblings: Arc<[Sibling]> = siblings.into();
+        let mut all = vec![Edition {
+            siblings: siblings.clone(),
+            ..Edition::default()
+        }];
+        for e in &config.editions {
+            all.push(Edition {
+                language: Some(e.language.clone()),
+                content_dir: Some(config.content_dir.join(&e.language)),
+                prefix: format!("{}/", e.language),
+                title: e.title.clone(),
+                description: e.description.clone(),
+                language_at: Some(e.at.clone()),
+                translation: Some(Translation {
+                    fallback_dir: config.content_dir.clone(),
+                    fallback_language: config.language.clone(),
+                    overlay: config
+                        .data_file
+                        .as_ref()
+                        .map(|f| overlay_of(f, &e.language)),
+                }),
+                siblings: siblings.clone(),
+            });
+        }
+        Ok(all)
+    }
+
+    /// The address of every edition, whose sitemaps `robots.txt` names: the site's own when
+    /// it has one edition.
+    pub(super) fn sitemaps<'a>(&'a self, config: &'a Config) -> Vec<&'a str> {
+        if self.siblings.is_empty() {
+            vec![config.base_url.as_str()]
+        } else {
+            self.siblings.iter().map(|s| s.base_url.as_str()).collect()
+        }
+    }
+
+    /// Whether this is the site's default edition (at the top of the output).
+    pub fn is_default(&self) -> bool {
+        self.prefix.is_empty()
+    }
+
     /// The configuration as this edition sees it: its language, its content, and its address
     /// under the prefix.
     pub(super) fn config(&self, config: &Config) -> Config {
         let mut c = config.clone();
         if let Some(language) = &self.language {
             c.language.clone_from(language);
+            c.language_at.clone_from(&self.language_at);
         }
         if let Some(dir) = &self.content_dir {
             c.content_dir.clone_from(dir);
         }
+        if let Some(title) = &self.title {
+            c.title.clone_from(title);
+        }
+        if let Some(description) = &self.description {
+            c.description.clone_from(description);
+        }
+        c.translation.clone_from(&self.translation);
         if !self.prefix.is_empty() {
             c.base_url.push_str(&self.prefix);
             c.base_path.push_str(&self.prefix);
         }
         c
+    }
+
+    /// The page at content path `rel` (`None` for a generated page) in every edition: the
+    /// page itself there, or that edition's home when it lacks it. Empty for a site of one
+    /// edition.
+    pub(super) fn alternates(&self, rel: Option<&str>, url: &str) -> Vec<Alternate<'_>> {
+        let Some(default) = self.siblings.first() else {
+            return Vec::new();
+        };
+        let mine = self.language.as_deref().unwrap_or(&default.language);
+        let in_default = rel.is_none_or(|r| default.content_dir.join(r).is_file());
+        (self.siblings.iter())
+            .map(|s| {
+                let current = s.language == mine;
+                let same_page =
+                    current || in_default || rel.is_some_and(|r| s.content_dir.join(r).is_file());
+                let there = if same_page { url } else { "" };
+                let up = "../".repeat(self.prefix.matches('/').count());
+                Alternate {
+                    language: &s.language,
+                    name: &s.name,
+                    href: format!("{}{there}", s.base_url),
+                    path: format!("{up}{}{there}", s.prefix),
+                    same_page,
+                    current,
+                }
+            })
+            .collect()
     }
 
     /// The sink the edition's files go into: `sink`, under the prefix, reading every HTML
@@ -51,6 +198,12 @@ impl Edition {
             links: checks.html_links.then(Mutex::default),
         }
     }
+}
+
+/// The overlay of `data_file` in `language`: `content/reform.toml` → `content/reform.fr.toml`.
+pub fn overlay_of(data_file: &std::path::Path, language: &str) -> PathBuf {
+    let stem = data_file.file_stem().unwrap_or_default().to_string_lossy();
+    data_file.with_file_name(format!("{stem}.{language}.toml"))
 }
 
 /// The files of one edition on their way to the build's sink.

@@ -70,7 +70,7 @@ pub const PRODUCTS: &[Product] = &[
         path: "robots.txt",
         needs: Needs::Model,
         with_data: false,
-        make: |cx, _| Ok(derive::site_files::robots(cx.config)),
+        make: |cx, _| Ok(derive::site_files::robots(cx.edition.sitemaps(cx.config))),
     },
     Product {
         path: derive::feed::FEED_FILE,
@@ -112,6 +112,9 @@ pub const PRODUCTS: &[Product] = &[
         embed(cx, View::Timeline)
     }),
 ];
+
+/// The files a site has once, at its top, whatever its editions.
+const TOP_ONLY: &[&str] = &["robots.txt"];
 
 /// An embeddable view (`embed/…/`): its page, with the built-in `embed.html` template.
 fn embed(cx: &Cx<'_>, view: View) -> Result<String, Diagnostic> {
@@ -198,6 +201,7 @@ fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[String]) -> Vec<Diagnostic> {
     PRODUCTS
         .par_iter()
         .filter(|p| p.needs == needs && p.made_for(cx.site))
+        .filter(|p| cx.edition.is_default() || !TOP_ONLY.contains(&p.path))
         .filter_map(|p| match (p.make)(cx, search) {
             Ok(text) => {
                 cx.sink.put(OutputFile {
