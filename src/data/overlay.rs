@@ -35,6 +35,9 @@ struct RawOverlay {
     note: Rows<NoteText>,
     #[serde(default)]
     source: Rows<SourceText>,
+    /// The headings of the sources page: each group name of the data file, translated.
+    #[serde(default)]
+    source_groups: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -90,7 +93,6 @@ struct NoteText {
 #[serde(deny_unknown_fields)]
 struct SourceText {
     note: Text,
-    group: Text,
 }
 
 /// Reads the overlay at `path` (shown as `shown`) and lays it over `reform`. Returns the
@@ -212,7 +214,53 @@ impl Overlay {
             // A source keeps its title: it names a document in its own language.
             let f = |field: &str| format!("{}.{field}", x.id);
             self.opt_md(&mut x.note, t.note, "source", &f("note"));
-            self.opt(&mut x.group, t.group, "source", &f("group"));
+        }
+        self.groups(r, raw.source_groups);
+    }
+
+    /// The sources' group names, translated once each.
+    fn groups(&mut self, r: &mut Reform, mut names: BTreeMap<Spanned<String>, Spanned<String>>) {
+        let mut known: Vec<String> = Vec::new();
+        for s in &r.source_list {
+            if let Some(g) = &s.group
+                && !known.contains(g)
+            {
+                known.push(g.clone());
+            }
+        }
+        let mut hints = crate::diag::Hints::default();
+        let unknown: Vec<_> = names
+            .keys()
+            .filter(|k| !known.contains(k.get_ref()))
+            .cloned()
+            .collect();
+        for k in unknown {
+            let mut d = Diagnostic::at(
+                self.shown.to_path_buf(),
+                &self.text,
+                k.span().start,
+                format!(
+                    "no source of the data file is in the group {:?}",
+                    k.get_ref()
+                ),
+            );
+            if let Some(h) = hints.suggestion(k.get_ref(), known.iter().map(String::as_str)) {
+                d = d.with_hint(h);
+            }
+            self.problems.push(d);
+        }
+        for g in &known {
+            match names.remove(g.as_str()) {
+                Some(t) => {
+                    let t = t.into_inner();
+                    for s in &mut r.source_list {
+                        if s.group.as_deref() == Some(g.as_str()) {
+                            s.group = Some(t.clone());
+                        }
+                    }
+                }
+                None => self.lack("source group", g),
+            }
         }
     }
 
