@@ -196,8 +196,36 @@ impl Edition {
             inner: sink,
             prefix: &self.prefix,
             links: checks.html_links.then(Mutex::default),
+            others: (self.siblings.iter())
+                .filter(|s| s.prefix != self.prefix && !s.prefix.is_empty())
+                .map(|s| s.prefix.clone())
+                .collect(),
         }
     }
+}
+
+/// Whether the relative `link` in the file at `path` leads out of its edition: above its
+/// root (`nested`: the edition has a prefix), or into one of the `others` below it.
+fn leaves_edition(path: &str, link: &str, nested: bool, others: &[String]) -> bool {
+    if link.contains(':') || link.starts_with('/') || link.starts_with('#') {
+        return false;
+    }
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    for seg in link.split(['#', '?']).next().unwrap_or("").split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return nested;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    parts
+        .first()
+        .is_some_and(|first| others.iter().any(|o| o.trim_end_matches('/') == *first))
 }
 
 /// The overlay of `data_file` in `language`: `content/reform.toml` → `content/reform.fr.toml`.
@@ -212,6 +240,9 @@ pub(super) struct EditionSink<'a> {
     prefix: &'a str,
     /// Every file's path, and the ids and links of each HTML file, for `pillar check`.
     links: Option<Mutex<Links>>,
+    /// The prefixes of the editions below this one in the output (`fr/`), for the default
+    /// edition.
+    others: Vec<String>,
 }
 
 #[derive(Default)]
@@ -268,11 +299,16 @@ impl EditionSink<'_> {
         let Some(links) = &self.links else {
             return Ok(());
         };
-        let links = std::mem::take(
+        let mut links = std::mem::take(
             &mut *links
                 .lock()
                 .map_err(|_| Failure::Tool("a page thread failed while checking links".into()))?,
         );
+        // Links into another edition are its language switcher's and alternates', made
+        // from the files each edition has; they are not this edition's to check.
+        for (path, scan) in &mut links.scans {
+            scan.retain_links(|l| !leaves_edition(path, l, !self.prefix.is_empty(), &self.others));
+        }
         let problems = crate::check::html_links(&links.paths, &links.scans, source_of);
         if problems.is_empty() {
             Ok(())

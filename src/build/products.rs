@@ -28,14 +28,24 @@ pub struct Product {
     needs: Needs,
     /// Made only when the project has a data file.
     with_data: bool,
+    /// And only for a reform that has what it shows.
+    shows: fn(&Reform) -> bool,
     make: Make,
 }
 
 impl Product {
     /// Whether the site holds this file.
     pub fn made_for(&self, site: &crate::model::Site) -> bool {
-        !self.with_data || site.reform.is_some()
+        match &site.reform {
+            Some(r) => (self.shows)(r),
+            None => !self.with_data,
+        }
     }
+}
+
+/// Any reform shows it.
+fn always(_: &Reform) -> bool {
+    true
 }
 
 /// How a product is made: from the build's context, and the search entries for
@@ -48,6 +58,7 @@ const fn with_data(path: &'static str, make: Make) -> Product {
         path,
         needs: Needs::Model,
         with_data: true,
+        shows: always,
         make,
     }
 }
@@ -58,30 +69,35 @@ pub const PRODUCTS: &[Product] = &[
         path: "404.html",
         needs: Needs::Model,
         with_data: false,
+        shows: always,
         make: not_found,
     },
     Product {
         path: "sitemap.xml",
         needs: Needs::Model,
         with_data: false,
+        shows: always,
         make: |cx, _| Ok(derive::site_files::sitemap(cx.site, cx.config)),
     },
     Product {
         path: "robots.txt",
         needs: Needs::Model,
         with_data: false,
+        shows: always,
         make: |cx, _| Ok(derive::site_files::robots(cx.edition.sitemaps(cx.config))),
     },
     Product {
         path: derive::feed::FEED_FILE,
         needs: Needs::Model,
         with_data: false,
+        shows: always,
         make: |cx, _| Ok(derive::feed::atom(cx.site, cx.config, cx.links)),
     },
     Product {
         path: derive::search::INDEX_FILE,
         needs: Needs::Findings,
         with_data: false,
+        shows: always,
         make: |_, search| Ok(derive::search::index(search)),
     },
     with_data("data/units.csv", |cx, _| {
@@ -102,9 +118,13 @@ pub const PRODUCTS: &[Product] = &[
     with_data("embed/org-chart/index.html", |cx, _| {
         embed(cx, View::OrgChart)
     }),
-    with_data("embed/function-map/index.html", |cx, _| {
-        embed(cx, View::FunctionMap)
-    }),
+    // A reform without functions has no function map to embed.
+    Product {
+        shows: |r| !r.functions.is_empty(),
+        ..with_data("embed/function-map/index.html", |cx, _| {
+            embed(cx, View::FunctionMap)
+        })
+    },
     with_data("embed/comparison/index.html", |cx, _| {
         embed(cx, View::Comparison)
     }),
