@@ -138,7 +138,7 @@ fn sitemap_lists_every_page() {
         let pages: BTreeSet<String> = files(&out)
             .into_iter()
             .filter(|f| f.ends_with("index.html") && f.starts_with(edition))
-            .filter(|f| edition != "" || !f.starts_with("fr/"))
+            .filter(|f| !edition.is_empty() || !f.starts_with("fr/"))
             // The embeddable views are not pages to find (tests/testsuite/build/embeds.rs).
             .filter(|f| !f[edition.len()..].starts_with("embed/"))
             .map(|f| format!("{base}{}", f.trim_end_matches("index.html")))
