@@ -10,26 +10,51 @@
 // Run: node --test tests/browser/editions.test.mjs
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { SITE_DIR, LAUNCH_OPTIONS, PHONE, startServer, siteIsBuilt } from './helpers.mjs';
+import { REPO, SITE_DIR, LAUNCH_OPTIONS, PHONE, startServer, siteIsBuilt } from './helpers.mjs';
+
+const BIN = process.env.PILLAR_BIN || join(process.env.CARGO_TARGET_DIR || join(REPO, 'target'), 'debug', 'pillar');
 
 if (!siteIsBuilt()) throw new Error(`no built site in ${SITE_DIR}`);
 const HAS_FR = existsSync(join(SITE_DIR, 'fr', 'index.html'));
 
 let browser;
 let server;
+// A small site of its own whose French edition lacks a page, built with the debug binary.
+let dir;
+let partial;
+
+/** Builds a two-page site whose French edition translates only the home page. */
+function buildPartial() {
+  dir = mkdtempSync(join(tmpdir(), 'pillar-editions-test-'));
+  const write = (path, text) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  write('site-config.toml', 'title = "T"\n[[edition]]\nlanguage = "fr"\n');
+  write('content/_index.md', '+++\ntitle = "Home"\n+++\nHello.\n');
+  write('content/about.md', '+++\ntitle = "About"\n+++\nAbout us.\n');
+  write('content/fr/_index.md', '+++\ntitle = "Accueil"\n+++\nBonjour.\n');
+  execFileSync(BIN, ['build', '--quiet', '--root', dir, '--output', join(dir, 'site')], { stdio: 'pipe' });
+  return join(dir, 'site');
+}
 
 before(async () => {
   server = await startServer(SITE_DIR);
+  partial = existsSync(BIN) ? await startServer(buildPartial()) : null;
   browser = await chromium.launch(LAUNCH_OPTIONS);
 });
 
 after(async () => {
   await browser?.close();
   await server?.close();
+  await partial?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const url = (path) => new URL(path.replace(/^\//, ''), server.url).href;
@@ -53,10 +78,25 @@ describe('the French edition', { skip: !HAS_FR && 'the site has no French editio
     });
   }
 
-  test('a page in English only is shown in French with a note, its text marked as English', async () => {
+  for (const path of ['/fr/', '/fr/comparison/', '/fr/timeline/', '/fr/sources/', '/fr/glossary/']) {
+    test(`${path} passes axe on a phone, in French, with no sideways scroll`, async () => {
+      const context = await browser.newContext(PHONE);
+      const page = await context.newPage();
+      await page.goto(url(path));
+      assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']).analyze();
+      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3)}`), []);
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert.ok(scroll <= inner, `${path}: ${scroll} px wide in a ${inner} px window`);
+      await context.close();
+    });
+  }
+
+  test('a page in English only is shown in French with a note, its text marked as English', async (t) => {
+    if (!partial) return t.skip(`${BIN} is missing`);
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(url('/fr/about/'));
+    await page.goto(new URL('fr/about/', partial.url).href);
     const note = page.getByRole('note');
     assert.match(await note.innerText(), /^Cette page n'est pas encore traduite/);
     assert.ok(await note.isVisible());
