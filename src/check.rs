@@ -159,6 +159,11 @@ pub struct Scan {
 }
 
 impl Scan {
+    /// Keeps only the links `keep` accepts (those the check is to verify).
+    pub fn retain_links(&mut self, keep: impl FnMut(&String) -> bool) {
+        self.links.retain(keep);
+    }
+
     /// The `href` and `src` values, in document order.
     pub fn links(&self) -> &[String] {
         &self.links

@@ -29,8 +29,43 @@ pub struct RawConfig {
     pub data_licence: Option<String>,
     #[serde(default)]
     pub paths: RawPaths,
+    /// Editions in other languages, each built under `/LANG/` from `content/LANG/`.
+    #[serde(default)]
+    pub edition: Vec<RawEdition>,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// An `[[edition]]` table as written.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawEdition {
+    pub language: Spanned<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// An edition in another language than the site's: its language (also its folder in
+/// `content/` and its prefix in the output), and its own title and description.
+#[derive(Debug, Clone)]
+pub struct EditionSpec {
+    pub language: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Where `language` is set, for an error if it has no interface strings.
+    pub at: Location,
+}
+
+/// What an edition in another language reads of the default one: the pages it has not
+/// translated, from the default content folder, and the data file's text in its language.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    /// The default edition's content folder, whose pages stand in for missing ones.
+    pub fallback_dir: PathBuf,
+    /// The default edition's language, set on the text of those pages.
+    pub fallback_language: String,
+    /// The data file's display text in this language, e.g. `content/reform.fr.toml`.
+    pub overlay: Option<PathBuf>,
 }
 
 /// Where the generated pages live (URL segments), so another reform can say "agencies".
@@ -88,6 +123,12 @@ pub struct Config {
     pub drafts: bool,
     pub paths: Paths,
     pub extra: toml::Table,
+    /// The editions in other languages (`[[edition]]`), in the order written.
+    pub editions: Vec<EditionSpec>,
+    /// Folders of `content/` that are not pages of this edition (the other editions').
+    pub content_skip: Vec<String>,
+    /// Set for an edition in another language than the site's.
+    pub translation: Option<Translation>,
 }
 
 impl Config {
@@ -109,6 +150,19 @@ impl Config {
                 .warning()
             });
         base_url.into_iter().chain(foreign)
+    }
+
+    /// Whether `path` is the data file's text in one of the editions' languages
+    /// (`content/reform.fr.toml`), which is read with the data file, not published.
+    pub fn is_data_overlay(&self, path: &Path) -> bool {
+        let Some(data) = &self.data_file else {
+            return false;
+        };
+        let stem = data.file_stem().unwrap_or_default().to_string_lossy();
+        self.content_skip.iter().any(|l| {
+            path.parent() == data.parent()
+                && path.file_name().and_then(|n| n.to_str()) == Some(&format!("{stem}.{l}.toml"))
+        })
     }
 
     /// The absolute URL of a root-relative path such as `departments/dpo/`.
@@ -277,6 +331,40 @@ fn resolve(
         }
     };
 
+    let language = raw
+        .language
+        .as_ref()
+        .map_or_else(|| "en".to_owned(), |l| l.get_ref().clone());
+    let mut editions: Vec<EditionSpec> = Vec::new();
+    for e in &raw.edition {
+        let lang = e.language.get_ref();
+        let problem = if !crate::ids::is_valid_id(lang) {
+            Some(format!(
+                "edition language {lang:?} is not a language code such as \"fr\""
+            ))
+        } else if *lang == language {
+            Some(format!(
+                "edition language {lang:?} is the site's own language"
+            ))
+        } else if editions.iter().any(|o| o.language == *lang) {
+            Some(format!("there are two editions in {lang:?}"))
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            problems.push(at(&e.language, msg).with_hint(
+                "each [[edition]] names another language, once: its pages are in content/LANG/",
+            ));
+            continue;
+        }
+        editions.push(EditionSpec {
+            language: lang.clone(),
+            title: e.title.clone(),
+            description: e.description.clone(),
+            at: Location::at(CONFIG_FILE, text, e.language.span().start),
+        });
+    }
+
     if let Err(msg) = project::check_output_dir(root, &output_dir) {
         problems.push(match (&o.output_dir, &raw.output_dir) {
             (None, Some(d)) => at(d, msg),
@@ -299,7 +387,7 @@ fn resolve(
         author: raw.author,
         language_at: (raw.language.as_ref())
             .map(|l| Location::at(CONFIG_FILE, text, l.span().start)),
-        language: raw.language.map_or_else(|| "en".into(), |l| l.into_inner()),
+        language,
         base_url,
         base_path,
         allow_html: raw.allow_html.unwrap_or(true),
@@ -308,6 +396,9 @@ fn resolve(
         drafts: o.drafts,
         paths,
         extra: raw.extra,
+        content_skip: editions.iter().map(|e| e.language.clone()).collect(),
+        editions,
+        translation: None,
     })
 }
 

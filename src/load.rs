@@ -167,6 +167,9 @@ pub struct AssetFile {
 pub struct Loaded {
     pub files: Vec<ContentFile>,
     pub assets: Vec<AssetFile>,
+    /// Content paths of the pages read from the default edition's folder, since this
+    /// edition has no translation of them.
+    pub untranslated: std::collections::BTreeSet<String>,
 }
 
 /// Reads `content/`. Problems with individual files are collected.
@@ -175,8 +178,15 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let mut paths = Vec::new();
     let mut assets = Vec::new();
     if config.content_dir.is_dir() {
-        walk(config, &mut paths, &mut assets, &mut diags);
+        walk(
+            config,
+            &config.content_dir,
+            &mut paths,
+            &mut assets,
+            &mut diags,
+        );
     }
+    let untranslated = fallback(config, &mut paths, &mut assets, &mut diags);
     let root = &config.root;
     // Read and split in parallel: on big sites this is most of the I/O.
     use rayon::prelude::*;
@@ -201,7 +211,42 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     if diags.has_errors() {
         return Err(diags.sorted());
     }
-    Ok(Loaded { files, assets })
+    Ok(Loaded {
+        files,
+        assets,
+        untranslated,
+    })
+}
+
+/// For an edition in another language: the pages and files of the default edition's folder
+/// that this edition's folder lacks, added to `paths` and `assets`. Returns the pages'
+/// content paths.
+fn fallback(
+    config: &Config,
+    paths: &mut Vec<(String, PathBuf)>,
+    assets: &mut Vec<AssetFile>,
+    diags: &mut Diagnostics,
+) -> std::collections::BTreeSet<String> {
+    let Some(t) = &config.translation else {
+        return std::collections::BTreeSet::new();
+    };
+    let (mut theirs, mut their_assets) = (Vec::new(), Vec::new());
+    walk(
+        config,
+        &t.fallback_dir,
+        &mut theirs,
+        &mut their_assets,
+        diags,
+    );
+    let ours: std::collections::HashSet<String> = (paths.iter().map(|(rel, _)| rel.clone()))
+        .chain(assets.iter().map(|a| a.rel.clone()))
+        .collect();
+    theirs.retain(|(rel, _)| !ours.contains(rel));
+    their_assets.retain(|a| !ours.contains(&a.rel));
+    let untranslated = theirs.iter().map(|(rel, _)| rel.clone()).collect();
+    paths.extend(theirs);
+    assets.extend(their_assets);
+    untranslated
 }
 
 /// Reads the data file (`None` when the site has none).
@@ -221,6 +266,7 @@ pub fn data_file(config: &Config) -> Result<Option<(PathBuf, String)>, Diagnosti
 
 fn walk(
     config: &Config,
+    dir: &Path,
     paths: &mut Vec<(String, PathBuf)>,
     assets: &mut Vec<AssetFile>,
     diags: &mut Diagnostics,
@@ -229,7 +275,7 @@ fn walk(
         .root
         .canonicalize()
         .unwrap_or_else(|_| config.root.clone());
-    let mut it = walkdir::WalkDir::new(&config.content_dir)
+    let mut it = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter();
@@ -241,7 +287,7 @@ fn walk(
                 let path = e
                     .path()
                     .map(Path::to_path_buf)
-                    .unwrap_or_else(|| config.content_dir.clone());
+                    .unwrap_or_else(|| dir.to_path_buf());
                 let dangling = std::fs::symlink_metadata(&path)
                     .is_ok_and(|m| m.file_type().is_symlink())
                     && std::fs::metadata(&path).is_err();
@@ -264,7 +310,11 @@ fn walk(
             }
         };
         let name = entry.file_name().to_string_lossy();
-        if entry.depth() > 0 && is_ignored(&name) {
+        // The folders of the other editions are theirs.
+        let other_edition = entry.depth() == 1
+            && entry.file_type().is_dir()
+            && config.content_skip.iter().any(|l| *l == name);
+        if entry.depth() > 0 && (is_ignored(&name) || other_edition) {
             if entry.file_type().is_dir() {
                 it.skip_current_dir();
             }
@@ -303,10 +353,10 @@ fn walk(
             continue;
         }
         let abs = entry.path().to_path_buf();
-        if Some(&abs) == config.data_file.as_ref() {
+        if Some(&abs) == config.data_file.as_ref() || config.is_data_overlay(&abs) {
             continue;
         }
-        let Ok(rel) = abs.strip_prefix(&config.content_dir) else {
+        let Ok(rel) = abs.strip_prefix(dir) else {
             continue;
         };
         // On Windows `\` separates folders; elsewhere it is part of a name, which the site

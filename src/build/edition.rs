@@ -1,14 +1,17 @@
 //! An edition of the site: its language, the folder of its content and the prefix of its
-//! files in the output. A project has one today; building several is a loop over editions
-//! into one sink, each under its prefix.
+//! files in the output. A project without `[[edition]]` has one; with them, the build is a
+//! loop over editions into one sink, each under its prefix, each knowing the others for its
+//! pages' alternates and language switcher.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
 
 use crate::check::Scan;
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::config::{Config, Translation};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::output::{OutputFile, Sink};
 
 use super::{Checks, Failure};
@@ -22,24 +25,168 @@ pub struct Edition {
     pub content_dir: Option<PathBuf>,
     /// Where its files go in the output, e.g. `fr/` (default: the top).
     pub prefix: String,
+    /// Its own title and description (default: the configuration's).
+    pub title: Option<String>,
+    pub description: Option<String>,
+    language_at: Option<Location>,
+    /// What it takes from the default edition, when it is in another language.
+    translation: Option<Translation>,
+    /// Every edition of the site, this one among them (none for a site of one edition).
+    pub siblings: Arc<[Sibling]>,
+}
+
+/// An edition as the others see it: where its pages are, and what its language is called.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sibling {
+    pub language: String,
+    /// The language's name in itself (`language_name` of its interface strings).
+    pub name: String,
+    /// Its address and path, ending in `/`.
+    pub base_url: String,
+    pub base_path: String,
+    /// Its prefix in the output: empty for the default edition, else `LANG/`.
+    prefix: String,
+    #[serde(skip)]
+    content_dir: PathBuf,
+}
+
+/// A page's version in one edition, for `hreflang` and the language switcher.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct Alternate<'a> {
+    pub language: &'a str,
+    pub name: &'a str,
+    /// The page's address there, or that edition's home when it has no such page.
+    pub href: String,
+    /// The same, from this edition's root (for links that work wherever the site is served).
+    pub path: String,
+    /// Whether that edition has the page (else `href` is its home).
+    pub same_page: bool,
+    /// The edition this page belongs to.
+    pub current: bool,
 }
 
 impl Edition {
+    /// The editions of a site: the default one, then one per `[[edition]]`.
+    pub fn all(config: &Config) -> Result<Vec<Edition>, Failure> {
+        if config.editions.is_empty() {
+            return Ok(vec![Edition::default()]);
+        }
+        let name = |lang: &str, at: Option<Location>| {
+            crate::i18n::Strings::load(lang, &config.theme_dir, &config.root, at)
+                .map(|s| s.get("language_name").to_owned())
+                .map_err(Failure::Site)
+        };
+        let mut siblings = vec![Sibling {
+            language: config.language.clone(),
+            name: name(&config.language, config.language_at.clone())?,
+            base_url: config.base_url.clone(),
+            base_path: config.base_path.clone(),
+            prefix: String::new(),
+            content_dir: config.content_dir.clone(),
+        }];
+        for e in &config.editions {
+            siblings.push(Sibling {
+                language: e.language.clone(),
+                name: name(&e.language, Some(e.at.clone()))?,
+                base_url: format!("{}{}/", config.base_url, e.language),
+                base_path: format!("{}{}/", config.base_path, e.language),
+                prefix: format!("{}/", e.language),
+                content_dir: config.content_dir.join(&e.language),
+            });
+        }
+        let siblings: Arc<[Sibling]> = siblings.into();
+        let mut all = vec![Edition {
+            siblings: siblings.clone(),
+            ..Edition::default()
+        }];
+        for e in &config.editions {
+            all.push(Edition {
+                language: Some(e.language.clone()),
+                content_dir: Some(config.content_dir.join(&e.language)),
+                prefix: format!("{}/", e.language),
+                title: e.title.clone(),
+                description: e.description.clone(),
+                language_at: Some(e.at.clone()),
+                translation: Some(Translation {
+                    fallback_dir: config.content_dir.clone(),
+                    fallback_language: config.language.clone(),
+                    overlay: config
+                        .data_file
+                        .as_ref()
+                        .map(|f| overlay_of(f, &e.language)),
+                }),
+                siblings: siblings.clone(),
+            });
+        }
+        Ok(all)
+    }
+
+    /// The address of every edition, whose sitemaps `robots.txt` names: the site's own when
+    /// it has one edition.
+    pub(super) fn sitemaps<'a>(&'a self, config: &'a Config) -> Vec<&'a str> {
+        if self.siblings.is_empty() {
+            vec![config.base_url.as_str()]
+        } else {
+            self.siblings.iter().map(|s| s.base_url.as_str()).collect()
+        }
+    }
+
+    /// Whether this is the site's default edition (at the top of the output).
+    pub fn is_default(&self) -> bool {
+        self.prefix.is_empty()
+    }
+
     /// The configuration as this edition sees it: its language, its content, and its address
     /// under the prefix.
     pub(super) fn config(&self, config: &Config) -> Config {
         let mut c = config.clone();
         if let Some(language) = &self.language {
             c.language.clone_from(language);
+            c.language_at.clone_from(&self.language_at);
         }
         if let Some(dir) = &self.content_dir {
             c.content_dir.clone_from(dir);
         }
+        if let Some(title) = &self.title {
+            c.title.clone_from(title);
+        }
+        if let Some(description) = &self.description {
+            c.description.clone_from(description);
+        }
+        c.translation.clone_from(&self.translation);
         if !self.prefix.is_empty() {
             c.base_url.push_str(&self.prefix);
             c.base_path.push_str(&self.prefix);
         }
         c
+    }
+
+    /// The page at content path `rel` (`None` for a generated page) in every edition: the
+    /// page itself there, or that edition's home when it lacks it. Empty for a site of one
+    /// edition.
+    pub(super) fn alternates(&self, rel: Option<&str>, url: &str) -> Vec<Alternate<'_>> {
+        let Some(default) = self.siblings.first() else {
+            return Vec::new();
+        };
+        let mine = self.language.as_deref().unwrap_or(&default.language);
+        let in_default = rel.is_none_or(|r| default.content_dir.join(r).is_file());
+        (self.siblings.iter())
+            .map(|s| {
+                let current = s.language == mine;
+                let same_page =
+                    current || in_default || rel.is_some_and(|r| s.content_dir.join(r).is_file());
+                let there = if same_page { url } else { "" };
+                let up = "../".repeat(self.prefix.matches('/').count());
+                Alternate {
+                    language: &s.language,
+                    name: &s.name,
+                    href: format!("{}{there}", s.base_url),
+                    path: format!("{up}{}{there}", s.prefix),
+                    same_page,
+                    current,
+                }
+            })
+            .collect()
     }
 
     /// The sink the edition's files go into: `sink`, under the prefix, reading every HTML
@@ -49,8 +196,42 @@ impl Edition {
             inner: sink,
             prefix: &self.prefix,
             links: checks.html_links.then(Mutex::default),
+            others: (self.siblings.iter())
+                .filter(|s| s.prefix != self.prefix && !s.prefix.is_empty())
+                .map(|s| s.prefix.clone())
+                .collect(),
         }
     }
+}
+
+/// Whether the relative `link` in the file at `path` leads out of its edition: above its
+/// root (`nested`: the edition has a prefix), or into one of the `others` below it.
+fn leaves_edition(path: &str, link: &str, nested: bool, others: &[String]) -> bool {
+    if link.contains(':') || link.starts_with('/') || link.starts_with('#') {
+        return false;
+    }
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    for seg in link.split(['#', '?']).next().unwrap_or("").split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return nested;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    parts
+        .first()
+        .is_some_and(|first| others.iter().any(|o| o.trim_end_matches('/') == *first))
+}
+
+/// The overlay of `data_file` in `language`: `content/reform.toml` → `content/reform.fr.toml`.
+pub fn overlay_of(data_file: &std::path::Path, language: &str) -> PathBuf {
+    let stem = data_file.file_stem().unwrap_or_default().to_string_lossy();
+    data_file.with_file_name(format!("{stem}.{language}.toml"))
 }
 
 /// The files of one edition on their way to the build's sink.
@@ -59,6 +240,9 @@ pub(super) struct EditionSink<'a> {
     prefix: &'a str,
     /// Every file's path, and the ids and links of each HTML file, for `pillar check`.
     links: Option<Mutex<Links>>,
+    /// The prefixes of the editions below this one in the output (`fr/`), for the default
+    /// edition.
+    others: Vec<String>,
 }
 
 #[derive(Default)]
@@ -115,11 +299,16 @@ impl EditionSink<'_> {
         let Some(links) = &self.links else {
             return Ok(());
         };
-        let links = std::mem::take(
+        let mut links = std::mem::take(
             &mut *links
                 .lock()
                 .map_err(|_| Failure::Tool("a page thread failed while checking links".into()))?,
         );
+        // Links into another edition are its language switcher's and alternates', made
+        // from the files each edition has; they are not this edition's to check.
+        for (path, scan) in &mut links.scans {
+            scan.retain_links(|l| !leaves_edition(path, l, !self.prefix.is_empty(), &self.others));
+        }
         let problems = crate::check::html_links(&links.paths, &links.scans, source_of);
         if problems.is_empty() {
             Ok(())

@@ -26,13 +26,15 @@ pub(super) struct Findings {
 }
 
 /// Gathers the findings of `pages`, the problems of the site files (`made`) and the warnings
-/// of the inputs; fails when any is an error.
+/// of the inputs; fails when any is an error. Sources and terms that no page cites or uses
+/// are the default edition's to report (`unused`): another edition translates its text, and
+/// its warnings would repeat it.
 pub(super) fn gather(
     site: &Site,
     sink: &dyn Sink,
     pages: impl Iterator<Item = Done>,
     made: Vec<Diagnostic>,
-    input_warnings: Vec<Diagnostic>,
+    (input_warnings, unused_too): (Vec<Diagnostic>, bool),
 ) -> Result<Findings, Failure> {
     let mut done: Vec<Done> = pages.collect();
     let mut diagnostics = Diagnostics::default();
@@ -50,7 +52,7 @@ pub(super) fn gather(
     }
     let mut warnings = input_warnings;
     warnings.extend(diagnostics.0);
-    if let Some(r) = &site.reform {
+    if let Some(r) = site.reform.as_ref().filter(|_| unused_too) {
         warnings.extend(unused(r, done.iter().map(|d| &d.notes)));
     }
     let mut summaries = vec![None; site.pages.len()];

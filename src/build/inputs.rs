@@ -1,7 +1,7 @@
 //! The inputs phase: the content, the data file, the templates and the interface strings,
 //! read side by side, with every problem of all four reported together.
 
-use crate::config::Config;
+use crate::config::{Config, Translation};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::i18n::Strings;
 use crate::model::reform::Reform;
@@ -38,7 +38,7 @@ pub(super) fn read(config: &Config) -> Result<Inputs, Failure> {
     let validated = validated.map_err(|d| Failure::Site(vec![d]))?;
     let templates = templates?;
     let mut warnings: Vec<Diagnostic> = config.warnings().collect();
-    let reform = match validated {
+    let mut reform = match validated {
         Some(v) => {
             let (errors, warns): (Vec<_>, Vec<_>) =
                 v.diagnostics.into_iter().partition(Diagnostic::is_error);
@@ -50,6 +50,16 @@ pub(super) fn read(config: &Config) -> Result<Inputs, Failure> {
         }
         None => None,
     };
+    if let (Some(t), Some(r)) = (&config.translation, &mut reform) {
+        let (errors, warns): (Vec<_>, Vec<_>) = translate(config, t, r)
+            .into_iter()
+            .partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            return Err(Failure::Site(errors));
+        }
+        warnings.extend(warns);
+    }
+    warnings.extend(untranslated(config, &content.untranslated));
     Ok(Inputs {
         content,
         reform,
@@ -57,6 +67,55 @@ pub(super) fn read(config: &Config) -> Result<Inputs, Failure> {
         strings: strings?,
         warnings,
     })
+}
+
+/// Lays the data file's text in the edition's language over the reform.
+fn translate(config: &Config, t: &Translation, reform: &mut Reform) -> Vec<Diagnostic> {
+    let Some(path) = &t.overlay else {
+        return Vec::new();
+    };
+    let shown = config.show(path);
+    match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            vec![data::overlay::no_overlay(&shown, &config.language)]
+        }
+        Err(e) => vec![Diagnostic::file(shown, format!("cannot read: {e}"))],
+        Ok(bytes) => match crate::diag::decode(&bytes, &shown) {
+            Ok(text) => data::overlay::apply(reform, &shown, &text, &config.language),
+            Err(d) => vec![d],
+        },
+    }
+}
+
+/// One warning for the pages this edition shows untranslated, naming the first few.
+fn untranslated(config: &Config, pages: &std::collections::BTreeSet<String>) -> Option<Diagnostic> {
+    const NAMED: usize = 8;
+    pages.first()?;
+    let mut list: Vec<&str> = pages.iter().take(NAMED).map(String::as_str).collect();
+    let more = pages.len().saturating_sub(NAMED);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    list.sort_unstable();
+    let (n, s) = (pages.len(), if pages.len() == 1 { "" } else { "s" });
+    let folder = config.show(&config.content_dir);
+    let d = Diagnostic::file(
+        &folder,
+        format!(
+            "{n} page{s} of the default edition have no {:?} version in {}/: {}{more}",
+            config.language,
+            folder.display(),
+            list.join(", ")
+        ),
+    );
+    Some(
+        d.with_hint(
+            "they are shown in the default language, with a note saying so, until translated",
+        )
+        .warning(),
+    )
 }
 
 /// The four inputs, each with its own problems.

@@ -76,7 +76,7 @@ pub fn run(
     clock.lap("theme");
     let links = pages::links(config, &site, &theme, &static_files);
     let sink = &edition.sink(sink, checks);
-    let cx = pages::Cx::new(config, &site, &theme, &links, sink);
+    let cx = pages::Cx::new(config, &site, &theme, &links, sink, edition);
     let (first, waiting) = pages::render_independent(&cx);
     // The waiting pages render while the site files that do not depend on them are made.
     let (last, made) = rayon::join(
@@ -88,7 +88,8 @@ pub fn run(
     // Pages in the order of the site, the sources page last, as the search index lists them.
     let mut done: Vec<_> = first.into_iter().chain(last).collect();
     done.sort_by_key(|d| (site.pages[d.page].kind.needs_citations(), d.page));
-    let found = findings::gather(&site, sink, done.into_iter(), made, inputs.warnings)?;
+    let warned = (inputs.warnings, edition.is_default());
+    let found = findings::gather(&site, sink, done.into_iter(), made, warned)?;
     products::make_with(&cx, &found)?;
     sink.written()?;
     clock.lap("findings + site files");

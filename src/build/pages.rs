@@ -7,11 +7,11 @@
 use crate::config::Config;
 use crate::derive::{self, Prepared};
 use crate::markdown::{Citations, PageNotes, Resolver, Terms};
-use crate::model::Site;
+use crate::model::{PageKind, Site};
 use crate::output::{OutputFile, Sink};
 
 use super::site_view::Theme;
-use super::{locate, products, queue};
+use super::{Edition, locate, products, queue};
 
 /// What every page pass reads.
 pub(super) struct Cx<'a> {
@@ -21,6 +21,8 @@ pub(super) struct Cx<'a> {
     pub links: &'a Resolver<'a>,
     pub(super) shared: derive::Shared,
     pub sink: &'a dyn Sink,
+    /// The edition being built, and the others.
+    pub edition: &'a Edition,
 }
 
 impl<'a> Cx<'a> {
@@ -30,6 +32,7 @@ impl<'a> Cx<'a> {
         theme: &'a Theme,
         links: &'a Resolver<'a>,
         sink: &'a dyn Sink,
+        edition: &'a Edition,
     ) -> Self {
         let shared = derive::Shared::new(site, config);
         Self {
@@ -39,6 +42,7 @@ impl<'a> Cx<'a> {
             links,
             shared,
             sink,
+            edition,
         }
     }
 }
@@ -176,11 +180,24 @@ fn prepare(cx: &Cx<'_>, i: usize) -> (Prepared, Option<crate::diag::Diagnostic>)
 fn finish(cx: &Cx<'_>, prepared: Prepared, missing: Option<crate::diag::Diagnostic>) -> Done {
     let i = prepared.page;
     let mut notes = prepared.notes;
+    let mut context = prepared.context;
+    let page = &cx.site.pages[i];
+    // Generated pages are in every edition; a content page, where its file is.
+    let own_file = matches!(page.kind, PageKind::Page | PageKind::Section);
+    let alternates = (cx.edition).alternates(own_file.then_some(page.rel.as_str()), &page.url);
+    if !alternates.is_empty() {
+        context.insert("alternates", &alternates);
+    }
+    if cx.site.untranslated.contains(&page.rel)
+        && let Some(t) = &cx.config.translation
+    {
+        context.insert("untranslated", &t.fallback_language);
+    }
     match missing {
         Some(d) => notes.diags.push(d),
         None => match cx.theme.templates.render_sized(
             &prepared.template,
-            &prepared.context,
+            &context,
             prepared.size_hint + 12 * 1024,
         ) {
             Ok(html) => {

@@ -29,14 +29,24 @@ pub struct Product {
     needs: Needs,
     /// Made only when the project has a data file.
     with_data: bool,
+    /// And only for a reform that has what it shows.
+    shows: fn(&Reform) -> bool,
     make: Make,
 }
 
 impl Product {
     /// Whether the site holds this file.
     pub fn made_for(&self, site: &crate::model::Site) -> bool {
-        !self.with_data || site.reform.is_some()
+        match &site.reform {
+            Some(r) => (self.shows)(r),
+            None => !self.with_data,
+        }
     }
+}
+
+/// Any reform shows it.
+fn always(_: &Reform) -> bool {
+    true
 }
 
 /// How a product is made: from the build's context, and what the pages found for
@@ -49,6 +59,7 @@ const fn with_data(path: &'static str, make: Make) -> Product {
         path,
         needs: Needs::Model,
         with_data: true,
+        shows: always,
         make,
     }
 }
@@ -59,24 +70,28 @@ pub const PRODUCTS: &[Product] = &[
         path: "404.html",
         needs: Needs::Model,
         with_data: false,
+        shows: always,
         make: not_found,
     },
     Product {
         path: "sitemap.xml",
         needs: Needs::Model,
         with_data: false,
+        shows: always,
         make: |cx, _| Ok(derive::site_files::sitemap(cx.site, cx.config)),
     },
     Product {
         path: "robots.txt",
         needs: Needs::Model,
         with_data: false,
-        make: |cx, _| Ok(derive::site_files::robots(cx.config)),
+        shows: always,
+        make: |cx, _| Ok(derive::site_files::robots(cx.edition.sitemaps(cx.config))),
     },
     Product {
         path: derive::feed::FEED_FILE,
         needs: Needs::Findings,
         with_data: false,
+        shows: always,
         make: |cx, found| {
             Ok(derive::feed::atom(
                 cx.site,
@@ -90,6 +105,7 @@ pub const PRODUCTS: &[Product] = &[
         path: derive::search::INDEX_FILE,
         needs: Needs::Findings,
         with_data: false,
+        shows: always,
         make: |_, found| Ok(derive::search::index(&found.search)),
     },
     with_data("data/units.csv", |cx, _| {
@@ -110,9 +126,13 @@ pub const PRODUCTS: &[Product] = &[
     with_data("embed/org-chart/index.html", |cx, _| {
         embed(cx, View::OrgChart)
     }),
-    with_data("embed/function-map/index.html", |cx, _| {
-        embed(cx, View::FunctionMap)
-    }),
+    // A reform without functions has no function map to embed.
+    Product {
+        shows: |r| !r.functions.is_empty(),
+        ..with_data("embed/function-map/index.html", |cx, _| {
+            embed(cx, View::FunctionMap)
+        })
+    },
     with_data("embed/comparison/index.html", |cx, _| {
         embed(cx, View::Comparison)
     }),
@@ -120,6 +140,9 @@ pub const PRODUCTS: &[Product] = &[
         embed(cx, View::Timeline)
     }),
 ];
+
+/// The files a site has once, at its top, whatever its editions.
+const TOP_ONLY: &[&str] = &["robots.txt"];
 
 /// An embeddable view (`embed/…/`): its page, with the built-in `embed.html` template.
 fn embed(cx: &Cx<'_>, view: View) -> Result<String, Diagnostic> {
@@ -206,6 +229,7 @@ fn make_rows(cx: &Cx<'_>, needs: Needs, found: &Findings) -> Vec<Diagnostic> {
     PRODUCTS
         .par_iter()
         .filter(|p| p.needs == needs && p.made_for(cx.site))
+        .filter(|p| cx.edition.is_default() || !TOP_ONLY.contains(&p.path))
         .filter_map(|p| match (p.make)(cx, found) {
             Ok(text) => {
                 cx.sink.put(OutputFile {

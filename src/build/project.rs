@@ -50,12 +50,39 @@ fn check_root(root: &Path) -> Result<PathBuf, Failure> {
     Ok(root)
 }
 
+/// Builds every edition of the site into `sink`, one after the other; a warning that two
+/// editions share (the data file's) is given once.
+fn run_editions(
+    config: &Config,
+    checks: Checks,
+    sink: &dyn output::Sink,
+) -> Result<super::Built, Failure> {
+    let mut all: Option<super::Built> = None;
+    for edition in Edition::all(config)? {
+        let built = super::run(config, &edition, checks, sink)?;
+        all = Some(match all {
+            None => built,
+            Some(mut a) => {
+                a.pages += built.pages;
+                a.files = built.files;
+                for w in built.warnings {
+                    if !a.warnings.contains(&w) {
+                        a.warnings.push(w);
+                    }
+                }
+                a
+            }
+        });
+    }
+    all.ok_or_else(|| Failure::Tool("the site has no edition".into()))
+}
+
 /// Runs the whole build in memory.
 pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Generated, Failure> {
     let root = check_root(root)?;
     let config = config::load(&root, overrides)?;
     let sink = Memory::default();
-    let built = super::run(&config, &Edition::default(), checks, &sink)?;
+    let built = run_editions(&config, checks, &sink)?;
     Ok(Generated {
         config,
         files: sink.into_files(),
@@ -86,7 +113,7 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     }
     let fresh = !config.output_dir.exists();
     let staging = begin(&config.output_dir)?;
-    let built = match super::run(&config, &Edition::default(), Checks::default(), &staging)
+    let built = match run_editions(&config, Checks::default(), &staging)
         .and_then(|b| super::interrupt::check().map(|()| b))
     {
         Ok(built) => built,
@@ -139,7 +166,7 @@ pub fn check(root: &Path, overrides: &Overrides, strict: bool) -> Result<Report,
         html_links: true,
         strict,
     };
-    let built = super::run(&config, &Edition::default(), checks, &Memory::default())?;
+    let built = run_editions(&config, checks, &Memory::default())?;
     Ok(Report {
         pages: built.pages,
         files: built.files,

@@ -3,6 +3,7 @@
 
 pub mod json_schema;
 pub mod links;
+pub mod overlay;
 pub mod schema;
 pub mod validate;
 

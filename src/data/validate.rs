@@ -45,6 +45,41 @@ pub fn parse(shown: &Path, text: &str) -> Validated {
     }
 }
 
+/// The Markdown of a string of the TOML file `text`, located in it.
+pub fn md_at(shown: &Arc<Path>, text: &Arc<str>, s: &Spanned<String>) -> Md {
+    // Point inside the string literal: past its opening quotes (and the newline that
+    // a multi-line string may start with).
+    let raw = &text[s.span()];
+    let skip = [
+        "\"\"\"\r\n",
+        "\"\"\"\n",
+        "'''\r\n",
+        "'''\n",
+        "\"\"\"",
+        "'''",
+        "\"",
+        "'",
+    ]
+    .iter()
+    .find(|p| raw.starts_with(**p))
+    .map_or(0, |p| p.len());
+    let multi_line = raw.starts_with("\"\"\"");
+    let map = if raw.starts_with('"') {
+        decode_map(&raw[skip..], multi_line).map(Arc::from)
+    } else {
+        None
+    };
+    Md {
+        text: s.get_ref().clone(),
+        origin: Origin {
+            shown: shown.clone(),
+            text: text.clone(),
+            base: s.span().start + skip,
+            map,
+        },
+    }
+}
+
 struct Validator {
     shown: Arc<Path>,
     text: Arc<str>,
@@ -76,37 +111,7 @@ impl Validator {
     }
 
     fn md(&self, s: &Spanned<String>) -> Md {
-        // Point inside the string literal: past its opening quotes (and the newline that
-        // a multi-line string may start with).
-        let raw = &self.text[s.span()];
-        let skip = [
-            "\"\"\"\r\n",
-            "\"\"\"\n",
-            "'''\r\n",
-            "'''\n",
-            "\"\"\"",
-            "'''",
-            "\"",
-            "'",
-        ]
-        .iter()
-        .find(|p| raw.starts_with(**p))
-        .map_or(0, |p| p.len());
-        let multi_line = raw.starts_with("\"\"\"");
-        let map = if raw.starts_with('"') {
-            decode_map(&raw[skip..], multi_line).map(Arc::from)
-        } else {
-            None
-        };
-        Md {
-            text: s.get_ref().clone(),
-            origin: Origin {
-                shown: self.shown.clone(),
-                text: self.text.clone(),
-                base: s.span().start + skip,
-                map,
-            },
-        }
+        md_at(&self.shown, &self.text, s)
     }
 
     /// Checks ids of one table: format and uniqueness. Returns id → index.

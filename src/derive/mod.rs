@@ -207,6 +207,7 @@ pub fn prepare(
         }
     };
     let jsonld = json_ld(page, config, &page.title);
+    let content = untranslated(content, site, config, page);
     let size_hint = content.len();
     let view = PageView {
         title: page.title.clone(),
@@ -244,6 +245,22 @@ pub fn prepare(
         notes: md.notes,
         sources: source_list,
         listing,
+    }
+}
+
+/// The prose of a page this edition has not translated, marked with the language it is in.
+fn untranslated(
+    content: String,
+    site: &Site,
+    config: &Config,
+    page: &crate::model::Page,
+) -> String {
+    match &config.translation {
+        Some(t) if !content.is_empty() && site.untranslated.contains(&page.rel) => format!(
+            "<div class=\"untranslated\" lang=\"{}\">\n{content}</div>\n",
+            crate::markdown::escape(&t.fallback_language)
+        ),
+        _ => content,
     }
 }
 

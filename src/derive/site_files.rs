@@ -34,9 +34,12 @@ pub fn sitemap(site: &Site, config: &Config) -> String {
     s
 }
 
-pub fn robots(config: &Config) -> String {
-    format!(
-        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-        config.base_url
-    )
+/// `robots.txt`, naming the sitemap of each edition (`bases`: the address of each edition,
+/// the site's own when it has one).
+pub fn robots<'a>(bases: impl IntoIterator<Item = &'a str>) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    for base in bases {
+        s.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
+    }
+    s
 }

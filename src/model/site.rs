@@ -101,6 +101,9 @@ pub struct Site {
     pub special: Option<Special>,
     /// Content paths of draft pages left out of this build.
     pub drafts: std::collections::HashSet<String>,
+    /// Content paths of the pages shown in the default edition's language, since this
+    /// edition has no translation of them.
+    pub untranslated: std::collections::BTreeSet<String>,
 }
 
 /// Where the generated pages are.
@@ -166,7 +169,11 @@ pub fn assemble(
     strings: &crate::i18n::Strings,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
-    let Loaded { files, assets, .. } = loaded;
+    let Loaded {
+        files,
+        assets,
+        untranslated,
+    } = loaded;
     let mut pages: Vec<Page> = Vec::new();
     let p = &config.paths;
     let units_dir = format!("{}/", p.units);
@@ -184,12 +191,17 @@ pub fn assemble(
         |pages: &mut Vec<Page>, kind: PageKind, rel: String, url: String, default_title: &str| {
             let file = file_of.get(rel.as_str()).copied();
             let fm = file.map(|i| &files[i].front);
+            // A generated page keeps its title in this edition's language when its prose
+            // is the default edition's.
+            let own_title =
+                matches!(kind, PageKind::Page | PageKind::Section) || !untranslated.contains(&rel);
             pages.push(Page {
                 kind,
                 url,
                 file,
                 title: fm
                     .and_then(|m| m.title.clone())
+                    .filter(|_| own_title)
                     .unwrap_or_else(|| default_title.to_owned()),
                 description: fm.and_then(|m| m.description.clone()),
                 date: fm.and_then(|m| m.date),
@@ -379,6 +391,7 @@ pub fn assemble(
         by_url,
         special,
         drafts,
+        untranslated,
     };
     sort_sections(&mut site);
     Ok(site)

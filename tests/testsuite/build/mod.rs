@@ -1,6 +1,7 @@
 //! Building a site: the shipped explainer, the examples, publishing under a sub-path, and
 //! what a content section holds and in which order.
 
+mod editions;
 mod embeds;
 mod examples;
 mod publishing;

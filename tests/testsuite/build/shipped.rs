@@ -125,23 +125,27 @@ fn every_internal_link_and_anchor_resolves() {
 #[test]
 fn sitemap_lists_every_page() {
     let (_tmp, out) = build_shipped(&[]);
-    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
-    let locs: BTreeSet<String> = sitemap
-        .split("<loc>")
-        .skip(1)
-        .map(|s| s.split("</loc>").next().unwrap().to_owned())
-        .collect();
     let base = "https://example.org/un-peace-security-reform/";
-    let pages: BTreeSet<String> = files(&out)
-        .into_iter()
-        .filter(|f| f.ends_with("index.html"))
-        // The embeddable views are not pages to find (tests/testsuite/build/embeds.rs).
-        .filter(|f| !f.starts_with("embed/"))
-        .map(|f| format!("{base}{}", f.trim_end_matches("index.html")))
-        .collect();
-    assert_eq!(locs, pages);
     let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
-    assert!(robots.contains(&format!("Sitemap: {base}sitemap.xml")));
+    // One sitemap per edition, each listing that edition's pages.
+    for edition in ["", "fr/"] {
+        let sitemap = std::fs::read_to_string(out.join(edition).join("sitemap.xml")).unwrap();
+        let locs: BTreeSet<String> = sitemap
+            .split("<loc>")
+            .skip(1)
+            .map(|s| s.split("</loc>").next().unwrap().to_owned())
+            .collect();
+        let pages: BTreeSet<String> = files(&out)
+            .into_iter()
+            .filter(|f| f.ends_with("index.html") && f.starts_with(edition))
+            .filter(|f| !edition.is_empty() || !f.starts_with("fr/"))
+            // The embeddable views are not pages to find (tests/testsuite/build/embeds.rs).
+            .filter(|f| !f[edition.len()..].starts_with("embed/"))
+            .map(|f| format!("{base}{}", f.trim_end_matches("index.html")))
+            .collect();
+        assert_eq!(locs, pages, "the sitemap of /{edition}");
+        assert!(robots.contains(&format!("Sitemap: {base}{edition}sitemap.xml")));
+    }
 }
 
 #[test]

@@ -1,0 +1,138 @@
+// The French edition as a reader meets it, in Chromium (playwright-core): the language switcher
+// leads from an English page to the same page in French and back (and from a page the other
+// edition lacks, to its home), each page says its language, an untranslated page says so, and
+// the French org chart and function map keep their labels inside their box at 390 px with no
+// sideways scroll. Axe, the phone width and the chart boxes over every page of both editions
+// are site.test.mjs's and charts.test.mjs's, which walk every HTML file of the site, /fr/
+// included.
+//
+// It builds nothing: it reads the site already built in SITE_DIR (default public/).
+// Run: node --test tests/browser/editions.test.mjs
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { REPO, SITE_DIR, LAUNCH_OPTIONS, PHONE, startServer, siteIsBuilt } from './helpers.mjs';
+
+const BIN = process.env.PILLAR_BIN || join(process.env.CARGO_TARGET_DIR || join(REPO, 'target'), 'debug', 'pillar');
+
+if (!siteIsBuilt()) throw new Error(`no built site in ${SITE_DIR}`);
+const HAS_FR = existsSync(join(SITE_DIR, 'fr', 'index.html'));
+
+let browser;
+let server;
+// A small site of its own whose French edition lacks a page, built with the debug binary.
+let dir;
+let partial;
+
+/** Builds a two-page site whose French edition translates only the home page. */
+function buildPartial() {
+  dir = mkdtempSync(join(tmpdir(), 'pillar-editions-test-'));
+  const write = (path, text) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  write('site-config.toml', 'title = "T"\n[[edition]]\nlanguage = "fr"\n');
+  write('content/_index.md', '+++\ntitle = "Home"\n+++\nHello.\n');
+  write('content/about.md', '+++\ntitle = "About"\n+++\nAbout us.\n');
+  write('content/fr/_index.md', '+++\ntitle = "Accueil"\n+++\nBonjour.\n');
+  execFileSync(BIN, ['build', '--quiet', '--root', dir, '--output', join(dir, 'site')], { stdio: 'pipe' });
+  return join(dir, 'site');
+}
+
+before(async () => {
+  server = await startServer(SITE_DIR);
+  partial = existsSync(BIN) ? await startServer(buildPartial()) : null;
+  browser = await chromium.launch(LAUNCH_OPTIONS);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await partial?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const url = (path) => new URL(path.replace(/^\//, ''), server.url).href;
+const local = (href) => '/' + new URL(href).pathname.slice(new URL(server.url).pathname.length);
+
+describe('the French edition', { skip: !HAS_FR && 'the site has no French edition' }, () => {
+  for (const path of ['/', '/comparison/', '/timeline/', '/sources/', '/glossary/', '/departments/dppa/']) {
+    test(`the switcher leads from ${path} to the same page in French and back`, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(url(path));
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      await page.getByRole('navigation', { name: 'Languages' }).getByRole('link', { name: 'Français' }).click();
+      await page.waitForURL((u) => u.pathname.includes('/fr/'));
+      assert.equal(local(page.url()), `/fr${path}`);
+      assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+      await page.getByRole('navigation', { name: 'Langues' }).getByRole('link', { name: 'English' }).click();
+      await page.waitForURL((u) => !u.pathname.includes('/fr/'));
+      assert.equal(local(page.url()), path);
+      await context.close();
+    });
+  }
+
+  for (const path of ['/fr/', '/fr/comparison/', '/fr/timeline/', '/fr/sources/', '/fr/glossary/']) {
+    test(`${path} passes axe on a phone, in French, with no sideways scroll`, async () => {
+      const context = await browser.newContext(PHONE);
+      const page = await context.newPage();
+      await page.goto(url(path));
+      assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']).analyze();
+      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3)}`), []);
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert.ok(scroll <= inner, `${path}: ${scroll} px wide in a ${inner} px window`);
+      await context.close();
+    });
+  }
+
+  test('a page in English only is shown in French with a note, its text marked as English', async (t) => {
+    if (!partial) return t.skip(`${BIN} is missing`);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(new URL('fr/about/', partial.url).href);
+    const note = page.getByRole('note');
+    assert.match(await note.innerText(), /^Cette page n'est pas encore traduite/);
+    assert.ok(await note.isVisible());
+    assert.equal(await page.locator('main h1').getAttribute('lang'), 'en');
+    assert.ok((await page.locator('div.untranslated[lang=en]').count()) === 1);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']).analyze();
+    assert.deepEqual(results.violations.map((v) => v.id), []);
+    await context.close();
+  });
+
+  test('the French org chart and function map keep their labels inside their box at 390 px', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    for (const path of ['/fr/', '/fr/comparison/']) {
+      await page.goto(url(path));
+      const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert.ok(width[0] <= width[1], `${path}: ${width[0]} px wide in a ${width[1]} px window`);
+      const outside = await page.evaluate(() => {
+        const bad = [];
+        for (const svg of document.querySelectorAll('svg')) {
+          const box = svg.getBoundingClientRect();
+          if (box.width === 0) continue;
+          for (const t of svg.querySelectorAll('text')) {
+            const r = t.getBoundingClientRect();
+            if (r.width === 0) continue;
+            if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+              bad.push(t.textContent);
+            }
+          }
+        }
+        return bad;
+      });
+      assert.deepEqual(outside, [], `${path}: labels outside their chart`);
+      const labels = await page.locator('svg text').evaluateAll((ts) => ts.map((t) => t.textContent));
+      assert.ok(labels.join(' ').includes('DAPCP'), `${path}: the chart names DAPCP`);
+    }
+    await context.close();
+  });
+});
