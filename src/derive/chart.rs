@@ -1,8 +1,9 @@
 //! The before/after organisation chart, drawn at build time as inline SVG from the data:
 //! two columns (before, after) of nested boxes — each top-level unit a box, the units it
 //! contains boxes inside it, at every depth — and an arrow from every unit, at whatever depth,
-//! to each unit its work goes to (dashed where a unit continues). Two layouts are drawn —
-//! narrow for phones, wide for larger screens — and the stylesheet shows one; the colours come
+//! to each unit its work goes to (dotted where a unit continues, dashed where the data does
+//! not confirm the move). Two layouts are drawn — narrow for phones, wide for larger
+//! screens — and the stylesheet shows one; the colours come
 //! from the theme's CSS variables, so they follow light and dark. Every label is measured
 //! (`svg::wrap`) and wrapped inside its box; one too long for three lines ends in "…" and
 //! carries the full name as a tooltip, and the text alternative always names it in full.

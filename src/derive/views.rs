@@ -265,8 +265,18 @@ pub struct NoteView {
     pub functions: Vec<NoteRef>,
     pub events: Vec<NoteRef>,
     pub cite: String,
+    /// The same, without the sources its body cites already (for a list printed right after it).
+    pub cite_rest: String,
     /// The row's `extra` table.
     pub extra: toml::Table,
+}
+
+/// The sources of `list` that `cited` does not hold, in order.
+fn not_in(list: &[usize], cited: &std::collections::BTreeSet<usize>) -> Vec<usize> {
+    list.iter()
+        .copied()
+        .filter(|s| !cited.contains(s))
+        .collect()
 }
 
 /// Builds views for one page, rendering Markdown through that page's renderer.
@@ -472,6 +482,16 @@ impl Views<'_, '_> {
         } else {
             Vec::new()
         };
+        // The row prints the note, then the function's sources: leave out those the note
+        // has just cited, so that no citation is printed twice in a row.
+        let (note, cited) = match &f.note {
+            Some(n) => {
+                let (html, cited) = self.md.render_inline_cited(&n.text, &n.origin);
+                (Some(html), cited)
+            }
+            None => (None, Default::default()),
+        };
+        let rest = not_in(&f.sources, &cited);
         FunctionView {
             extra: f.extra.clone(),
             id: f.id.clone(),
@@ -480,11 +500,8 @@ impl Views<'_, '_> {
             to: self.links(owner, Relation::To, &f.to),
             legs,
             notes: self.note_refs(&f.notes),
-            note: f
-                .note
-                .as_ref()
-                .map(|n| self.md.render_inline(&n.text, &n.origin)),
-            cite: self.md.cite(&f.sources),
+            note,
+            cite: self.md.cite(&rest),
         }
     }
 
@@ -508,11 +525,13 @@ impl Views<'_, '_> {
     }
 
     pub fn note(&mut self, n: &Note) -> NoteView {
+        let (body, cited) = self.md.render_data_cited(&n.body.text, &n.body.origin);
+        let rest = not_in(&n.sources, &cited);
         NoteView {
             extra: n.extra.clone(),
             id: n.id.clone(),
             title: n.title.clone(),
-            body: self.md.render_data(&n.body.text, &n.body.origin),
+            body,
             units: self.refs(&n.units),
             functions: n
                 .functions
@@ -531,6 +550,7 @@ impl Views<'_, '_> {
                 })
                 .collect(),
             cite: self.md.cite(&n.sources),
+            cite_rest: self.md.cite(&rest),
         }
     }
 

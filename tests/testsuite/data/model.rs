@@ -179,6 +179,22 @@ fn notes_show_beside_the_functions_and_events_they_name() {
     assert!(timeline.contains("#note-fish-science-home\">See the note"));
 }
 
+/// No citation is followed, with nothing but punctuation between, by a citation of the same
+/// source (a function's note ended "… [4, 5]." and the row then printed the function's
+/// sources, "[4, 5]", again).
+#[test]
+fn no_source_is_cited_twice_in_a_row() {
+    let found: Vec<String> = [
+        "comparison",
+        "offices/ferry-contracts",
+        "offices/mct-strategy",
+    ]
+    .iter()
+    .flat_map(|page| repeated_citations(&site().join(page).join("index.html")))
+    .collect();
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 #[test]
 fn the_home_page_counts_only_the_units_of_the_reform() {
     let html = page("");
