@@ -127,6 +127,23 @@ pub struct LegView {
     pub to: Vec<LinkView>,
 }
 
+/// The functions that arrive in one unit inside a department.
+#[derive(Serialize)]
+pub struct SubFunctions {
+    pub unit: UnitRef,
+    /// How deep inside the department it sits (1 for a unit directly inside it).
+    pub depth: usize,
+    pub functions: Vec<FunctionBrief>,
+}
+
+/// A function by name, with the units it comes from.
+#[derive(Serialize)]
+pub struct FunctionBrief {
+    pub id: String,
+    pub name: String,
+    pub from: Vec<LinkView>,
+}
+
 /// Everything the data says about one unit.
 #[derive(Serialize)]
 pub struct UnitView {
@@ -155,6 +172,9 @@ pub struct UnitView {
     pub heads: Vec<HeadView>,
     pub functions_out: Vec<FunctionView>,
     pub functions_in: Vec<FunctionView>,
+    /// The functions that arrive in the units inside this one (at any depth, after the
+    /// reform), grouped by that unit, in the order of the chart.
+    pub sub_functions: Vec<SubFunctions>,
     pub events: Vec<EventView>,
     pub notes: Vec<NoteView>,
     pub cite: String,
@@ -327,6 +347,56 @@ impl Views<'_, '_> {
             .collect()
     }
 
+    /// The functions arriving in each unit inside unit `i` after the reform (its own
+    /// children at every depth, then the units that report to it as a second parent).
+    fn sub_functions(&mut self, i: usize) -> Vec<SubFunctions> {
+        let r = self.reform;
+        let mut inside: Vec<(usize, usize)> = Vec::new();
+        let mut stack: Vec<(usize, usize)> =
+            r.units[i].children.iter().rev().map(|&c| (c, 1)).collect();
+        while let Some((u, depth)) = stack.pop() {
+            // A loop is refused by validation; the depth bound is a guard.
+            if inside.iter().any(|&(v, _)| v == u) || depth > 64 {
+                continue;
+            }
+            inside.push((u, depth));
+            stack.extend(r.units[u].children.iter().rev().map(|&c| (c, depth + 1)));
+        }
+        for &c in &r.units[i].shared_children {
+            if !inside.iter().any(|&(v, _)| v == c) {
+                inside.push((c, 1));
+            }
+        }
+        inside
+            .into_iter()
+            .filter(|&(u, _)| r.units[u].era.after() && !r.units[u].functions_in.is_empty())
+            .map(|(u, depth)| SubFunctions {
+                unit: self.unit_ref(u),
+                depth,
+                functions: r.units[u]
+                    .functions_in
+                    .iter()
+                    .map(|&f| {
+                        // Only the origins whose move ends here.
+                        let mut from: Vec<usize> = Vec::new();
+                        for m in &r.functions[f].moves {
+                            if let (Some(o), Some(true)) = (m.from, m.to.map(|t| t == u)) {
+                                if !from.contains(&o) {
+                                    from.push(o);
+                                }
+                            }
+                        }
+                        FunctionBrief {
+                            id: r.functions[f].id.clone(),
+                            name: r.functions[f].name.clone(),
+                            from: self.links(Owner::Function(f), Relation::From, &from),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
     /// Every unit inside unit `i`, each once, in the data file's order.
     fn members(&self, i: usize) -> Vec<MemberView> {
         let u = &self.reform.units[i];
@@ -394,6 +464,11 @@ impl Views<'_, '_> {
         } else {
             Default::default()
         };
+        let sub_functions = if full {
+            self.sub_functions(i)
+        } else {
+            Vec::new()
+        };
         UnitView {
             extra: u.extra.clone(),
             unit: self.unit_ref(i),
@@ -435,6 +510,7 @@ impl Views<'_, '_> {
             heads,
             functions_out,
             functions_in,
+            sub_functions,
             events,
             notes,
             cite,
