@@ -179,8 +179,8 @@ async function modellingShots(outDir) {
             rects.push(box.getBoundingClientRect());
           }
           const frame = svg.getBoundingClientRect();
-          const top = Math.min(...rects.map((r) => r.top)) - 8;
-          const bottom = Math.max(...rects.map((r) => r.bottom)) + 8;
+          const top = Math.min(...rects.map((r) => r.top)) - 16;
+          const bottom = Math.max(...rects.map((r) => r.bottom)) + 16;
           // From the left edge of the picture to its right one: the arrows run between.
           return { x: frame.left, y: top + scrollY, width: frame.width, height: bottom - top };
         }, c);
