@@ -380,10 +380,10 @@ impl Views<'_, '_> {
                         // Only the origins whose move ends here.
                         let mut from: Vec<usize> = Vec::new();
                         for m in &r.functions[f].moves {
-                            if let (Some(o), Some(true)) = (m.from, m.to.map(|t| t == u)) {
-                                if !from.contains(&o) {
-                                    from.push(o);
-                                }
+                            if let (Some(o), Some(true)) = (m.from, m.to.map(|t| t == u))
+                                && !from.contains(&o)
+                            {
+                                from.push(o);
                             }
                         }
                         FunctionBrief {
