@@ -56,6 +56,15 @@ if step "build the shipped site into \$SITE_DIR" build_site; then
   # serve.test.mjs drives `pillar serve` with the same binary.
   export PILLAR_BIN="${PILLAR_BIN:-$BIN}"
   step "browser tests (node --test tests/browser/)" node --test tests/browser/
+  # The page-level checks of site.test.mjs (axe, no sideways scroll, the text without
+  # JavaScript, …) over the deep example too; charts.test.mjs builds the examples and fixtures
+  # for the chart checks itself.
+  deep_site() {
+    "$BIN" build --quiet --root examples/harbour-ministry --output "$TMP/deep" &&
+      SITE_DIR="$TMP/deep" DATA_FILE=examples/harbour-ministry/content/reform.toml \
+        node --test tests/browser/site.test.mjs
+  }
+  step "browser page checks over examples/harbour-ministry" deep_site
   step "site checks (tests/check-site.sh)" bash tests/check-site.sh
 fi
 summary

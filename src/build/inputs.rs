@@ -1,5 +1,5 @@
 //! The inputs phase: the content, the data file, the templates and the interface strings,
-//! read side by side, with every problem of all four reported together.
+//! read side by side, with every problem of all four reported together, in file order.
 
 use crate::config::{Config, Translation};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -19,8 +19,9 @@ pub(super) struct Inputs {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Reads the inputs, or fails with their problems: the content's and the data file's
-/// together, then the templates', then the strings' (the order users have always seen).
+/// Reads the inputs, or fails with every problem of all four together, in file order: a
+/// syntax error in the data file no longer hides the content's, the templates' or the
+/// strings' problems until the next run.
 pub(super) fn read(config: &Config) -> Result<Inputs, Failure> {
     let Parts {
         loaded,
@@ -28,45 +29,45 @@ pub(super) fn read(config: &Config) -> Result<Inputs, Failure> {
         templates,
         strings,
     } = read_parts(config);
-    let content = match (loaded, &validated) {
-        (Err(mut diags), Err(d)) => {
-            diags.push(d.clone());
-            return Err(Failure::Site(Diagnostics(diags).sorted()));
-        }
-        (loaded, _) => loaded?,
-    };
-    let validated = validated.map_err(|d| Failure::Site(vec![d]))?;
-    let templates = templates?;
+    let mut errors: Vec<Diagnostic> = Vec::new();
     let mut warnings: Vec<Diagnostic> = config.warnings().collect();
+    let content = loaded.map_err(|d| errors.extend(d)).ok();
     let mut reform = match validated {
-        Some(v) => {
-            let (errors, warns): (Vec<_>, Vec<_>) =
+        Err(d) => {
+            errors.push(d);
+            None
+        }
+        Ok(Some(v)) => {
+            let (errs, warns): (Vec<_>, Vec<_>) =
                 v.diagnostics.into_iter().partition(Diagnostic::is_error);
-            if !errors.is_empty() {
-                return Err(Failure::Site(errors));
-            }
+            errors.extend(errs);
             warnings.extend(warns);
             v.reform
         }
-        None => None,
+        Ok(None) => None,
     };
     if let (Some(t), Some(r)) = (&config.translation, &mut reform) {
-        let (errors, warns): (Vec<_>, Vec<_>) = translate(config, t, r)
+        let (errs, warns): (Vec<_>, Vec<_>) = translate(config, t, r)
             .into_iter()
             .partition(Diagnostic::is_error);
-        if !errors.is_empty() {
-            return Err(Failure::Site(errors));
-        }
+        errors.extend(errs);
         warnings.extend(warns);
     }
-    warnings.extend(untranslated(config, &content.untranslated));
-    Ok(Inputs {
-        content,
-        reform,
-        templates,
-        strings: strings?,
-        warnings,
-    })
+    if let Some(c) = &content {
+        warnings.extend(untranslated(config, &c.untranslated));
+    }
+    let templates = templates.map_err(|d| errors.extend(d)).ok();
+    let strings = strings.map_err(|d| errors.extend(d)).ok();
+    match (content, templates, strings) {
+        (Some(content), Some(templates), Some(strings)) if errors.is_empty() => Ok(Inputs {
+            content,
+            reform,
+            templates,
+            strings,
+            warnings,
+        }),
+        _ => Err(Failure::Site(Diagnostics(errors).sorted())),
+    }
 }
 
 /// Lays the data file's text in the edition's language over the reform.

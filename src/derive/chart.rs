@@ -1,8 +1,9 @@
 //! The before/after organisation chart, drawn at build time as inline SVG from the data:
 //! two columns (before, after) of nested boxes — each top-level unit a box, the units it
 //! contains boxes inside it, at every depth — and an arrow from every unit, at whatever depth,
-//! to each unit its work goes to (dashed where a unit continues). Two layouts are drawn —
-//! narrow for phones, wide for larger screens — and the stylesheet shows one; the colours come
+//! to each unit its work goes to (dotted where a unit continues, dashed where the data does
+//! not confirm the move). Two layouts are drawn — narrow for phones, wide for larger
+//! screens — and the stylesheet shows one; the colours come
 //! from the theme's CSS variables, so they follow light and dark. Every label is measured
 //! (`svg::wrap`) and wrapped inside its box; one too long for three lines ends in "…" and
 //! carries the full name as a tooltip, and the text alternative always names it in full.
@@ -15,7 +16,7 @@ use serde::Serialize;
 use super::svg::{Font, Wrapped, caps_width, esc, n, open, text_block, wrap};
 use super::views::UnitRef;
 use crate::i18n::Strings;
-use crate::model::reform::Reform;
+use crate::model::reform::{Owner, Reform, Relation};
 
 /// Sizes of one layout.
 pub struct Layout {
@@ -66,16 +67,42 @@ const COL_FONT: Font = Font::bold(12.0);
 pub struct AltItem {
     pub unit: UnitRef,
     /// Before: where its work goes. After: where its work comes from.
-    pub links: Vec<UnitRef>,
+    pub links: Vec<AltLink>,
     /// 0 for a top-level unit, 1 for a unit inside it, …
     pub depth: usize,
     /// The unit it sits in, in this column.
     pub within: Option<UnitRef>,
+    /// `reported` or `uncertain` when the data does not confirm that it sits there.
+    pub within_confidence: Option<&'static str>,
+    /// The other units it reports to in this column (dual reporting).
+    pub also: Vec<UnitRef>,
     /// The units directly inside it (each also an item of its own, after it).
     pub contains: Vec<UnitRef>,
     /// After: the units that the functions arriving here come from (a new unit takes on work
     /// without taking over a unit).
     pub work_from: Vec<UnitRef>,
+}
+
+/// A unit at the other end of an arrow, with how sure the data is of the arrow.
+#[derive(Serialize)]
+pub struct AltLink {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    /// `reported` or `uncertain`; absent for a confirmed move.
+    pub confidence: Option<&'static str>,
+}
+
+/// Which marks the chart draws, so that its key explains just those.
+#[derive(Serialize, Default)]
+pub struct Legend {
+    /// Dashed arrows: moves the data does not confirm.
+    pub doubtful: bool,
+    /// Dashed boxes: units whose place the data does not confirm.
+    pub doubtful_box: bool,
+    /// Dotted arrows: units that carry on.
+    pub continues: bool,
+    /// "also reports to" lines.
+    pub also: bool,
 }
 
 #[derive(Serialize)]
@@ -85,6 +112,7 @@ pub struct ChartView {
     pub before: Vec<AltItem>,
     pub after: Vec<AltItem>,
     pub context: Vec<UnitRef>,
+    pub legend: Legend,
 }
 
 /// A unit and the units drawn inside it.
@@ -102,6 +130,60 @@ struct Columns {
 
 fn shown(r: &Reform, i: usize) -> bool {
     !r.units[i].context
+}
+
+/// A unit's short label as its column calls it.
+fn label_in(r: &Reform, u: usize, before: bool) -> &str {
+    if before {
+        r.units[u].label_in_before()
+    } else {
+        r.units[u].label()
+    }
+}
+
+/// The parents after the first that a unit reports to in one column (dual reporting).
+fn other_parents(r: &Reform, u: usize, before: bool) -> Vec<usize> {
+    let unit = &r.units[u];
+    let all = if before {
+        unit.parents_in_before()
+    } else {
+        &unit.parents[..]
+    };
+    all.iter()
+        .skip(1)
+        .copied()
+        .filter(|&p| {
+            shown(r, p)
+                && if before {
+                    r.units[p].era.before()
+                } else {
+                    r.units[p].era.after()
+                }
+        })
+        .collect()
+}
+
+/// How sure the data is that a unit sits where its column draws it (its first parent there).
+fn placement_doubt(r: &Reform, u: usize, before: bool) -> Option<&'static str> {
+    let unit = &r.units[u];
+    let (parent, relation) = if before {
+        let relation = if unit.parents_before.is_empty() {
+            Relation::Parent
+        } else {
+            Relation::ParentBefore
+        };
+        (unit.parent_in_before()?, relation)
+    } else {
+        (unit.parent?, Relation::Parent)
+    };
+    r.doubt(Owner::Unit(u), relation, parent)
+        .map(|d| d.level.as_str())
+}
+
+/// How sure the data is that unit `b`'s work goes to unit `a` (`b` becomes `a`).
+fn move_doubt(r: &Reform, b: usize, a: usize) -> Option<&'static str> {
+    r.doubt(Owner::Unit(b), Relation::Becomes, a)
+        .map(|d| d.level.as_str())
 }
 
 fn tree(unit: usize, depth: usize, kids: &dyn Fn(usize) -> Vec<usize>) -> Node {
@@ -215,12 +297,35 @@ struct Anchor {
 struct ColumnPainter<'a> {
     r: &'a Reform,
     lay: &'a Layout,
+    strings: &'a Strings,
     class: &'static str,
     body: String,
     anchors: HashMap<usize, Anchor>,
 }
 
 impl ColumnPainter<'_> {
+    /// The short lines under a unit's name: "formerly X" (after a rename), "renamed Y" (in
+    /// the before column), "also reports to Z" (a second parent in this column).
+    fn marks(&self, unit: usize, before: bool) -> Vec<String> {
+        let (r, t) = (self.r, self.strings);
+        let u = &r.units[unit];
+        let mut out = Vec::new();
+        let renamed = u.name_before.is_some() || u.acronym_before.is_some();
+        if renamed && u.era.before() && u.era.after() {
+            out.push(if before {
+                t.fill("chart_mark_renamed", &[("name", u.label())])
+            } else {
+                t.fill("chart_mark_formerly", &[("name", u.label_in_before())])
+            });
+        }
+        let also = other_parents(r, unit, before);
+        if !also.is_empty() {
+            let names: Vec<&str> = also.iter().map(|&p| label_in(r, p, before)).collect();
+            out.push(t.fill("chart_mark_also", &[("units", &names.join(", "))]));
+        }
+        out
+    }
+
     /// Draws `node` at `(x, y)`, `w` wide; returns its height.
     fn draw(&mut self, node: &Node, (x, y): (f64, f64), w: f64, depth: usize) -> f64 {
         let u = &self.r.units[node.unit];
@@ -233,17 +338,30 @@ impl ColumnPainter<'_> {
             1 => (lay.sub, "oc-label"),
             _ => (Font::regular(lay.sub.size), "oc-sub"),
         };
-        // An acronym is short; a name gets room to wrap.
-        let lines = if u.acronym.is_some() { 2 } else { 4 };
-        let full = match &u.acronym {
-            Some(a) => format!("{} ({a})", u.name),
-            None => u.name.clone(),
+        let before = self.class == "before";
+        // Each column names the unit as it was called then.
+        let (own_name, own_label, acronym) = if before {
+            (
+                u.name_in_before(),
+                u.label_in_before(),
+                u.acronym_before
+                    .as_deref()
+                    .or(u.acronym.as_deref().filter(|_| u.name_before.is_none())),
+            )
+        } else {
+            (u.name.as_str(), u.label(), u.acronym.as_deref())
         };
-        let mut label = wrap(u.label(), font, text_w, lines);
+        // An acronym is short; a name gets room to wrap.
+        let lines = if acronym.is_some() { 2 } else { 4 };
+        let full = match acronym {
+            Some(a) => format!("{own_name} ({a})"),
+            None => own_name.to_owned(),
+        };
+        let mut label = wrap(own_label, font, text_w, lines);
         let mut name = Wrapped::default();
-        if u.acronym.is_some() {
+        if acronym.is_some() {
             if depth == 0 || lay.nested_names {
-                name = wrap(&u.name, lay.name, text_w, 3);
+                name = wrap(own_name, lay.name, text_w, 3);
             } else {
                 // The name is not drawn: it is the label's tooltip.
                 label.cut = true;
@@ -264,6 +382,20 @@ impl ColumnPainter<'_> {
                 &full,
             );
             cy += (name.lines.len() as f64 - 1.0) * lay.name.line();
+        }
+        // What the box alone would not say: its other name, its other parents.
+        for mark in self.marks(node.unit, before) {
+            let wrapped = wrap(&mark, lay.name, text_w, 3);
+            cy += lay.name.size * 1.35;
+            text_block(
+                &mut text,
+                "oc-mark",
+                (x + inner, cy),
+                lay.name,
+                &wrapped,
+                &mark,
+            );
+            cy += (wrapped.lines.len() as f64 - 1.0) * lay.name.line();
         }
         let head = cy - y + font.size * 0.3 + inner / 2.0;
         self.anchors.insert(
@@ -288,9 +420,11 @@ impl ColumnPainter<'_> {
         if !node.children.is_empty() {
             h += inner / 2.0;
         }
+        let doubtful = placement_doubt(self.r, node.unit, before).is_some();
         let rect = format!(
-            "<rect class=\"oc-box {} depth-{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\"/>",
+            "<rect class=\"oc-box {}{} depth-{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\"/>",
             self.class,
+            if doubtful { " doubtful" } else { "" },
             depth.min(3),
             n(x),
             n(y),
@@ -312,6 +446,7 @@ fn draw(r: &Reform, cols: &Columns, lay: &Layout, id: &str, strings: &Strings) -
         let mut p = ColumnPainter {
             r,
             lay,
+            strings,
             class,
             body: String::new(),
             anchors: HashMap::new(),
@@ -427,8 +562,13 @@ fn arrows(
         let dx = (x2 - x1) / 2.0;
         let _ = write!(
             out,
-            "<path class=\"oc-arrow{}\" d=\"M{} {} C{} {} {} {} {} {}\" marker-end=\"url(#{id}-head)\"/>",
+            "<path class=\"oc-arrow{}{}\" d=\"M{} {} C{} {} {} {} {} {}\" marker-end=\"url(#{id}-head)\"/>",
             if continues { " continues" } else { "" },
+            if move_doubt(r, b, a).is_some() {
+                " doubtful"
+            } else {
+                ""
+            },
             n(x1),
             n(y1),
             n(x1 + dx),
@@ -502,11 +642,29 @@ fn alt(r: &Reform, nodes: &[Node], unit_refs: &[UnitRef], is_before: bool) -> Ve
         for node in nodes {
             let u = &r.units[node.unit];
             let links = if is_before { &u.becomes } else { &u.absorbs };
+            let doubt = |i: usize| {
+                if is_before {
+                    move_doubt(r, node.unit, i)
+                } else {
+                    move_doubt(r, i, node.unit)
+                }
+            };
             out.push(AltItem {
                 unit: refs[node.unit].clone(),
-                links: links.iter().map(|&i| refs[i].clone()).collect(),
+                links: links
+                    .iter()
+                    .map(|&i| AltLink {
+                        unit: refs[i].clone(),
+                        confidence: doubt(i),
+                    })
+                    .collect(),
                 depth,
                 within: within.map(|p| refs[p].clone()),
+                within_confidence: within.and(placement_doubt(r, node.unit, is_before)),
+                also: other_parents(r, node.unit, is_before)
+                    .into_iter()
+                    .map(|p| refs[p].clone())
+                    .collect(),
                 contains: node.children.iter().map(|c| refs[c.unit].clone()).collect(),
                 work_from: if is_before {
                     Vec::new()
@@ -540,7 +698,28 @@ pub fn org_chart(r: &Reform, unit_refs: &[UnitRef], strings: &Strings) -> Option
             .filter(|&i| r.units[i].context)
             .map(|i| unit_refs[i].clone())
             .collect(),
+        legend: legend(r, &cols),
     })
+}
+
+/// What the chart draws that its key must explain.
+fn legend(r: &Reform, cols: &Columns) -> Legend {
+    let mut key = Legend::default();
+    for (nodes, before) in [(&cols.before, true), (&cols.after, false)] {
+        let mut all: Vec<&Node> = Vec::new();
+        flatten(nodes, &mut all);
+        for node in all {
+            let u = node.unit;
+            key.doubtful_box |= placement_doubt(r, u, before).is_some();
+            key.also |= !other_parents(r, u, before).is_empty();
+            if before {
+                let unit = &r.units[u];
+                key.continues |= unit.era.after();
+                key.doubtful |= unit.becomes.iter().any(|&a| move_doubt(r, u, a).is_some());
+            }
+        }
+    }
+    key
 }
 
 #[cfg(test)]

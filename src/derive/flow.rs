@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::svg::{Font, Wrapped, caps_width, esc, n, open, text_width, wrap};
 use super::views::UnitRef;
 use crate::i18n::Strings;
-use crate::model::reform::Reform;
+use crate::model::reform::{Confidence, Reform};
 
 struct Layout {
     width: f64,
@@ -59,6 +59,8 @@ pub struct AltMove {
     pub from: Option<UnitRef>,
     pub to: Option<UnitRef>,
     pub functions: Vec<String>,
+    /// For each function, `reported` or `uncertain` when the move is not confirmed.
+    pub confidence: Vec<Option<&'static str>>,
 }
 
 /// The moves into one group of the right column.
@@ -75,6 +77,8 @@ pub struct FlowView {
     pub wide: String,
     pub narrow: String,
     pub groups: Vec<AltGroup>,
+    /// Some band is dashed: the key explains it.
+    pub doubtful: bool,
 }
 
 /// A column: groups of nodes (unit indices, or `NONE`), each group under its department.
@@ -103,6 +107,33 @@ struct Graph {
     right: Column,
     /// (left unit, right unit) → function names, in data order.
     links: BTreeMap<(usize, usize), Vec<String>>,
+    /// The same pairs → for each of those functions, `reported` or `uncertain` when the data
+    /// does not confirm the move (`None`: confirmed).
+    doubts: BTreeMap<(usize, usize), Vec<Option<&'static str>>>,
+}
+
+impl Graph {
+    /// The functions between a pair, each unconfirmed one marked "(reported)" or
+    /// "(uncertain)", joined with `sep`.
+    fn names(&self, key: (usize, usize), sep: &str, strings: &Strings) -> String {
+        let doubts = self.doubts.get(&key);
+        self.links[&key]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| match doubts.and_then(|d| d[i]) {
+                Some(level) => format!("{name} ({})", strings.get(&format!("confidence_{level}"))),
+                None => name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    /// How many of the functions between a pair move without confirmation.
+    fn doubtful(&self, key: (usize, usize)) -> usize {
+        self.doubts
+            .get(&key)
+            .map_or(0, |d| d.iter().filter(|c| c.is_some()).count())
+    }
 }
 
 /// The top-level unit above `u` in the era before (`before`) or after the reform.
@@ -187,11 +218,14 @@ fn reorder(col: &mut Column, other: &Column, links: &[(usize, usize)], left: boo
 
 fn graph(r: &Reform) -> Graph {
     let mut links: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+    let mut doubts: BTreeMap<(usize, usize), Vec<Option<&'static str>>> = BTreeMap::new();
     for f in &r.functions {
         // The function's own pairing of origins and destinations (`Function::moves`).
         for m in &f.moves {
             let key = (m.from.unwrap_or(NONE), m.to.unwrap_or(NONE));
             links.entry(key).or_default().push(f.name.clone());
+            let level = (m.level != Confidence::Confirmed).then(|| m.level.as_str());
+            doubts.entry(key).or_default().push(level);
         }
     }
     let mut lefts: Vec<usize> = links.keys().map(|k| k.0).collect();
@@ -209,7 +243,12 @@ fn graph(r: &Reform) -> Graph {
         reorder(&mut left, &right, &pairs, true);
     }
     reorder(&mut right, &left, &pairs, false);
-    Graph { left, right, links }
+    Graph {
+        left,
+        right,
+        links,
+        doubts,
+    }
 }
 
 fn label(r: &Reform, u: usize, left: bool, strings: &Strings) -> String {
@@ -222,16 +261,29 @@ fn label(r: &Reform, u: usize, left: bool, strings: &Strings) -> String {
             })
             .to_owned();
     }
-    r.units[u].label().to_owned()
+    // Each column names the unit as it was called then.
+    if left {
+        r.units[u].label_in_before().to_owned()
+    } else {
+        r.units[u].label().to_owned()
+    }
 }
 
 /// The full name of a unit, for a tooltip.
 fn full_name(r: &Reform, u: usize, left: bool, strings: &Strings) -> String {
     match r.units.get(u) {
-        Some(unit) => match &unit.acronym {
-            Some(a) => format!("{} ({a})", unit.name),
-            None => unit.name.clone(),
-        },
+        Some(unit) => {
+            let (name, short) = if left {
+                (unit.name_in_before(), unit.label_in_before())
+            } else {
+                (unit.name.as_str(), unit.label())
+            };
+            if short == name {
+                name.to_owned()
+            } else {
+                format!("{name} ({short})")
+            }
+        }
         None => label(r, u, left, strings),
     }
 }
@@ -359,13 +411,13 @@ fn draw(r: &Reform, g: &Graph, lay: &Layout, id: &str, strings: &Strings) -> Str
         .right
         .nodes()
         .flat_map(|b| g.left.nodes().map(move |a| (a, b)))
-        .filter_map(|k| g.links.get(&k).map(|names| (k, names)))
-        .map(|((a, b), names)| {
+        .filter(|k| g.links.contains_key(k))
+        .map(|(a, b)| {
             format!(
                 "{} → {}: {}",
                 label(r, a, true, strings),
                 label(r, b, false, strings),
-                names.join(", ")
+                g.names((a, b), ", ", strings)
             )
         })
         .collect();
@@ -425,23 +477,35 @@ fn draw(r: &Reform, g: &Graph, lay: &Layout, id: &str, strings: &Strings) -> Str
             u if r.units[u].context => "outside",
             _ => "after",
         };
-        let _ = write!(
-            s,
-            "<path class=\"flow-band {era}\" d=\"M{x0} {y0}C{xm} {y0} {xm} {y1} {x1} {y1}L{x1} {y1b}C{xm} {y1b} {xm} {y0b} {x0} {y0b}Z\"><title>{}</title></path>",
-            esc(&format!(
-                "{} → {}: {}",
-                label(r, a, true, strings),
-                label(r, b, false, strings),
-                names.join("; ")
-            )),
-            x0 = n(x0),
-            x1 = n(x1),
-            xm = n(xm),
-            y0 = n(y0),
-            y1 = n(y1),
-            y0b = n(y0 + t),
-            y1b = n(y1 + t),
+        // The confirmed functions first, then those the data does not confirm, dashed.
+        let unsure = g.doubtful((a, b));
+        let sure = names.len() - unsure;
+        let tip = format!(
+            "{} → {}: {}",
+            label(r, a, true, strings),
+            label(r, b, false, strings),
+            g.names((a, b), "; ", strings)
         );
+        for (count, offset, doubtful) in [(sure, 0, false), (unsure, sure, true)] {
+            if count == 0 {
+                continue;
+            }
+            let (y0, y1) = (y0 + offset as f64 * lay.band, y1 + offset as f64 * lay.band);
+            let t = count as f64 * lay.band;
+            let _ = write!(
+                s,
+                "<path class=\"flow-band {era}{}\" d=\"M{x0} {y0}C{xm} {y0} {xm} {y1} {x1} {y1}L{x1} {y1b}C{xm} {y1b} {xm} {y0b} {x0} {y0b}Z\"><title>{}</title></path>",
+                if doubtful { " doubtful" } else { "" },
+                esc(&tip),
+                x0 = n(x0),
+                x1 = n(x1),
+                xm = n(xm),
+                y0 = n(y0),
+                y1 = n(y1),
+                y0b = n(y0 + t),
+                y1b = n(y1 + t),
+            );
+        }
     }
     for (left, side, x) in [(true, &ls, xl), (false, &rs, xr)] {
         let col = if left { &g.left } else { &g.right };
@@ -600,6 +664,7 @@ fn alt(r: &Reform, g: &Graph, unit_refs: &[UnitRef]) -> Vec<AltGroup> {
                         from: unit(a),
                         to: unit(b),
                         functions: names.clone(),
+                        confidence: g.doubts.get(&(a, b)).cloned().unwrap_or_default(),
                     })
                 })
                 .collect(),
@@ -619,6 +684,7 @@ pub fn function_map(r: &Reform, unit_refs: &[UnitRef], strings: &Strings) -> Opt
         wide: draw(r, &g, &WIDE, "flow-wide", strings),
         narrow: draw(r, &g, &NARROW, "flow-narrow", strings),
         groups: alt(r, &g, unit_refs),
+        doubtful: g.links.keys().any(|&k| g.doubtful(k) > 0),
     })
 }
 

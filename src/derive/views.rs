@@ -127,6 +127,23 @@ pub struct LegView {
     pub to: Vec<LinkView>,
 }
 
+/// The functions that arrive in one unit inside a department.
+#[derive(Serialize)]
+pub struct SubFunctions {
+    pub unit: UnitRef,
+    /// How deep inside the department it sits (1 for a unit directly inside it).
+    pub depth: usize,
+    pub functions: Vec<FunctionBrief>,
+}
+
+/// A function by name, with the units it comes from.
+#[derive(Serialize)]
+pub struct FunctionBrief {
+    pub id: String,
+    pub name: String,
+    pub from: Vec<LinkView>,
+}
+
 /// Everything the data says about one unit.
 #[derive(Serialize)]
 pub struct UnitView {
@@ -155,6 +172,9 @@ pub struct UnitView {
     pub heads: Vec<HeadView>,
     pub functions_out: Vec<FunctionView>,
     pub functions_in: Vec<FunctionView>,
+    /// The functions that arrive in the units inside this one (at any depth, after the
+    /// reform), grouped by that unit, in the order of the chart.
+    pub sub_functions: Vec<SubFunctions>,
     pub events: Vec<EventView>,
     pub notes: Vec<NoteView>,
     pub cite: String,
@@ -265,8 +285,18 @@ pub struct NoteView {
     pub functions: Vec<NoteRef>,
     pub events: Vec<NoteRef>,
     pub cite: String,
+    /// The same, without the sources its body cites already (for a list printed right after it).
+    pub cite_rest: String,
     /// The row's `extra` table.
     pub extra: toml::Table,
+}
+
+/// The sources of `list` that `cited` does not hold, in order.
+fn not_in(list: &[usize], cited: &std::collections::BTreeSet<usize>) -> Vec<usize> {
+    list.iter()
+        .copied()
+        .filter(|s| !cited.contains(s))
+        .collect()
 }
 
 /// Builds views for one page, rendering Markdown through that page's renderer.
@@ -313,6 +343,56 @@ impl Views<'_, '_> {
             .map(|&n| NoteRef {
                 id: self.reform.notes[n].id.clone(),
                 title: self.reform.notes[n].title.clone(),
+            })
+            .collect()
+    }
+
+    /// The functions arriving in each unit inside unit `i` after the reform (its own
+    /// children at every depth, then the units that report to it as a second parent).
+    fn sub_functions(&mut self, i: usize) -> Vec<SubFunctions> {
+        let r = self.reform;
+        let mut inside: Vec<(usize, usize)> = Vec::new();
+        let mut stack: Vec<(usize, usize)> =
+            r.units[i].children.iter().rev().map(|&c| (c, 1)).collect();
+        while let Some((u, depth)) = stack.pop() {
+            // A loop is refused by validation; the depth bound is a guard.
+            if inside.iter().any(|&(v, _)| v == u) || depth > 64 {
+                continue;
+            }
+            inside.push((u, depth));
+            stack.extend(r.units[u].children.iter().rev().map(|&c| (c, depth + 1)));
+        }
+        for &c in &r.units[i].shared_children {
+            if !inside.iter().any(|&(v, _)| v == c) {
+                inside.push((c, 1));
+            }
+        }
+        inside
+            .into_iter()
+            .filter(|&(u, _)| r.units[u].era.after() && !r.units[u].functions_in.is_empty())
+            .map(|(u, depth)| SubFunctions {
+                unit: self.unit_ref(u),
+                depth,
+                functions: r.units[u]
+                    .functions_in
+                    .iter()
+                    .map(|&f| {
+                        // Only the origins whose move ends here.
+                        let mut from: Vec<usize> = Vec::new();
+                        for m in &r.functions[f].moves {
+                            if let (Some(o), Some(true)) = (m.from, m.to.map(|t| t == u))
+                                && !from.contains(&o)
+                            {
+                                from.push(o);
+                            }
+                        }
+                        FunctionBrief {
+                            id: r.functions[f].id.clone(),
+                            name: r.functions[f].name.clone(),
+                            from: self.links(Owner::Function(f), Relation::From, &from),
+                        }
+                    })
+                    .collect(),
             })
             .collect()
     }
@@ -384,6 +464,11 @@ impl Views<'_, '_> {
         } else {
             Default::default()
         };
+        let sub_functions = if full {
+            self.sub_functions(i)
+        } else {
+            Vec::new()
+        };
         UnitView {
             extra: u.extra.clone(),
             unit: self.unit_ref(i),
@@ -425,6 +510,7 @@ impl Views<'_, '_> {
             heads,
             functions_out,
             functions_in,
+            sub_functions,
             events,
             notes,
             cite,
@@ -472,6 +558,16 @@ impl Views<'_, '_> {
         } else {
             Vec::new()
         };
+        // The row prints the note, then the function's sources: leave out those the note
+        // has just cited, so that no citation is printed twice in a row.
+        let (note, cited) = match &f.note {
+            Some(n) => {
+                let (html, cited) = self.md.render_inline_cited(&n.text, &n.origin);
+                (Some(html), cited)
+            }
+            None => (None, Default::default()),
+        };
+        let rest = not_in(&f.sources, &cited);
         FunctionView {
             extra: f.extra.clone(),
             id: f.id.clone(),
@@ -480,11 +576,8 @@ impl Views<'_, '_> {
             to: self.links(owner, Relation::To, &f.to),
             legs,
             notes: self.note_refs(&f.notes),
-            note: f
-                .note
-                .as_ref()
-                .map(|n| self.md.render_inline(&n.text, &n.origin)),
-            cite: self.md.cite(&f.sources),
+            note,
+            cite: self.md.cite(&rest),
         }
     }
 
@@ -508,11 +601,13 @@ impl Views<'_, '_> {
     }
 
     pub fn note(&mut self, n: &Note) -> NoteView {
+        let (body, cited) = self.md.render_data_cited(&n.body.text, &n.body.origin);
+        let rest = not_in(&n.sources, &cited);
         NoteView {
             extra: n.extra.clone(),
             id: n.id.clone(),
             title: n.title.clone(),
-            body: self.md.render_data(&n.body.text, &n.body.origin),
+            body,
             units: self.refs(&n.units),
             functions: n
                 .functions
@@ -531,6 +626,7 @@ impl Views<'_, '_> {
                 })
                 .collect(),
             cite: self.md.cite(&n.sources),
+            cite_rest: self.md.cite(&rest),
         }
     }
 

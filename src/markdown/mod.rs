@@ -17,6 +17,7 @@ mod math;
 mod notes;
 mod rawhtml;
 
+use std::collections::BTreeSet;
 use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -222,6 +223,26 @@ impl<'a> PageRenderer<'a> {
             Some(inner) if !inner.contains("<p>") => inner.to_owned(),
             _ => html,
         }
+    }
+
+    /// Like [`render_inline`](Self::render_inline), and says which sources the text cites
+    /// (so that a list of sources printed after it can leave them out).
+    pub fn render_inline_cited(&mut self, md: &str, origin: &Origin) -> (String, BTreeSet<usize>) {
+        self.citing(|r| r.render_inline(md, origin))
+    }
+
+    /// Like [`render_data`](Self::render_data), and says which sources the text cites.
+    pub fn render_data_cited(&mut self, md: &str, origin: &Origin) -> (String, BTreeSet<usize>) {
+        self.citing(|r| r.render_data(md, origin))
+    }
+
+    /// Runs `render` and returns its output with the sources cited while it ran.
+    fn citing(&mut self, render: impl FnOnce(&mut Self) -> String) -> (String, BTreeSet<usize>) {
+        let earlier = std::mem::take(&mut self.notes.cites);
+        let html = render(self);
+        let cited = std::mem::replace(&mut self.notes.cites, earlier);
+        self.notes.cites.extend(cited.iter().copied());
+        (html, cited)
     }
 
     /// Renders a citation list (`[@a; @b]` as ids) for templates of generated pages.

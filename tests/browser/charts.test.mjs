@@ -5,7 +5,10 @@
 //
 // It builds the sites itself with the debug binary (PILLAR_BIN, default target/debug/pillar)
 // into temporary folders: the shipped site, examples/river-authority, and the fixtures
-// tests/fixtures/long-names (50-character names) and tests/fixtures/deep-reform (three levels).
+// tests/fixtures/long-names (50-character names), tests/fixtures/deep-reform (three levels) and
+// examples/harbour-ministry (the deep example). On the deep example it also checks that the
+// pictures draw what the model knows: unconfirmed moves dashed, with a key, and said in words;
+// the second parent of a dual-reporting unit; the old name of a renamed unit.
 // Run: node --test tests/browser/charts.test.mjs
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,6 +25,7 @@ const PROJECTS = [
   { name: 'river-authority', root: join(REPO, 'examples', 'river-authority') },
   { name: 'long-names', root: join(REPO, 'tests', 'fixtures', 'long-names') },
   { name: 'deep-reform', root: join(REPO, 'tests', 'fixtures', 'deep-reform') },
+  { name: 'harbour-ministry', root: join(REPO, 'examples', 'harbour-ministry'), model: true },
 ];
 
 let dir;
@@ -104,6 +108,22 @@ for (const project of PROJECTS) {
       await server?.close();
     });
 
+    if (project.model) {
+      for (const device of [PHONE, DESKTOP]) {
+        test(`the pictures draw what the model knows at ${device.viewport.width} px`, async () => {
+          const { name, ...options } = device;
+          const context = await browser.newContext(options);
+          try {
+            const page = await context.newPage();
+            await page.goto(new URL('comparison/', server.url).href, { waitUntil: 'load' });
+            await modelChecks(page);
+          } finally {
+            await context.close();
+          }
+        });
+      }
+    }
+
     for (const device of [PHONE, DESKTOP]) {
       test(`no chart text is clipped or overlaps at ${device.viewport.width} px`, async () => {
         assert.ok(pages.length >= 2, `${project.name}: expected charts on the home and comparison pages, found ${pages.length} pages`);
@@ -125,4 +145,61 @@ for (const project of PROJECTS) {
       });
     }
   });
+}
+
+/** The visible SVG of a figure (the layout the stylesheet shows at this width). */
+function shownSvg(page, figure) {
+  return page.locator(`${figure} .chart-frame`).filter({ visible: true }).locator('svg').first();
+}
+
+const dashes = (loc) => loc.evaluateAll((els) => els.map((e) => getComputedStyle(e).strokeDasharray));
+const dashed = (v) => v && v !== 'none' && /\d/.test(v) && !/^0(\.\d+)?(px)?[ ,]/.test(v);
+
+/**
+ * The deep example's comparison page: its one uncertain unit move (fish-science → Fish Stocks
+ * Unit) and two unconfirmed function moves are dashed in the pictures, the keys explain the
+ * dashes, and the text alternatives say "uncertain" / "reported"; the dual-reporting desks show
+ * their second parent; the renamed records office shows its old name.
+ */
+async function modelChecks(page) {
+  // Org chart: exactly the unconfirmed arrows are dashed; a carrying-on arrow is dotted.
+  const org = shownSvg(page, 'figure.org-chart');
+  const doubtful = await dashes(org.locator('path.oc-arrow.doubtful'));
+  assert.equal(doubtful.length, 1, 'one unconfirmed unit move in the org chart');
+  assert.ok(doubtful.every(dashed), `unconfirmed arrows are not dashed: ${doubtful}`);
+  const plain = await dashes(org.locator('path.oc-arrow:not(.doubtful):not(.continues)'));
+  assert.ok(plain.length > 10 && plain.every((v) => v === 'none'), `confirmed arrows must be solid: ${[...new Set(plain)]}`);
+  const key = page.locator('figure.org-chart .chart-legend');
+  await assert.doesNotReject(key.waitFor({ state: 'visible', timeout: 2000 }), 'the org chart has no visible key');
+  const keyText = (await key.textContent()).replace(/\s+/g, ' ');
+  assert.match(keyText, /not confirmed: reported or uncertain/);
+  assert.match(keyText, /also reports to/);
+  const sample = await dashes(key.locator('path.oc-arrow.doubtful'));
+  assert.deepEqual(sample, doubtful.slice(0, 1), 'the key draws the unconfirmed line as the chart does');
+
+  // Dual reporting and the rename, in the picture.
+  const svgText = (await org.textContent()).replace(/\s+/g, ' ');
+  assert.match(svgText, /also reports to MOA/, 'the dual-reporting desks do not show their second parent');
+  assert.match(svgText, /formerly HRO/, 'the renamed office does not show its old name');
+  assert.match(svgText, /Harbour Records Office/, 'the before column does not call the office by its old name');
+
+  // The chart in words says the same.
+  const words = (await page.locator('figure.org-chart .chart-alt').textContent()).replace(/\s+/g, ' ');
+  assert.match(words, /Fisheries Science Unit[^.]*its work goes to Fish Stocks Unit \(uncertain\)/);
+  assert.match(words, /Regional Coordination Desks[^.]*also reports to MOA/);
+  assert.match(words, /Maritime Records Office \(MRO\), formerly Harbour Records Office \(HRO\)/);
+  assert.match(words, /Harbour Records Office \(HRO\)[^.]*renamed Maritime Records Office/);
+
+  // Function map: the two unconfirmed moves are dashed bands, with a key, and said in words.
+  const flow = shownSvg(page, 'figure.flow-chart');
+  const bands = await dashes(flow.locator('path.flow-band.doubtful'));
+  assert.equal(bands.length, 2, 'two unconfirmed function moves in the map');
+  assert.ok(bands.every(dashed), `unconfirmed bands are not dashed: ${bands}`);
+  const solid = await dashes(flow.locator('path.flow-band:not(.doubtful)'));
+  assert.ok(solid.every((v) => v === 'none'), 'confirmed bands must not be dashed');
+  assert.match((await page.locator('figure.flow-chart .chart-legend').textContent()).replace(/\s+/g, ' '), /dashed band: a move the sources do not confirm/);
+  const mapWords = (await page.locator('figure.flow-chart .chart-alt').textContent()).replace(/\s+/g, ' ');
+  assert.match(mapWords, /Ferry contracts and terminals \(reported\)/);
+  assert.match(mapWords, /Fish stock surveys \(uncertain\)/);
+  assert.match(await flow.locator('desc').textContent(), /\(uncertain\)/, "the map's description does not say which moves are uncertain");
 }

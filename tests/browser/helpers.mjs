@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SITE_DIR = resolve(REPO, process.env.SITE_DIR || 'public');
+/** The data file of the site in SITE_DIR (the shipped one unless DATA_FILE names another). */
+export const DATA_FILE = resolve(REPO, process.env.DATA_FILE || join('content', 'reform.toml'));
 
 /** Chromium: the system package (CI installs it with tests/setup.sh), never a downloaded one. */
 export const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
@@ -173,7 +175,7 @@ export function siteIsBuilt(root = SITE_DIR) {
  * A deliberately tiny reader for content/reform.toml: the string value of `key` in each
  * `[[table]]` block (nested tables such as `[[unit.head]]` end the block).
  */
-export function tomlBlockValues(table, key, file = join(REPO, 'content', 'reform.toml')) {
+export function tomlBlockValues(table, key, file = DATA_FILE) {
   const values = [];
   let inside = false;
   const keyRe = new RegExp(`^${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|'([^']*)')\\s*(?:#.*)?$`);

@@ -360,3 +360,42 @@ impl Project {
         out
     }
 }
+
+/// Each place in the page at `path` where a citation is followed, with nothing but
+/// punctuation and tags between, by a citation of a source it cites already.
+pub fn repeated_citations(path: &Path) -> Vec<String> {
+    let html = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    // Each citation as (start, end, the sources it links to).
+    let mut cites: Vec<(usize, usize, Vec<&str>)> = Vec::new();
+    let mut from = 0;
+    while let Some(at) = html[from..].find("<sup class=\"cite\">") {
+        let start = from + at;
+        let Some(len) = html[start..].find("</sup>") else {
+            break;
+        };
+        let end = start + len + "</sup>".len();
+        let ids = html[start..end]
+            .split("#source-")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        cites.push((start, end, ids));
+        from = end;
+    }
+    let mut found = Vec::new();
+    for pair in cites.windows(2) {
+        let between = &html[pair[0].1..pair[1].0];
+        let words: String = Html::parse_fragment(between)
+            .root_element()
+            .text()
+            .collect();
+        if words.trim().len() <= 2 && pair[0].2.iter().any(|id| pair[1].2.contains(id)) {
+            found.push(format!(
+                "{}: {}",
+                path.display(),
+                &html[pair[0].0..pair[1].1]
+            ));
+        }
+    }
+    found
+}

@@ -32,6 +32,20 @@ fn every_unit_has_its_page_with_its_name() {
     );
 }
 
+/// A note's body that ends with a citation is not followed by the same sources again (the
+/// unit pages printed each note's whole source list right under its body).
+#[test]
+fn no_page_cites_a_source_twice_in_a_row() {
+    let (_tmp, out) = build_shipped(&[]);
+    let found: Vec<String> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .flat_map(|e| repeated_citations(e.path()))
+        .collect();
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 #[test]
 fn comparison_table_rows_match_the_data() {
     let (_tmp, out) = build_shipped(&[]);

@@ -179,6 +179,78 @@ fn notes_show_beside_the_functions_and_events_they_name() {
     assert!(timeline.contains("#note-fish-science-home\">See the note"));
 }
 
+/// No citation is followed, with nothing but punctuation between, by a citation of the same
+/// source (a function's note ended "… [4, 5]." and the row then printed the function's
+/// sources, "[4, 5]", again).
+#[test]
+fn no_source_is_cited_twice_in_a_row() {
+    let found: Vec<String> = [
+        "comparison",
+        "offices/ferry-contracts",
+        "offices/mct-strategy",
+    ]
+    .iter()
+    .flat_map(|page| repeated_citations(&site().join(page).join("index.html")))
+    .collect();
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// A department's page gathers the functions that land in its units, at every depth, by
+/// unit, each with the origins whose move ends there (not every origin of the function).
+#[test]
+fn a_department_page_rolls_up_the_functions_of_its_units() {
+    let html = page("offices/moa");
+    let section = html
+        .select(&sel("section.sub-functions"))
+        .next()
+        .expect("MOA's page has a section of its units' functions");
+    assert_eq!(
+        inner_text(section.select(&sel("h2")).next().unwrap()),
+        "Functions in the units of MOA"
+    );
+    let items: Vec<String> = section
+        .select(&sel(":scope > ul > li"))
+        .map(|li| {
+            inner_text(li)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    // Third level (a unit inside a directorate), and a unit reporting to MOA as second parent.
+    assert!(
+        items
+            .iter()
+            .any(|t| t.starts_with("Port Services Unit Allocating berths (from Port Office)")),
+        "{items:?}"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|t| t.starts_with("Regional Coordination Desks")),
+        "{items:?}"
+    );
+    let ferries = items
+        .iter()
+        .find(|t| t.starts_with("Ferry Services Unit"))
+        .expect("the ferry unit");
+    assert!(
+        ferries.contains(
+            "Ferry contracts and terminals (from Ferry Contracts Office, Terminals Unit)"
+        ),
+        "{ferries}"
+    );
+    // The Strategy Office's part of that function went to the ministry, not here.
+    assert!(!ferries.contains("Strategy Office"), "{ferries}");
+    // A unit with no units inside it has no such section.
+    assert!(
+        page("offices/port-services")
+            .select(&sel("section.sub-functions"))
+            .next()
+            .is_none()
+    );
+}
+
 #[test]
 fn the_home_page_counts_only_the_units_of_the_reform() {
     let html = page("");
