@@ -19,7 +19,7 @@ pub(super) struct Findings {
     /// Warnings (errors under `--strict`).
     warnings: Vec<Diagnostic>,
     /// Each page's search entry (JSON), in the order of the pages given.
-    pub search: Vec<String>,
+    pub search: Vec<crate::derive::search::Entry>,
 }
 
 /// Gathers the findings of `pages`, the problems of the site files (`made`) and the warnings

@@ -40,7 +40,7 @@ impl Product {
 
 /// How a product is made: from the build's context, and the search entries for
 /// [`Needs::Findings`].
-type Make = fn(&Cx<'_>, &[String]) -> Result<String, Diagnostic>;
+type Make = fn(&Cx<'_>, &[derive::search::Entry]) -> Result<String, Diagnostic>;
 
 /// A row made from the model, and only when the project has a data file.
 const fn with_data(path: &'static str, make: Make) -> Product {
@@ -185,7 +185,7 @@ pub(super) fn make(cx: &Cx<'_>, static_files: Vec<OutputFile>) -> Vec<Diagnostic
 }
 
 /// Makes the products that need what the pages found.
-pub(super) fn make_with(cx: &Cx<'_>, search: &[String]) -> Result<(), Failure> {
+pub(super) fn make_with(cx: &Cx<'_>, search: &[derive::search::Entry]) -> Result<(), Failure> {
     let problems = make_rows(cx, Needs::Findings, search);
     if problems.is_empty() {
         Ok(())
@@ -194,7 +194,7 @@ pub(super) fn make_with(cx: &Cx<'_>, search: &[String]) -> Result<(), Failure> {
     }
 }
 
-fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[String]) -> Vec<Diagnostic> {
+fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[derive::search::Entry]) -> Vec<Diagnostic> {
     PRODUCTS
         .par_iter()
         .filter(|p| p.needs == needs && p.made_for(cx.site))
@@ -212,7 +212,7 @@ fn make_rows(cx: &Cx<'_>, needs: Needs, search: &[String]) -> Vec<Diagnostic> {
 }
 
 /// `404.html`: served at any address, so its links start from the site's absolute base path.
-fn not_found(cx: &Cx<'_>, _: &[String]) -> Result<String, Diagnostic> {
+fn not_found(cx: &Cx<'_>, _: &[derive::search::Entry]) -> Result<String, Diagnostic> {
     let config = cx.config;
     let view = PageView {
         title: cx.theme.strings.get("not_found_title").to_owned(),
