@@ -29,8 +29,39 @@ pub struct RawConfig {
     pub data_licence: Option<String>,
     #[serde(default)]
     pub paths: RawPaths,
+    /// How `pillar check --external` fetches links to other sites.
+    #[serde(default)]
+    pub external_links: ExternalLinks,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// `[external_links]`: how `pillar check --external` fetches links to other sites.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExternalLinks {
+    /// How many requests run at once.
+    pub concurrency: Spanned<u32>,
+    /// Seconds a request may take, redirects included.
+    pub timeout: Spanned<u32>,
+    /// Hours a link found working is not fetched again.
+    pub cache_hours: u32,
+    /// Redirects followed before the link counts as broken.
+    pub max_redirects: u32,
+    /// Links that start with any of these are not fetched.
+    pub skip: Vec<String>,
+}
+
+impl Default for ExternalLinks {
+    fn default() -> Self {
+        Self {
+            concurrency: Spanned::new(0..0, 8),
+            timeout: Spanned::new(0..0, 10),
+            cache_hours: 24,
+            max_redirects: 10,
+            skip: Vec::new(),
+        }
+    }
 }
 
 /// Where the generated pages live (URL segments), so another reform can say "agencies".
@@ -87,6 +118,7 @@ pub struct Config {
     pub data_licence: Option<String>,
     pub drafts: bool,
     pub paths: Paths,
+    pub external_links: ExternalLinks,
     pub extra: toml::Table,
 }
 
@@ -285,6 +317,25 @@ fn resolve(
         });
     }
 
+    let ext = &raw.external_links;
+    for (key, n) in [("concurrency", &ext.concurrency), ("timeout", &ext.timeout)] {
+        if *n.get_ref() == 0 {
+            problems.push(
+                Diagnostic::at(
+                    CONFIG_FILE,
+                    text,
+                    n.span().start,
+                    format!("external_links.{key} must be at least 1"),
+                )
+                .with_hint(if key == "timeout" {
+                    "seconds a request may take, e.g. 10"
+                } else {
+                    "how many requests run at once, e.g. 8"
+                }),
+            );
+        }
+    }
+
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -307,6 +358,7 @@ fn resolve(
         data_licence: raw.data_licence.filter(|l| !l.trim().is_empty()),
         drafts: o.drafts,
         paths,
+        external_links: raw.external_links,
         extra: raw.extra,
     })
 }
