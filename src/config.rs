@@ -32,8 +32,66 @@ pub struct RawConfig {
     /// How `pillar check --external` fetches links to other sites.
     #[serde(default)]
     pub external_links: ExternalLinks,
+    /// The colours of highlighted code.
+    #[serde(default)]
+    pub highlight: RawHighlight,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// `[highlight]`: the syntax-highlighting themes, by name.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawHighlight {
+    pub theme: Option<Spanned<String>>,
+    pub dark_theme: Option<Spanned<String>>,
+}
+
+/// The highlighting themes for light and dark mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Highlight {
+    pub light: ThemeName,
+    pub dark: ThemeName,
+}
+
+pub use two_face::theme::EmbeddedThemeName as ThemeName;
+
+impl Default for Highlight {
+    fn default() -> Self {
+        Self {
+            light: ThemeName::ColdarkCold,
+            dark: ThemeName::ColdarkDark,
+        }
+    }
+}
+
+/// The theme called `name` (ignoring case), or a located error listing the choices.
+fn theme_named(key: &str, name: &Spanned<String>, text: &str) -> Result<ThemeName, Diagnostic> {
+    let all = two_face::theme::EmbeddedLazyThemeSet::theme_names();
+    let wanted = name.get_ref();
+    if let Some(t) = all
+        .iter()
+        .find(|t| t.as_name().eq_ignore_ascii_case(wanted))
+    {
+        return Ok(*t);
+    }
+    let names: Vec<&str> = all.iter().map(|t| t.as_name()).collect();
+    let choices = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = match crate::diag::suggestion(wanted, names.iter().copied()) {
+        Some(s) => format!("{s} The themes: {choices}"),
+        None => format!("the themes: {choices}"),
+    };
+    Err(Diagnostic::at(
+        CONFIG_FILE,
+        text,
+        name.span().start,
+        format!("highlight.{key} = {wanted:?} is not a highlighting theme"),
+    )
+    .with_hint(hint))
 }
 
 /// `[external_links]`: how `pillar check --external` fetches links to other sites.
@@ -119,6 +177,7 @@ pub struct Config {
     pub drafts: bool,
     pub paths: Paths,
     pub external_links: ExternalLinks,
+    pub highlight: Highlight,
     pub extra: toml::Table,
 }
 
@@ -336,6 +395,18 @@ fn resolve(
         }
     }
 
+    let mut highlight = Highlight::default();
+    for (key, name, slot) in [
+        ("theme", &raw.highlight.theme, &mut highlight.light),
+        ("dark_theme", &raw.highlight.dark_theme, &mut highlight.dark),
+    ] {
+        match name.as_ref().map(|n| theme_named(key, n, text)) {
+            Some(Ok(t)) => *slot = t,
+            Some(Err(d)) => problems.push(d),
+            None => {}
+        }
+    }
+
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -359,6 +430,7 @@ fn resolve(
         drafts: o.drafts,
         paths,
         external_links: raw.external_links,
+        highlight,
         extra: raw.extra,
     })
 }

@@ -3,6 +3,7 @@
 
 mod embeds;
 mod examples;
+mod highlight;
 mod publishing;
 mod sections;
 mod shipped;
