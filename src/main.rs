@@ -94,9 +94,16 @@ fn with_external(
     };
     match result {
         Ok(report) if broken.is_empty() => Ok(report),
-        Ok(report) => Err(Failure::Site(
-            report.warnings.into_iter().chain(broken).collect(),
-        )),
+        Ok(report) => {
+            // The warnings are printed as warnings; only the broken links are the problems.
+            if !project.quiet {
+                let mut err = std::io::stderr().lock();
+                for w in pillar::diag::printed(&report.warnings) {
+                    let _ = writeln!(err, "{w}");
+                }
+            }
+            Err(Failure::Site(broken))
+        }
         Err(Failure::Site(mut problems)) => {
             problems.extend(broken);
             Err(Failure::Site(problems))

@@ -198,3 +198,15 @@ fn check_takes_the_base_url_build_takes() {
     let out = pillar(&["check", "--base-url", "ftp://x", "--root", root]);
     assert_eq!(out.status.code(), Some(2), "a usage error, as for build");
 }
+
+/// The check's warnings stay warnings: only the broken links count as problems.
+#[test]
+fn warnings_are_not_counted_among_the_broken_links() {
+    let (base, _seen) = serve();
+    let p = Project::with_config("title = \"T\"\n")
+        .file("content/_index.md", &format!("[gone]({base}/missing)\n"));
+    let (code, err) = check(&p);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("warning: base_url is not set"), "{err}");
+    assert!(err.contains("error: 1 problem found"), "{err}");
+}
