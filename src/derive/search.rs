@@ -4,6 +4,15 @@
 //! loads it when the search box is first used; without scripts the search box is a plain link
 //! to the glossary. Each page's entry is made in the page's own (parallel) pass; the index only
 //! joins them.
+//!
+//! Why not Pagefind or elasticlunr-rs: Pagefind splits its index into chunks fetched per query
+//! (it quotes under 300 kB of transfer for a 10,000-page site) and stems words, but it runs as
+//! a separate binary over the built HTML after the build, which `build` and `serve` would have
+//! to run or ship; elasticlunr-rs (Zola's) writes one JSON index with stemming and stop words,
+//! fetched whole like this one, and its own scripts. This index keeps pillar one binary with no
+//! post-build step, finds parts of words (which a stemmed index does not) and measured 0.75 MB
+//! (79 KB gzipped) for 1,000 pages of 790 words; chunking is the step to take if sites grow
+//! far past that.
 
 use std::collections::{BTreeMap, BTreeSet};
 
