@@ -150,19 +150,28 @@ fn in_markdown(text: &str) -> Vec<(usize, String)> {
     found
 }
 
-/// The http(s) addresses in the strings of a data file (TOML), with the offset of each.
+/// The http(s) addresses in the strings of a data file (TOML), with the offset of each: a
+/// whole string (`url = "https://…"`) or an address inside one (Markdown such as
+/// `[report](https://…)`); comment lines are left out.
 fn in_data(text: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    for (i, quote) in text.match_indices(['"', '\'']) {
-        let start = i + quote.len();
-        let rest = &text[start..];
-        if !is_external(rest) {
-            continue;
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim_start().starts_with('#') {
+            for (i, _) in line.match_indices("http") {
+                let rest = &line[i..];
+                let before = line[..i].chars().next_back();
+                if !is_external(rest) || !matches!(before, Some('"' | '\'' | '(' | '<' | ' ')) {
+                    continue;
+                }
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | '>' | ']'))
+                    .unwrap_or(rest.len());
+                let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+                found.push((line_start + i, url.to_owned()));
+            }
         }
-        let end = rest
-            .find(|c: char| c == quote.chars().next().unwrap_or('"') || c.is_whitespace())
-            .unwrap_or(rest.len());
-        found.push((start, rest[..end].to_owned()));
+        line_start += line.len();
     }
     found
 }
@@ -190,10 +199,19 @@ mod tests {
 
     #[test]
     fn data_file_addresses_are_found_in_both_kinds_of_string() {
-        let text = "url = \"https://a.example/r\"\nother = 'http://b.example/'\nname = \"not https://c\"\n";
+        let text = "url = \"https://a.example/r\"\nother = 'http://b.example/'\n# see https://comment.example/\nnote = \"In [a report](https://c.example/x), see https://d.example/.\"\nname = \"nothttps://e\"\n";
         let found = in_data(text);
-        assert_eq!(found.len(), 2);
+        let urls: Vec<&str> = found.iter().map(|(_, u)| u.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://a.example/r",
+                "http://b.example/",
+                "https://c.example/x",
+                "https://d.example/"
+            ]
+        );
         assert_eq!(&text[found[0].0..found[0].0 + 5], "https");
-        assert_eq!(found[1].1, "http://b.example/");
+        assert!(text[found[2].0..].starts_with("https://c.example/x)"));
     }
 }
