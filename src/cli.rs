@@ -71,6 +71,14 @@ pub struct CheckArgs {
     /// Also fail on warnings: an unsourced claim, an unused source, a glossary term never used
     #[arg(long)]
     pub strict: bool,
+    /// Also fetch every link to another site (http and https, in the Markdown and the data
+    /// file) and report the broken ones; settings in [external_links] of site-config.toml
+    #[arg(long)]
+    pub external: bool,
+    /// The address the site will be published at, as for `build` (a missing base_url is
+    /// then not reported)
+    #[arg(long, value_name = "URL", value_parser = base_url)]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,12 @@ pub struct RawConfig {
     /// Editions in other languages, each built under `/LANG/` from `content/LANG/`.
     #[serde(default)]
     pub edition: Vec<RawEdition>,
+    /// How `pillar check --external` fetches links to other sites.
+    #[serde(default)]
+    pub external_links: ExternalLinks,
+    /// The colours of highlighted code.
+    #[serde(default)]
+    pub highlight: RawHighlight,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -66,6 +72,89 @@ pub struct Translation {
     pub fallback_language: String,
     /// The data file's display text in this language, e.g. `content/reform.fr.toml`.
     pub overlay: Option<PathBuf>,
+}
+
+/// `[highlight]`: the syntax-highlighting themes, by name.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawHighlight {
+    pub theme: Option<Spanned<String>>,
+    pub dark_theme: Option<Spanned<String>>,
+}
+
+/// The highlighting themes for light and dark mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Highlight {
+    pub light: ThemeName,
+    pub dark: ThemeName,
+}
+
+pub use two_face::theme::EmbeddedThemeName as ThemeName;
+
+impl Default for Highlight {
+    fn default() -> Self {
+        Self {
+            light: ThemeName::ColdarkCold,
+            dark: ThemeName::ColdarkDark,
+        }
+    }
+}
+
+/// The theme called `name` (ignoring case), or a located error listing the choices.
+fn theme_named(key: &str, name: &Spanned<String>, text: &str) -> Result<ThemeName, Diagnostic> {
+    let all = two_face::theme::EmbeddedLazyThemeSet::theme_names();
+    let wanted = name.get_ref();
+    if let Some(t) = all
+        .iter()
+        .find(|t| t.as_name().eq_ignore_ascii_case(wanted))
+    {
+        return Ok(*t);
+    }
+    let names: Vec<&str> = all.iter().map(|t| t.as_name()).collect();
+    let choices = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = match crate::diag::suggestion(wanted, names.iter().copied()) {
+        Some(s) => format!("{s} The themes: {choices}"),
+        None => format!("the themes: {choices}"),
+    };
+    Err(Diagnostic::at(
+        CONFIG_FILE,
+        text,
+        name.span().start,
+        format!("highlight.{key} = {wanted:?} is not a highlighting theme"),
+    )
+    .with_hint(hint))
+}
+
+/// `[external_links]`: how `pillar check --external` fetches links to other sites.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExternalLinks {
+    /// How many requests run at once.
+    pub concurrency: Spanned<u32>,
+    /// Seconds a request may take, redirects included.
+    pub timeout: Spanned<u32>,
+    /// Hours a link found working is not fetched again.
+    pub cache_hours: u32,
+    /// Redirects followed before the link counts as broken.
+    pub max_redirects: u32,
+    /// Links that start with any of these are not fetched.
+    pub skip: Vec<String>,
+}
+
+impl Default for ExternalLinks {
+    fn default() -> Self {
+        Self {
+            concurrency: Spanned::new(0..0, 8),
+            timeout: Spanned::new(0..0, 10),
+            cache_hours: 24,
+            max_redirects: 10,
+            skip: Vec::new(),
+        }
+    }
 }
 
 /// Where the generated pages live (URL segments), so another reform can say "agencies".
@@ -122,6 +211,8 @@ pub struct Config {
     pub data_licence: Option<String>,
     pub drafts: bool,
     pub paths: Paths,
+    pub external_links: ExternalLinks,
+    pub highlight: Highlight,
     pub extra: toml::Table,
     /// The editions in other languages (`[[edition]]`), in the order written.
     pub editions: Vec<EditionSpec>,
@@ -373,6 +464,37 @@ fn resolve(
         });
     }
 
+    let ext = &raw.external_links;
+    for (key, n) in [("concurrency", &ext.concurrency), ("timeout", &ext.timeout)] {
+        if *n.get_ref() == 0 {
+            problems.push(
+                Diagnostic::at(
+                    CONFIG_FILE,
+                    text,
+                    n.span().start,
+                    format!("external_links.{key} must be at least 1"),
+                )
+                .with_hint(if key == "timeout" {
+                    "seconds a request may take, e.g. 10"
+                } else {
+                    "how many requests run at once, e.g. 8"
+                }),
+            );
+        }
+    }
+
+    let mut highlight = Highlight::default();
+    for (key, name, slot) in [
+        ("theme", &raw.highlight.theme, &mut highlight.light),
+        ("dark_theme", &raw.highlight.dark_theme, &mut highlight.dark),
+    ] {
+        match name.as_ref().map(|n| theme_named(key, n, text)) {
+            Some(Ok(t)) => *slot = t,
+            Some(Err(d)) => problems.push(d),
+            None => {}
+        }
+    }
+
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -395,6 +517,8 @@ fn resolve(
         data_licence: raw.data_licence.filter(|l| !l.trim().is_empty()),
         drafts: o.drafts,
         paths,
+        external_links: raw.external_links,
+        highlight,
         extra: raw.extra,
         content_skip: editions.iter().map(|e| e.language.clone()).collect(),
         editions,

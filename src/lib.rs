@@ -16,6 +16,7 @@ pub mod data;
 pub mod date;
 pub mod derive;
 pub mod diag;
+pub mod external;
 pub mod fingerprint;
 pub mod i18n;
 pub mod ids;

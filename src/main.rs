@@ -37,13 +37,14 @@ fn main() -> ExitCode {
         Command::Check(args) => {
             let overrides = Overrides {
                 drafts: args.project.drafts,
+                base_url: args.base_url,
                 ..Overrides::default()
             };
-            finish(
-                pillar::check(&args.project.root, &overrides, args.strict),
-                &args.project,
-                "checked",
-            )
+            let mut result = pillar::check(&args.project.root, &overrides, args.strict);
+            if args.external {
+                result = with_external(result, &args.project, &overrides);
+            }
+            finish(result, &args.project, "checked")
         }
         Command::Serve(args) => match pillar::serve::run(&pillar::ServeOptions::from(&args)) {
             Ok(()) => ExitCode::SUCCESS,
@@ -77,6 +78,37 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// The check's result, with the broken external links among its problems.
+fn with_external(
+    result: Result<Report, Failure>,
+    project: &ProjectArgs,
+    overrides: &pillar::Overrides,
+) -> Result<Report, Failure> {
+    let broken = match pillar::external::check(&project.root, overrides) {
+        Ok(broken) => broken,
+        Err(Failure::Site(_)) => return result, // the check reports the configuration
+        Err(tool) => return Err(tool),
+    };
+    match result {
+        Ok(report) if broken.is_empty() => Ok(report),
+        Ok(report) => {
+            // The warnings are printed as warnings; only the broken links are the problems.
+            if !project.quiet {
+                let mut err = std::io::stderr().lock();
+                for w in pillar::diag::printed(&report.warnings) {
+                    let _ = writeln!(err, "{w}");
+                }
+            }
+            Err(Failure::Site(broken))
+        }
+        Err(Failure::Site(mut problems)) => {
+            problems.extend(broken);
+            Err(Failure::Site(problems))
+        }
+        Err(tool) => Err(tool),
     }
 }
 

@@ -15,6 +15,10 @@ pub const DEFAULT_DATA_FILE: &str = "reform.toml";
 /// The output directory when neither the configuration nor the command line names one.
 pub const DEFAULT_OUTPUT_DIR: &str = "public";
 
+/// The folder, at the root, where builds keep what they record for the next build into
+/// each output directory (ignored by git through the `.gitignore` inside it).
+pub const CACHE_DIR: &str = ".pillar-cache";
+
 /// Removes `.` and `..` components without touching the file system (the path may not exist).
 pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;

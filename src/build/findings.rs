@@ -19,8 +19,8 @@ use super::pages::Done;
 pub(super) struct Findings {
     /// Warnings (errors under `--strict`).
     warnings: Vec<Diagnostic>,
-    /// Each page's search entry (JSON), in the order of the pages given.
-    pub search: Vec<String>,
+    /// Each page's search entry, in the order of the pages given.
+    pub search: Vec<crate::derive::search::Entry>,
     /// Each page's summary (the HTML before `<!-- more -->`, as on the page), by page index.
     pub summaries: Vec<Option<String>>,
 }

@@ -77,7 +77,6 @@ pub(super) fn links<'a>(
         ),
         drafts: Some(&site.drafts),
         strings: &theme.strings,
-        search_cap: crate::markdown::search_text_cap(site.pages.len()),
         math: config.math,
         terms: reform.and_then(|r| {
             Terms::new(
@@ -94,7 +93,7 @@ pub(super) fn links<'a>(
 pub(super) struct Done {
     pub page: usize,
     /// The page's entry in the search index (JSON).
-    pub search: String,
+    pub search: derive::search::Entry,
     pub notes: PageNotes,
 }
 

@@ -26,8 +26,13 @@ impl Theme {
         mut templates: Templates,
         strings: Strings,
     ) -> Result<(Self, Vec<OutputFile>), Vec<crate::diag::Diagnostic>> {
-        let Assets { files, names } =
-            crate::assets::collect(&config.theme_dir, &config.root, &site.assets)?;
+        let Assets {
+            mut files,
+            mut names,
+        } = crate::assets::collect(&config.theme_dir, &config.root, &site.assets)?;
+        if config.highlight != crate::config::Highlight::default() {
+            highlight_themes(config.highlight, &mut files, &mut names);
+        }
         templates
             .global()
             .insert("site", &SiteView::new(config, site));
@@ -35,6 +40,24 @@ impl Theme {
         templates.global().insert("t", strings.all());
         Ok((Self { templates, strings }, files))
     }
+}
+
+/// Replaces `highlight.css` with the stylesheet of the site's `[highlight]` themes.
+fn highlight_themes(
+    themes: crate::config::Highlight,
+    files: &mut Vec<OutputFile>,
+    names: &mut std::collections::BTreeMap<String, String>,
+) {
+    const NAME: &str = "highlight.css";
+    let bytes = crate::markdown::highlight::theme_css_of(themes.light, themes.dark).into_bytes();
+    let hashed = crate::assets::hashed_name(NAME, &bytes);
+    if let Some(old) = names.insert(NAME.to_owned(), hashed.clone()) {
+        files.retain(|f| f.path != old);
+    }
+    files.push(OutputFile {
+        path: hashed,
+        bytes,
+    });
 }
 
 /// The `site` variable of every template.

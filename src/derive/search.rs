@@ -1,7 +1,20 @@
-//! The static search index (`search-index.json`): for each page its title, URL and the first
-//! words of its text. The theme's `search.js` loads it in the browser; without scripts the
-//! search box is a plain link to the glossary and sources. Each page's entry is made in the
-//! page's own (parallel) pass; the index only joins them.
+//! The static search index (`search-index.json`): every page's title, URL, description and
+//! first words (for the snippet), and an inverted index of every word of every page's whole
+//! text (each word once, lower-cased, with the pages that hold it). The theme's `search.js`
+//! loads it when the search box is first used; without scripts the search box is a plain link
+//! to the glossary. Each page's entry is made in the page's own (parallel) pass; the index only
+//! joins them.
+//!
+//! Why not Pagefind or elasticlunr-rs: Pagefind splits its index into chunks fetched per query
+//! (it quotes under 300 kB of transfer for a 10,000-page site) and stems words, but it runs as
+//! a separate binary over the built HTML after the build, which `build` and `serve` would have
+//! to run or ship; elasticlunr-rs (Zola's) writes one JSON index with stemming and stop words,
+//! fetched whole like this one, and its own scripts. This index keeps pillar one binary with no
+//! post-build step, finds parts of words (which a stemmed index does not) and measured 0.75 MB
+//! (79 KB gzipped) for 1,000 pages of 790 words; chunking is the step to take if sites grow
+//! far past that.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -9,8 +22,12 @@ use crate::model::Page;
 
 pub const INDEX_FILE: &str = "search-index.json";
 
+/// Bytes of a page's text kept whole, for the snippet under its title; a match further on
+/// gets its snippet from the page itself.
+const LEAD: usize = 200;
+
 #[derive(Serialize)]
-struct Entry<'a> {
+struct Meta<'a> {
     /// Title.
     t: &'a str,
     /// Root-relative URL.
@@ -18,34 +35,111 @@ struct Entry<'a> {
     /// Description, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<&'a str>,
-    /// Plain text.
+    /// The first words of the text.
     s: &'a str,
 }
 
-/// One page's entry, as JSON.
-pub fn entry(page: &Page, text: &str) -> String {
-    let e = Entry {
-        t: &page.title,
-        u: &page.url,
-        d: page.description.as_deref(),
-        s: text.trim_end(),
-    };
-    let mut json = serde_json::to_string(&e).unwrap_or_default();
-    json.shrink_to_fit();
-    json
+/// One page's part of the index: its metadata (as JSON) and its words.
+#[derive(Default)]
+pub struct Entry {
+    meta: String,
+    words: BTreeSet<Box<str>>,
 }
 
-/// The index: the entries in page order.
-pub fn index(entries: &[String]) -> String {
-    let size = entries.iter().map(|e| e.len() + 1).sum::<usize>() + 2;
-    let mut out = String::with_capacity(size);
-    out.push('[');
-    for e in entries.iter().filter(|e| !e.is_empty()) {
-        if out.len() > 1 {
+/// The words of `text` as the index keeps them: runs of letters and digits, lower-cased, of
+/// two characters or more (the search box ignores single letters).
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().nth(1).is_some())
+        .map(str::to_lowercase)
+}
+
+/// One page's entry, from its whole search text.
+pub fn entry(page: &Page, text: &str) -> Entry {
+    entry_of(&page.title, &page.url, page.description.as_deref(), text)
+}
+
+fn entry_of(title: &str, url: &str, description: Option<&str>, text: &str) -> Entry {
+    let text = text.trim_end();
+    let mut end = text.len().min(LEAD);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let meta = Meta {
+        t: title,
+        u: url,
+        d: description,
+        s: &text[..end],
+    };
+    let head = [title, description.unwrap_or("")];
+    let words = head
+        .into_iter()
+        .chain([text])
+        .flat_map(words)
+        .map(String::into_boxed_str)
+        .collect();
+    Entry {
+        meta: serde_json::to_string(&meta).unwrap_or_default(),
+        words,
+    }
+}
+
+/// The index, `{"p": [pages], "w": {word: [pages]}}`: the pages in page order, and each word
+/// with the pages that hold it as gaps between page numbers (the first is the first page's
+/// number): small numbers, for a small file.
+pub fn index(entries: &[Entry]) -> String {
+    let kept: Vec<&Entry> = entries.iter().filter(|e| !e.meta.is_empty()).collect();
+    let mut postings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (n, e) in kept.iter().enumerate() {
+        for w in &e.words {
+            postings.entry(w).or_default().push(n);
+        }
+    }
+    for pages in postings.values_mut() {
+        let mut last = 0;
+        for p in pages.iter_mut() {
+            (*p, last) = (*p - last, *p);
+        }
+    }
+    let words = serde_json::to_string(&postings).unwrap_or_default();
+    let metas = kept.iter().map(|e| e.meta.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(metas + words.len() + 16);
+    out.push_str("{\"p\":[");
+    for (n, e) in kept.iter().enumerate() {
+        if n > 0 {
             out.push(',');
         }
-        out.push_str(e);
+        out.push_str(&e.meta);
     }
-    out.push(']');
+    out.push_str("],\"w\":");
+    out.push_str(&words);
+    out.push('}');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(title: &str, text: &str) -> Entry {
+        entry_of(title, &format!("{}/", title.to_lowercase()), None, text)
+    }
+
+    #[test]
+    fn every_word_of_a_long_text_is_indexed_once() {
+        let long = format!("{} zebrafish.", "filler words again. ".repeat(2000));
+        let index = index(&[entry("Long", &long), entry("Short", "A zebrafish")]);
+        let v: serde_json::Value = serde_json::from_str(&index).unwrap();
+        assert_eq!(v["w"]["zebrafish"], serde_json::json!([0, 1]));
+        assert_eq!(v["w"]["filler"], serde_json::json!([0]));
+        assert!(v["w"].get("a").is_none(), "single letters are left out");
+        assert!(index.len() < 1000, "{} bytes", index.len());
+        assert_eq!(v["p"][0]["s"].as_str().unwrap().len(), LEAD);
+    }
+
+    #[test]
+    fn words_are_lower_cased_and_split_at_punctuation() {
+        let got: Vec<String> = words("Ünïcödé-Text, DPO's 2017").collect();
+        assert_eq!(got, ["ünïcödé", "text", "dpo", "2017"]);
+    }
 }

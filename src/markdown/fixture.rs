@@ -41,7 +41,6 @@ impl TwoPages {
             terms: Terms::new(terms.iter().copied()),
             drafts: None,
             strings: &self.strings,
-            search_cap: 2000,
             math: false,
         }
     }

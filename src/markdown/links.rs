@@ -35,8 +35,6 @@ pub struct Resolver<'a> {
     pub drafts: Option<&'a HashSet<String>>,
     /// Interface strings in the site's language.
     pub strings: &'a crate::i18n::Strings,
-    /// Bytes of text each page keeps for the search index.
-    pub search_cap: usize,
     /// Whether `$…$` and `$$…$$` are math (the site's `math`).
     pub math: bool,
 }

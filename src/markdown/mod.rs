@@ -25,7 +25,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 pub use abbr::Terms;
 use footnotes::Footnotes;
 pub use links::{Citations, LinkCheck, Resolver, normalize as links_normalize};
-pub use notes::{PageNotes, SEARCH_TEXT_MAX, TocEntry, search_text_cap};
+pub use notes::{PageNotes, TocEntry};
 
 use crate::diag::Diagnostic;
 use crate::model::reform::Origin;
@@ -150,10 +150,7 @@ impl<'a> PageRenderer<'a> {
             page_url,
             source_dir,
             allow_html,
-            notes: PageNotes {
-                text_cap: resolver.search_cap,
-                ..PageNotes::default()
-            },
+            notes: PageNotes::default(),
             ids: ids::Ids::default(),
             hints: crate::diag::Hints::default(),
             additions: true,

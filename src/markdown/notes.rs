@@ -34,10 +34,8 @@ pub struct PageNotes {
     pub terms: BTreeSet<usize>,
     pub has_code: bool,
     pub diags: Vec<Diagnostic>,
-    /// The page's words for the search index (capped at `text_cap` bytes).
+    /// The page's words for the search index: its whole text.
     pub text: String,
-    /// The cap on `text` (0: [`SEARCH_TEXT_MAX`]).
-    pub text_cap: usize,
     /// The HTML of the Markdown before a `<!-- more -->` line, when there is one: the page's
     /// summary, as in Zola and Hugo.
     pub summary: Option<String>,
@@ -47,37 +45,10 @@ pub struct PageNotes {
     pub listed_summary: Option<String>,
 }
 
-/// How much of a page's text the search index keeps at most: enough to find what a page is
-/// about. Big sites keep less per page (see [`search_text_cap`]).
-pub const SEARCH_TEXT_MAX: usize = 2000;
-
-/// The search text kept per page for a site of `pages` pages: the whole index stays near
-/// 4 MB, which a browser loads in a moment, and every page keeps at least 300 bytes.
-pub fn search_text_cap(pages: usize) -> usize {
-    (4_000_000 / pages.max(1)).clamp(300, SEARCH_TEXT_MAX)
-}
-
 impl PageNotes {
-    /// Adds words to the page's search text, up to the cap, collapsing runs of whitespace
-    /// (and the space a removed citation leaves before punctuation) as it goes.
+    /// Adds words to the page's search text, collapsing runs of whitespace (and the space a
+    /// removed citation leaves before punctuation) as it goes.
     pub fn index_text(&mut self, words: &str) {
-        let cap = if self.text_cap == 0 {
-            SEARCH_TEXT_MAX
-        } else {
-            self.text_cap
-        };
-        let room = cap.saturating_sub(self.text.len());
-        if room == 0 {
-            return;
-        }
-        if self.text.capacity() == 0 {
-            self.text.reserve(cap + 8);
-        }
-        let mut end = words.len().min(room);
-        while !words.is_char_boundary(end) {
-            end -= 1;
-        }
-        let words = &words[..end];
         // Split on ASCII whitespace by bytes (such a byte is never inside a UTF-8 sequence):
         // this runs on every word of every page.
         let bytes = words.as_bytes();
@@ -107,12 +78,7 @@ impl PageNotes {
 
     /// Separates blocks (paragraphs, headings, cells) in the search text.
     pub fn index_break(&mut self) {
-        let cap = if self.text_cap == 0 {
-            SEARCH_TEXT_MAX
-        } else {
-            self.text_cap
-        };
-        if !self.text.is_empty() && !self.text.ends_with(' ') && self.text.len() < cap {
+        if !self.text.is_empty() && !self.text.ends_with(' ') {
             self.text.push(' ');
         }
     }

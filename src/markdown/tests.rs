@@ -74,7 +74,6 @@ fn resolver(f: &Fixture) -> Resolver<'_> {
         terms: Terms::new([("DPO", "Department of Peace Operations")]),
         drafts: None,
         strings: strings(),
-        search_cap: 2000,
         math: false,
     }
 }

@@ -26,23 +26,21 @@
   box.textContent = "";
   box.appendChild(form);
 
+  // The index: the pages (title, URL, description, first words) and every word of their
+  // whole text with the pages that hold it, as gaps between page numbers.
   function load() {
     if (index) return Promise.resolve(index);
     return fetch(box.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (data) {
-      index = data.map(function (e) {
-        return { t: e.t, u: e.u, d: e.d || "", s: e.s, hay: (e.t + " " + (e.d || "") + " " + e.s).toLowerCase(), title: e.t.toLowerCase() };
+      var pages = data.p.map(function (e) {
+        return { t: e.t, u: e.u, d: e.d || "", s: e.s || "", title: e.t.toLowerCase() };
       });
+      var words = Object.keys(data.w).map(function (w) {
+        var at = 0;
+        return { w: w, pages: data.w[w].map(function (gap) { at += gap; return at; }) };
+      });
+      index = { pages: pages, words: words };
       return index;
     });
-  }
-
-  function snippet(text, word) {
-    var i = text.toLowerCase().indexOf(word);
-    if (i < 0) return text.slice(0, 140);
-    var start = Math.max(0, i - 60);
-    var space = text.lastIndexOf(" ", i);
-    if (space > start && space < i) start = space + 1; // not mid-word
-    return (start > 0 ? "…" : "") + text.slice(start, i + 100) + "…";
   }
 
   function escape(w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
@@ -50,6 +48,23 @@
   // Whether `word` stands as a whole word in `text` (not inside a longer one).
   function whole(text, word) {
     return new RegExp("(^|[^\\p{L}\\p{N}])" + escape(word) + "($|[^\\p{L}\\p{N}])", "u").test(text);
+  }
+
+  // Each page's score for one query word (page number to score): a word of the page's
+  // title above one of its text, a whole word above a part of a longer one.
+  function scores(word) {
+    var out = new Map();
+    index.words.forEach(function (v) {
+      var at = v.w.indexOf(word);
+      if (at < 0) return;
+      var s = v.w === word ? 4 : 1;
+      v.pages.forEach(function (p) { if ((out.get(p) || 0) < s) out.set(p, s); });
+    });
+    out.forEach(function (s, p) {
+      var title = index.pages[p].title;
+      if (title.indexOf(word) >= 0) out.set(p, 10 * (whole(title, word) ? 4 : 1));
+    });
+    return out;
   }
 
   // Appends `text` to `el`, each occurrence of a query word in a <mark>.
@@ -66,36 +81,67 @@
     el.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  // A page's score for `word`: in the title above in the text, a whole word above a part of one.
-  function score(e, word) {
-    if (e.hay.indexOf(word) < 0) return 0;
-    var inTitle = e.title.indexOf(word) >= 0;
-    return (inTitle ? 10 : 1) * (whole(inTitle ? e.title : e.hay, word) ? 4 : 1);
+  // A stretch of `text` around the first of `words` in it (null when none is).
+  function snippet(text, words) {
+    var low = text.toLowerCase(), i = -1;
+    for (var k = 0; k < words.length && i < 0; k++) i = low.indexOf(words[k]);
+    if (i < 0) return null;
+    var start = Math.max(0, i - 60);
+    var space = text.indexOf(" ", start);
+    if (start > 0 && space >= 0 && space < i) start = space + 1; // not mid-word
+    var end = text.indexOf(" ", i + 100);
+    if (end < 0) end = text.length;
+    return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
+  // The text of a page's <main>, fetched once, for a match beyond the index's first words.
+  var texts = new Map();
+  function pageText(url) {
+    if (!texts.has(url)) {
+      texts.set(url, fetch(url).then(function (r) { return r.text(); }).then(function (html) {
+        var main = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+        return main ? main.textContent.replace(/\s+/g, " ").trim() : "";
+      }).catch(function () { return ""; }));
+    }
+    return texts.get(url);
+  }
+
+  function fill(p, e, words) {
+    var near = snippet(e.s, words) || snippet(e.d, words);
+    if (near) { marked(p, near, words); return; }
+    marked(p, e.d || e.s, words);
+    pageText(root + e.u).then(function (text) {
+      var found = text && snippet(text, words);
+      if (found) { p.textContent = ""; marked(p, found, words); }
+    });
+  }
+
+  var asked = 0;
   function search(q) {
-    var words = q.toLowerCase().split(/\s+/).filter(function (w) { return w.length > 1; });
-    list.textContent = "";
-    if (!words.length) { list.hidden = true; status.textContent = ""; return; }
-    load().then(function (entries) {
-      var hits = [];
-      entries.forEach(function (e) {
-        var total = 0;
-        for (var k = 0; k < words.length; k++) {
-          var s = score(e, words[k]);
-          if (!s) return;
-          total += s;
-        }
-        hits.push({ e: e, score: total });
+    var words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 1; });
+    var ask = ++asked;
+    if (!words.length) { list.textContent = ""; list.hidden = true; status.textContent = ""; return; }
+    load().then(function () {
+      if (ask !== asked) return; // a later keystroke has its own search
+      list.textContent = "";
+      var total = null;
+      words.forEach(function (w) {
+        var s = scores(w);
+        if (!total) { total = s; return; }
+        var both = new Map();
+        total.forEach(function (t, p) { if (s.has(p)) both.set(p, t + s.get(p)); });
+        total = both;
       });
-      hits.sort(function (a, b) { return b.score - a.score; });
+      var hits = [];
+      total.forEach(function (score, p) { hits.push({ e: index.pages[p], p: p, score: score }); });
+      hits.sort(function (a, b) { return b.score - a.score || a.p - b.p; });
       hits.slice(0, 10).forEach(function (h) {
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = root + h.e.u;
         marked(a, h.e.t, words);
         var p = document.createElement("p");
-        marked(p, snippet(h.e.s || h.e.d, words[0]), words);
+        fill(p, h.e, words);
         li.appendChild(a);
         li.appendChild(p);
         list.appendChild(li);

@@ -4,6 +4,7 @@
 mod editions;
 mod embeds;
 mod examples;
+mod highlight;
 mod publishing;
 mod sections;
 mod shipped;

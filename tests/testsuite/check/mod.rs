@@ -2,4 +2,5 @@
 //! tests/broken/ with their exact messages.
 
 mod broken;
+mod external;
 mod links;
