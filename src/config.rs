@@ -48,6 +48,9 @@ pub struct RawPaths {
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     pub output_dir: Option<PathBuf>,
+    /// Where the build keeps its bookkeeping (default: in the project's cache folder, see
+    /// [`project::cache_dir`]).
+    pub cache_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
 }
@@ -69,6 +72,8 @@ pub struct Config {
     pub content_dir: PathBuf,
     pub theme_dir: PathBuf,
     pub output_dir: PathBuf,
+    /// The folder of what a build records for the next one into `output_dir`.
+    pub cache_dir: PathBuf,
     /// The data file, if the project has one.
     pub data_file: Option<PathBuf>,
     pub title: String,
@@ -227,6 +232,7 @@ fn resolve(
         (None, None) => root.join(project::DEFAULT_OUTPUT_DIR),
     };
     let output_dir = normalize(&output_dir);
+    let cache_dir = (o.cache_dir.clone()).unwrap_or_else(|| project::cache_dir(root, &output_dir));
     let content_dir = root.join(project::CONTENT_DIR);
     let theme_dir = root.join(project::THEME_DIR);
 
@@ -293,6 +299,7 @@ fn resolve(
         content_dir,
         theme_dir,
         output_dir,
+        cache_dir,
         data_file,
         title: raw.title.unwrap_or_else(|| "Untitled explainer".into()),
         description: raw.description.unwrap_or_default(),

@@ -15,6 +15,25 @@ pub const DEFAULT_DATA_FILE: &str = "reform.toml";
 /// The output directory when neither the configuration nor the command line names one.
 pub const DEFAULT_OUTPUT_DIR: &str = "public";
 
+/// The folder, at the root, where builds keep what they record for the next build into
+/// each output directory (ignored by git through the `.gitignore` inside it).
+pub const CACHE_DIR: &str = ".pillar-cache";
+
+/// The cache folder of builds of the project at `root` into `out`: in [`CACHE_DIR`], named
+/// after the output folder and a hash of where it is, relative to the project when it is
+/// inside (so that a moved or copied project keeps its cache), absolute otherwise.
+pub fn cache_dir(root: &Path, out: &Path) -> PathBuf {
+    let root_c = root.canonicalize().unwrap_or_else(|_| normalize(root));
+    let out_c = canon_existing_prefix(&normalize(out));
+    let key = out_c.strip_prefix(&root_c).unwrap_or(&out_c);
+    let hash = xxhash_rust::xxh3::xxh3_64(key.as_os_str().as_encoded_bytes());
+    let name: String = out_c.file_name().map_or_else(
+        || "site".into(),
+        |n| n.to_string_lossy().chars().take(64).collect(),
+    );
+    root_c.join(CACHE_DIR).join(format!("{name}-{hash:016x}"))
+}
+
 /// Removes `.` and `..` components without touching the file system (the path may not exist).
 pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
@@ -69,7 +88,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
             out.display()
         ));
     }
-    for protected in [CONTENT_DIR, THEME_DIR] {
+    for protected in [CONTENT_DIR, THEME_DIR, CACHE_DIR] {
         if out_c.starts_with(root_c.join(protected)) {
             return Err(format!(
                 "refusing to use {} as the output directory: it is inside {protected}/",

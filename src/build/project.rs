@@ -71,7 +71,9 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     let config = config::load(&root, overrides)?;
     // Nothing changed since the last build into this output: its files are already right.
     let fingerprint = crate::fingerprint::inputs(&config, overrides);
-    if let Some((stamp, files)) = output::unchanged(&config.output_dir, fingerprint) {
+    if let Some((stamp, files)) =
+        output::unchanged(&config.output_dir, &config.cache_dir, fingerprint)
+    {
         return Ok(Report {
             pages: stamp.pages,
             files,
@@ -85,7 +87,7 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
         });
     }
     let fresh = !config.output_dir.exists();
-    let staging = begin(&config.output_dir)?;
+    let staging = begin(&config)?;
     let built = match super::run(&config, &Edition::default(), Checks::default(), &staging)
         .and_then(|b| super::interrupt::check().map(|()| b))
     {
@@ -95,6 +97,7 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
             // A failed first build leaves no empty output folder behind.
             if fresh {
                 let _ = std::fs::remove_dir(&config.output_dir);
+                let _ = std::fs::remove_dir(&config.cache_dir);
             }
             return Err(e);
         }
@@ -118,15 +121,40 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     })
 }
 
-/// Creates the output directory and starts staging into it.
-fn begin(out: &Path) -> Result<Staging, Failure> {
+/// Creates the output directory and the cache folder, and starts staging into the first.
+fn begin(config: &Config) -> Result<Staging, Failure> {
+    let out = &config.output_dir;
     std::fs::create_dir_all(out).map_err(|e| {
         Failure::Tool(format!(
             "{}: cannot create the output directory: {e}",
             out.display()
         ))
     })?;
-    Staging::begin(out).map_err(|e| Failure::Tool(format!("{}: {e}", out.display())))
+    let cache = &config.cache_dir;
+    ignore_cache(&config.root, cache).map_err(|e| {
+        Failure::Tool(format!(
+            "{}: cannot create the cache folder: {e}",
+            cache.display()
+        ))
+    })?;
+    Staging::begin(out, cache).map_err(|e| Failure::Tool(format!("{}: {e}", out.display())))
+}
+
+/// Creates the project's cache folder, if `cache` is in it, with a `.gitignore` that keeps
+/// it out of git.
+fn ignore_cache(root: &Path, cache: &Path) -> std::io::Result<()> {
+    let top = root.join(crate::project::CACHE_DIR);
+    if cache.starts_with(&top) {
+        std::fs::create_dir_all(&top)?;
+        let ignore = top.join(".gitignore");
+        if std::fs::symlink_metadata(&ignore).is_err() {
+            std::fs::write(
+                ignore,
+                "# pillar's cache: what a build records for the next one\n*\n",
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs everything `build` verifies, plus every link and anchor in the generated HTML, and

@@ -257,7 +257,14 @@ fn ctrl_c_or_sigterm_during_a_build_leaves_the_previous_site_as_it_was() {
     let out = tmp.path().join("out");
     build_site(&site, &out, &[]);
     let before = entries(&out);
-    let marker = out.join(".pillar-writing");
+    // The marker of a build in progress, in the project's cache folder.
+    let writing = || {
+        std::fs::read_dir(site.join(".pillar-cache"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .any(|e| e.path().join("writing").exists())
+    };
     let mut interrupted = 0;
     for (round, signal) in ["INT", "TERM", "INT", "TERM", "INT", "TERM"]
         .iter()
@@ -276,7 +283,7 @@ fn ctrl_c_or_sigterm_during_a_build_leaves_the_previous_site_as_it_was() {
             .spawn()
             .unwrap();
         let started = std::time::Instant::now();
-        while !marker.exists() && started.elapsed() < Duration::from_secs(30) {
+        while !writing() && started.elapsed() < Duration::from_secs(30) {
             std::thread::sleep(Duration::from_millis(2));
         }
         std::thread::sleep(Duration::from_millis(30 * (round as u64 % 3 + 1)));
