@@ -97,7 +97,7 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
             // A failed first build leaves no empty output folder behind.
             if fresh {
                 let _ = std::fs::remove_dir(&config.output_dir);
-                let _ = std::fs::remove_dir(&config.cache_dir);
+                let _ = std::fs::remove_dir_all(&config.cache_dir);
             }
             return Err(e);
         }
@@ -131,7 +131,7 @@ fn begin(config: &Config) -> Result<Staging, Failure> {
         ))
     })?;
     let cache = &config.cache_dir;
-    ignore_cache(&config.root, cache).map_err(|e| {
+    prepare_cache(&config.root, cache, out).map_err(|e| {
         Failure::Tool(format!(
             "{}: cannot create the cache folder: {e}",
             cache.display()
@@ -140,18 +140,34 @@ fn begin(config: &Config) -> Result<Staging, Failure> {
     Staging::begin(out, cache).map_err(|e| Failure::Tool(format!("{}: {e}", out.display())))
 }
 
-/// Creates the project's cache folder, if `cache` is in it, with a `.gitignore` that keeps
-/// it out of git.
-fn ignore_cache(root: &Path, cache: &Path) -> std::io::Result<()> {
+/// Where an entry of the project's cache folder records the output folder it is for.
+const CACHE_OUTPUT: &str = "output";
+
+/// Creates the cache folder `cache` of builds into `out`. When it is in the project's cache
+/// folder, that folder gets a `.gitignore` that keeps it out of git, the entry records `out`,
+/// and entries for output folders that no longer exist (a temporary folder, say) are removed.
+fn prepare_cache(root: &Path, cache: &Path, out: &Path) -> std::io::Result<()> {
     let top = root.join(crate::project::CACHE_DIR);
-    if cache.starts_with(&top) {
-        std::fs::create_dir_all(&top)?;
-        let ignore = top.join(".gitignore");
-        if std::fs::symlink_metadata(&ignore).is_err() {
-            std::fs::write(
-                ignore,
-                "# pillar's cache: what a build records for the next one\n*\n",
-            )?;
+    if !cache.starts_with(&top) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(cache)?;
+    let ignore = top.join(".gitignore");
+    if std::fs::symlink_metadata(&ignore).is_err() {
+        std::fs::write(
+            ignore,
+            "# pillar's cache: what a build records for the next one\n*\n",
+        )?;
+    }
+    // A path that is not Unicode is not recorded, so its entry is never removed.
+    if let Some(out) = out.canonicalize()?.to_str() {
+        std::fs::write(cache.join(CACHE_OUTPUT), out)?;
+    }
+    for entry in std::fs::read_dir(&top)?.filter_map(Result::ok) {
+        let gone = std::fs::read_to_string(entry.path().join(CACHE_OUTPUT))
+            .is_ok_and(|o| std::fs::symlink_metadata(o).is_err());
+        if gone && entry.path() != cache && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
     Ok(())

@@ -1002,7 +1002,20 @@ fn serve_previews_in_a_private_folder_removed_on_exit_and_reused_after_a_kill() 
     let folders = preview_folders(&server);
     assert_eq!(folders.len(), 1, "{folders:?}");
     let preview = &folders[0];
-    assert!(preview.join("index.html").is_file());
+    assert!(preview.join("site/index.html").is_file());
+    // What is served holds only the site; the bookkeeping is beside it, never served.
+    let dotted: Vec<_> = walkdir::WalkDir::new(preview.join("site"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".pillar"))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    assert!(dotted.is_empty(), "{dotted:?}");
+    assert!(preview.join("cache/manifest").is_file());
+    assert!(
+        !server.root.join(".pillar-cache").exists(),
+        "a preview writes nothing into the project"
+    );
     // Every folder from TMPDIR down to the site is this user's and closed to others.
     let uid = my_uid(&server.tmp);
     for dir in preview.ancestors().take_while(|d| *d != server.tmp) {
@@ -1015,7 +1028,7 @@ fn serve_previews_in_a_private_folder_removed_on_exit_and_reused_after_a_kill() 
 
     // Killed: the folder stays, and the next run reuses it (it is ours and private).
     stop(&mut server, "KILL");
-    assert!(preview.join("index.html").is_file());
+    assert!(preview.join("site/index.html").is_file());
     std::fs::write(preview.join("left-by-the-killed-run.txt"), "x").unwrap();
     let mut server = server.restart();
     assert_eq!(preview_folders(&server), folders, "the same folder");
