@@ -103,17 +103,7 @@ impl Config {
                 .with_hint("add base_url = \"https://…/\" to site-config.toml, or pass --base-url")
                 .warning()
         });
-        let foreign = crate::diag::foreign::config_file_hint(&self.root)
-            .filter(|_| !self.root.join(CONFIG_FILE).exists())
-            .map(|hint| {
-                Diagnostic::file(
-                    CONFIG_FILE,
-                    "there is no site-config.toml: the site is built with pillar's defaults",
-                )
-                .with_hint(hint)
-                .warning()
-            });
-        base_url.into_iter().chain(foreign)
+        base_url.into_iter()
     }
 
     /// The absolute URL of a root-relative path such as `departments/dpo/`.
@@ -127,7 +117,8 @@ impl Config {
     }
 }
 
-/// Reads and resolves `ROOT/site-config.toml`. A missing file is allowed (all defaults).
+/// Reads and resolves `ROOT/site-config.toml`. A missing file gives every key its default
+/// (the commands refuse such a root first: see `project::require_config`).
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
     let shown = Path::new(CONFIG_FILE);

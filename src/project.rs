@@ -34,6 +34,36 @@ pub fn cache_dir(root: &Path, out: &Path) -> PathBuf {
     root_c.join(CACHE_DIR).join(format!("{name}-{hash:016x}"))
 }
 
+/// Refuses a root without [`CONFIG_FILE`]: the message, with hints naming the nearest folder
+/// above that has one and the settings file of another generator found instead.
+pub fn require_config(root: &Path) -> Result<(), String> {
+    if root.join(CONFIG_FILE).is_file() {
+        return Ok(());
+    }
+    let mut msg = format!(
+        "{}: there is no {CONFIG_FILE} here, so this is not the root of a pillar project",
+        root.display()
+    );
+    let nearest = root
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join(CONFIG_FILE).is_file());
+    if let Some(up) = nearest {
+        msg.push_str(&format!(
+            "\n  hint: {} has one: give --root {}",
+            up.join(CONFIG_FILE).display(),
+            up.display()
+        ));
+    }
+    if let Some(hint) = crate::diag::foreign::config_file_hint(root) {
+        msg.push_str(&format!("\n  hint: {hint}"));
+    }
+    if nearest.is_none() {
+        msg.push_str("\n  hint: `pillar init DIR` makes a new project with one");
+    }
+    Err(msg)
+}
+
 /// Removes `.` and `..` components without touching the file system (the path may not exist).
 pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;

@@ -47,6 +47,7 @@ fn check_root(root: &Path) -> Result<PathBuf, Failure> {
             root.display()
         ))
     })?;
+    crate::project::require_config(&root).map_err(Failure::Tool)?;
     Ok(root)
 }
 

@@ -86,6 +86,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Failure> {
         .root
         .canonicalize()
         .map_err(|e| tool(&format!("{}", opts.root.display()), &e))?;
+    project::require_config(&root).map_err(Failure::Tool)?;
 
     let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
         tool(
