@@ -2,7 +2,7 @@
 //! Every problem is collected (ids, references with "did you mean", cycles, sources, URLs);
 //! missing citations are warnings, which `check --strict` turns into failures.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -153,9 +153,11 @@ impl Validator {
 
     fn resolve_all(&mut self, what: &str, index: &Index, refs: &[Id], owner: &str) -> Vec<usize> {
         let mut out = Vec::with_capacity(refs.len());
+        // A set beside the list: a long list of references stays linear.
+        let mut seen = HashSet::with_capacity(refs.len());
         for r in refs {
             if let Some(i) = self.resolve(what, index, r, owner)
-                && !out.contains(&i)
+                && seen.insert(i)
             {
                 out.push(i);
             }
@@ -173,6 +175,7 @@ impl Validator {
         site: &LinkSite<'_>,
     ) -> Vec<(usize, Confidence)> {
         let mut out: Vec<(usize, Confidence)> = Vec::new();
+        let mut seen = HashSet::new();
         for l in links.iter() {
             let Some(target) = self.resolve("unit", units, &l.id, site.name) else {
                 continue;
@@ -228,7 +231,7 @@ impl Validator {
                     at: l.id.span().start,
                 });
             }
-            if !out.iter().any(|(u, _)| *u == target) {
+            if seen.insert(target) {
                 out.push((target, level));
             }
         }
