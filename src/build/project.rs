@@ -160,9 +160,10 @@ fn prepare_cache(root: &Path, cache: &Path, out: &Path) -> std::io::Result<()> {
             "# pillar's cache: what a build records for the next one\n*\n",
         )?;
     }
-    // A path that is not Unicode is not recorded, so its entry is never removed.
+    // A path that is not Unicode is not recorded, so its entry is never removed; the record
+    // is renamed into place, so that a build pruning at the same time never reads half of it.
     if let Some(out) = out.canonicalize()?.to_str() {
-        std::fs::write(cache.join(CACHE_OUTPUT), out)?;
+        output::write_atomic(&cache.join(CACHE_OUTPUT), out.as_bytes())?;
     }
     for entry in std::fs::read_dir(&top)?.filter_map(Result::ok) {
         let gone = std::fs::read_to_string(entry.path().join(CACHE_OUTPUT))

@@ -209,6 +209,7 @@ fn a_comment_opener_in_a_name_does_not_swallow_the_page_into_its_metadata() {
     // The feed stays well-formed XML: no control character but tab and line breaks.
     let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
     assert!(feed.contains("The council proposes the merger"), "{feed}");
+    roxmltree::Document::parse(&feed).expect("atom.xml is well-formed");
     assert!(
         !feed
             .chars()

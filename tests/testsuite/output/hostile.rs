@@ -296,3 +296,15 @@ fn nothing_is_written_outside_the_output_directory() {
         .collect();
     assert!(outside.is_empty(), "{outside:?}");
 }
+
+/// Review case 15: a legal file name of 250 bytes is copied; its temporary name must not
+/// push it past the file system's limit.
+#[test]
+fn a_file_with_a_name_of_250_bytes_is_published() {
+    let c = case();
+    let name = format!("{}.png", "a".repeat(246));
+    std::fs::write(c.root.join("content").join(&name), "data").unwrap();
+    let o = c.build();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_to_string(c.out.join(&name)).unwrap(), "data");
+}
