@@ -172,6 +172,9 @@ pub struct RawPaths {
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     pub output_dir: Option<PathBuf>,
+    /// Where the build keeps its bookkeeping (default: in the project's cache folder, see
+    /// [`project::cache_dir`]).
+    pub cache_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
 }
@@ -193,6 +196,8 @@ pub struct Config {
     pub content_dir: PathBuf,
     pub theme_dir: PathBuf,
     pub output_dir: PathBuf,
+    /// The folder of what a build records for the next one into `output_dir`.
+    pub cache_dir: PathBuf,
     /// The data file, if the project has one.
     pub data_file: Option<PathBuf>,
     pub title: String,
@@ -230,17 +235,7 @@ impl Config {
                 .with_hint("add base_url = \"https://…/\" to site-config.toml, or pass --base-url")
                 .warning()
         });
-        let foreign = crate::diag::foreign::config_file_hint(&self.root)
-            .filter(|_| !self.root.join(CONFIG_FILE).exists())
-            .map(|hint| {
-                Diagnostic::file(
-                    CONFIG_FILE,
-                    "there is no site-config.toml: the site is built with pillar's defaults",
-                )
-                .with_hint(hint)
-                .warning()
-            });
-        base_url.into_iter().chain(foreign)
+        base_url.into_iter()
     }
 
     /// Whether `path` is the data file's text in one of the editions' languages
@@ -267,7 +262,8 @@ impl Config {
     }
 }
 
-/// Reads and resolves `ROOT/site-config.toml`. A missing file is allowed (all defaults).
+/// Reads and resolves `ROOT/site-config.toml`. A missing file gives every key its default
+/// (the commands refuse such a root first: see `project::require_config`).
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
     let shown = Path::new(CONFIG_FILE);
@@ -372,6 +368,7 @@ fn resolve(
         (None, None) => root.join(project::DEFAULT_OUTPUT_DIR),
     };
     let output_dir = normalize(&output_dir);
+    let cache_dir = (o.cache_dir.clone()).unwrap_or_else(|| project::cache_dir(root, &output_dir));
     let content_dir = root.join(project::CONTENT_DIR);
     let theme_dir = root.join(project::THEME_DIR);
 
@@ -503,6 +500,7 @@ fn resolve(
         content_dir,
         theme_dir,
         output_dir,
+        cache_dir,
         data_file,
         title: raw.title.unwrap_or_else(|| "Untitled explainer".into()),
         description: raw.description.unwrap_or_default(),

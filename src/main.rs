@@ -27,6 +27,7 @@ fn main() -> ExitCode {
                 output_dir: args.output,
                 base_url: args.base_url,
                 drafts: args.project.drafts,
+                ..Overrides::default()
             };
             finish(
                 pillar::build(&args.project.root, &overrides),

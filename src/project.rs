@@ -19,6 +19,51 @@ pub const DEFAULT_OUTPUT_DIR: &str = "public";
 /// each output directory (ignored by git through the `.gitignore` inside it).
 pub const CACHE_DIR: &str = ".pillar-cache";
 
+/// The cache folder of builds of the project at `root` into `out`: in [`CACHE_DIR`], named
+/// after the output folder and a hash of where it is, relative to the project when it is
+/// inside (so that a moved or copied project keeps its cache), absolute otherwise.
+pub fn cache_dir(root: &Path, out: &Path) -> PathBuf {
+    let root_c = root.canonicalize().unwrap_or_else(|_| normalize(root));
+    let out_c = canon_existing_prefix(&normalize(out));
+    let key = out_c.strip_prefix(&root_c).unwrap_or(&out_c);
+    let hash = xxhash_rust::xxh3::xxh3_64(key.as_os_str().as_encoded_bytes());
+    let name: String = out_c.file_name().map_or_else(
+        || "site".into(),
+        |n| n.to_string_lossy().chars().take(64).collect(),
+    );
+    root_c.join(CACHE_DIR).join(format!("{name}-{hash:016x}"))
+}
+
+/// Refuses a root without [`CONFIG_FILE`]: the message, with hints naming the nearest folder
+/// above that has one and the settings file of another generator found instead.
+pub fn require_config(root: &Path) -> Result<(), String> {
+    if root.join(CONFIG_FILE).is_file() {
+        return Ok(());
+    }
+    let mut msg = format!(
+        "{}: there is no {CONFIG_FILE} here, so this is not the root of a pillar project",
+        root.display()
+    );
+    let nearest = root
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join(CONFIG_FILE).is_file());
+    if let Some(up) = nearest {
+        msg.push_str(&format!(
+            "\n  hint: {} has one: give --root {}",
+            up.join(CONFIG_FILE).display(),
+            up.display()
+        ));
+    }
+    if let Some(hint) = crate::diag::foreign::config_file_hint(root) {
+        msg.push_str(&format!("\n  hint: {hint}"));
+    }
+    if nearest.is_none() {
+        msg.push_str("\n  hint: `pillar init DIR` makes a new project with one");
+    }
+    Err(msg)
+}
+
 /// Removes `.` and `..` components without touching the file system (the path may not exist).
 pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
@@ -73,7 +118,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
             out.display()
         ));
     }
-    for protected in [CONTENT_DIR, THEME_DIR] {
+    for protected in [CONTENT_DIR, THEME_DIR, CACHE_DIR] {
         if out_c.starts_with(root_c.join(protected)) {
             return Err(format!(
                 "refusing to use {} as the output directory: it is inside {protected}/",

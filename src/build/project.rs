@@ -47,6 +47,7 @@ fn check_root(root: &Path) -> Result<PathBuf, Failure> {
             root.display()
         ))
     })?;
+    crate::project::require_config(&root).map_err(Failure::Tool)?;
     Ok(root)
 }
 
@@ -98,7 +99,9 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     let config = config::load(&root, overrides)?;
     // Nothing changed since the last build into this output: its files are already right.
     let fingerprint = crate::fingerprint::inputs(&config, overrides);
-    if let Some((stamp, files)) = output::unchanged(&config.output_dir, fingerprint) {
+    if let Some((stamp, files)) =
+        output::unchanged(&config.output_dir, &config.cache_dir, fingerprint)
+    {
         return Ok(Report {
             pages: stamp.pages,
             files,
@@ -112,7 +115,7 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
         });
     }
     let fresh = !config.output_dir.exists();
-    let staging = begin(&config.output_dir)?;
+    let staging = begin(&config)?;
     let built = match run_editions(&config, Checks::default(), &staging)
         .and_then(|b| super::interrupt::check().map(|()| b))
     {
@@ -122,6 +125,7 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
             // A failed first build leaves no empty output folder behind.
             if fresh {
                 let _ = std::fs::remove_dir(&config.output_dir);
+                let _ = std::fs::remove_dir_all(&config.cache_dir);
             }
             return Err(e);
         }
@@ -145,15 +149,57 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     })
 }
 
-/// Creates the output directory and starts staging into it.
-fn begin(out: &Path) -> Result<Staging, Failure> {
+/// Creates the output directory and the cache folder, and starts staging into the first.
+fn begin(config: &Config) -> Result<Staging, Failure> {
+    let out = &config.output_dir;
     std::fs::create_dir_all(out).map_err(|e| {
         Failure::Tool(format!(
             "{}: cannot create the output directory: {e}",
             out.display()
         ))
     })?;
-    Staging::begin(out).map_err(|e| Failure::Tool(format!("{}: {e}", out.display())))
+    let cache = &config.cache_dir;
+    prepare_cache(&config.root, cache, out).map_err(|e| {
+        Failure::Tool(format!(
+            "{}: cannot create the cache folder: {e}",
+            cache.display()
+        ))
+    })?;
+    Staging::begin(out, cache).map_err(|e| Failure::Tool(format!("{}: {e}", out.display())))
+}
+
+/// Where an entry of the project's cache folder records the output folder it is for.
+const CACHE_OUTPUT: &str = "output";
+
+/// Creates the cache folder `cache` of builds into `out`. When it is in the project's cache
+/// folder, that folder gets a `.gitignore` that keeps it out of git, the entry records `out`,
+/// and entries for output folders that no longer exist (a temporary folder, say) are removed.
+fn prepare_cache(root: &Path, cache: &Path, out: &Path) -> std::io::Result<()> {
+    let top = root.join(crate::project::CACHE_DIR);
+    if !cache.starts_with(&top) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(cache)?;
+    let ignore = top.join(".gitignore");
+    if std::fs::symlink_metadata(&ignore).is_err() {
+        std::fs::write(
+            ignore,
+            "# pillar's cache: what a build records for the next one\n*\n",
+        )?;
+    }
+    // A path that is not Unicode is not recorded, so its entry is never removed; the record
+    // is renamed into place, so that a build pruning at the same time never reads half of it.
+    if let Some(out) = out.canonicalize()?.to_str() {
+        output::write_atomic(&cache.join(CACHE_OUTPUT), out.as_bytes())?;
+    }
+    for entry in std::fs::read_dir(&top)?.filter_map(Result::ok) {
+        let gone = std::fs::read_to_string(entry.path().join(CACHE_OUTPUT))
+            .is_ok_and(|o| std::fs::symlink_metadata(o).is_err());
+        if gone && entry.path() != cache && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(())
 }
 
 /// Runs everything `build` verifies, plus every link and anchor in the generated HTML, and

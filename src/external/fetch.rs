@@ -94,10 +94,17 @@ fn status(agent: &Agent, url: &str) -> Result<(u16, Option<String>), String> {
         Err(ureq::Error::Timeout(_)) => return Err("timed out".into()),
         _ => {}
     }
-    match agent.get(url).call() {
-        Ok(r) => Ok(answer(&r)),
-        Err(ureq::Error::Timeout(_)) => Err("timed out".into()),
-        Err(e) => Err(e.to_string()),
+    // A server that closes the connection after refusing HEAD, without saying so, makes the
+    // GET on the kept connection fail: one more try opens a new one.
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match agent.get(url).call() {
+            Ok(r) => return Ok(answer(&r)),
+            Err(ureq::Error::Timeout(_)) => return Err("timed out".into()),
+            Err(ureq::Error::Io(_)) if tries < 2 => {}
+            Err(e) => return Err(e.to_string()),
+        }
     }
 }
 

@@ -1,18 +1,35 @@
-//! What a build leaves for the next one: the manifest of the files it wrote (so that the next
-//! build skips unchanged files and removes stale ones without reading the whole tree), the
-//! stamp of its inputs with its warnings (so that an unchanged build stops at once), and the
-//! lock that keeps two builds from writing one site at once.
+//! What a build leaves for the next one, in its cache folder, outside the output: the
+//! manifest of the files it wrote (so that the next build skips unchanged files and removes
+//! stale ones without reading the whole tree), the stamp of its inputs with its warnings (so
+//! that an unchanged build stops at once), and the marker of a build in progress; plus the
+//! lock that keeps two builds from writing one site at once, taken on the output folder
+//! itself. Output folders of older versions held the first three: [`legacy_manifest`] reads
+//! theirs once, so that the files they list are still cleaned up.
 
 use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::Path;
 
-use super::{IN_PROGRESS, confined};
+use super::confined;
 
 /// Lists what the last build wrote (hash, length, path), so that the next one can skip
 /// unchanged files and remove files it no longer produces, without reading the whole tree.
-pub const MANIFEST: &str = ".pillar-manifest";
+pub(super) const MANIFEST: &str = "manifest";
+/// The warnings of the last build, beside the manifest.
+pub(super) const WARNINGS: &str = "warnings.json";
+/// Present while a build writes; found at the start of a build, it means the last one was
+/// interrupted, and the manifest cannot be trusted.
+pub(super) const IN_PROGRESS: &str = "writing";
+
+/// The names older versions gave these files inside the output folder (and the lock file
+/// of older still), removed from it by the first build of this version.
+pub const LEGACY: [&str; 4] = [
+    ".pillar-manifest",
+    ".pillar-warnings.json",
+    ".pillar-writing",
+    ".pillar-lock",
+];
 
 /// A held lock on an output directory: two builds never write the same site at once.
 pub struct Lock(#[allow(dead_code)] fs::File);
@@ -36,10 +53,26 @@ pub fn lock(out: &Path) -> io::Result<Lock> {
 
 pub(super) type Manifest = HashMap<String, (u64, u64)>;
 
-pub(super) fn read_manifest(out: &Path) -> Manifest {
-    let Ok(text) = fs::read_to_string(out.join(MANIFEST)) else {
-        return Manifest::new();
-    };
+/// The manifest in the cache folder `cache`, if there is one.
+pub(super) fn read_manifest(cache: &Path) -> Option<Manifest> {
+    read_regular(&cache.join(MANIFEST)).map(|t| parse_manifest(&t))
+}
+
+/// The manifest an older version left inside the output folder `out`, if any, and whether
+/// that build was interrupted.
+pub(super) fn legacy_manifest(out: &Path) -> Option<(Manifest, bool)> {
+    let text = read_regular(&out.join(LEGACY[0]))?;
+    let interrupted = fs::symlink_metadata(out.join(LEGACY[2])).is_ok();
+    Some((parse_manifest(&text), interrupted))
+}
+
+/// The text of a file that is a file, not a link.
+fn read_regular(path: &Path) -> Option<String> {
+    fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
+    fs::read_to_string(path).ok()
+}
+
+fn parse_manifest(text: &str) -> Manifest {
     text.lines()
         .filter_map(|l| {
             let mut it = l.splitn(3, '\t');
@@ -60,16 +93,15 @@ pub struct Stamp {
     pub warnings: String,
 }
 
-/// The warnings of the last build, beside the manifest.
-pub(super) const WARNINGS: &str = ".pillar-warnings.json";
-
-/// The stamp of the last build into `out` if its inputs had `fingerprint` and every file it
-/// wrote is still there, whole (same length) — so a new build would write the same bytes.
-pub fn unchanged(out: &Path, fingerprint: u64) -> Option<(Stamp, usize)> {
-    if out.join(IN_PROGRESS).exists() {
+/// The stamp of the last build into `out` (whose bookkeeping is in `cache`) if its inputs
+/// had `fingerprint` and every file it wrote is still there, whole (same length) — so a new
+/// build would write the same bytes. An output folder that still holds an older version's
+/// bookkeeping is built again, which cleans it.
+pub fn unchanged(out: &Path, cache: &Path, fingerprint: u64) -> Option<(Stamp, usize)> {
+    if cache.join(IN_PROGRESS).exists() || LEGACY.iter().any(|n| out.join(n).exists()) {
         return None;
     }
-    let text = fs::read_to_string(out.join(MANIFEST)).ok()?;
+    let text = read_regular(&cache.join(MANIFEST))?;
     let mut lines = text.lines();
     let mut head = lines.next()?.strip_prefix("#inputs\t")?.split('\t');
     let recorded = u64::from_str_radix(head.next()?, 16).ok()?;
@@ -87,7 +119,7 @@ pub fn unchanged(out: &Path, fingerprint: u64) -> Option<(Stamp, usize)> {
         }
         files += 1;
     }
-    let warnings = fs::read_to_string(out.join(WARNINGS)).unwrap_or_else(|_| "[]".into());
+    let warnings = fs::read_to_string(cache.join(WARNINGS)).unwrap_or_else(|_| "[]".into());
     Some((
         Stamp {
             fingerprint,

@@ -2,7 +2,9 @@
 //! [`Memory`] for `check` and tests, [`Staging`] for `build` and `serve`, which writes each
 //! changed file beside its target as it is rendered and renames them all into place once
 //! every page has rendered and every check has passed; files an earlier build produced but
-//! this one does not are removed. Every path is confined to the output directory.
+//! this one does not are removed. Every path is confined to the output directory, and the
+//! output directory holds nothing but the site: what a build records for the next one lives
+//! in a cache folder of its own (see [`manifest`]).
 
 mod manifest;
 mod staging;
@@ -14,7 +16,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-pub use manifest::{Lock, MANIFEST, Stamp, lock, unchanged};
+pub use manifest::{LEGACY, Lock, Stamp, lock, unchanged};
 pub use staging::Staging;
 
 /// A file of the finished site, with a path relative to the output directory.
@@ -32,9 +34,6 @@ pub struct WriteReport {
     pub removed: usize,
 }
 
-/// Present while a build writes; found at the start of a build, it means the last one was
-/// interrupted, and the manifest cannot be trusted.
-const IN_PROGRESS: &str = ".pillar-writing";
 const TMP_SUFFIX: &str = ".pillar-tmp";
 
 /// Checks a relative output path: no `..`, no root, no empty or odd components.
@@ -104,9 +103,10 @@ impl Sink for Memory {
     }
 }
 
-/// Writes a whole site into `out` at once: stage every file, then commit.
-pub fn write(out: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
-    let staging = Staging::begin(out)?;
+/// Writes a whole site into `out` at once, with its bookkeeping in `cache`: stage every
+/// file, then commit.
+pub fn write(out: &Path, cache: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
+    let staging = Staging::begin(out, cache)?;
     files
         .par_iter()
         .try_for_each(|f| staging.put(&f.path, &f.bytes))?;

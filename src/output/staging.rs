@@ -1,5 +1,6 @@
 //! Staging: a build's files on their way into the output directory, written beside their
-//! targets under hidden temporary names, then renamed into place all at once, or deleted.
+//! targets under hidden temporary names, then renamed into place all at once, or deleted;
+//! the record of what was written goes to the build's cache folder, outside the output.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -8,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::manifest::{Lock, Manifest, Stamp, WARNINGS, lock, read_manifest};
-use super::{IN_PROGRESS, MANIFEST, OutputFile, Sink, TMP_SUFFIX, WriteReport, confined};
+use super::manifest::{IN_PROGRESS, LEGACY, MANIFEST, WARNINGS};
+use super::manifest::{Lock, Manifest, Stamp, legacy_manifest, lock, read_manifest};
+use super::{OutputFile, Sink, TMP_SUFFIX, WriteReport, confined};
 use super::{replace, tmp_path, write_atomic};
 
 /// A build's files on their way into the output directory. Each changed file is written, as
@@ -20,6 +22,8 @@ use super::{replace, tmp_path, write_atomic};
 /// memory whole.
 pub struct Staging {
     out: PathBuf,
+    /// The cache folder: the manifest, the warnings and the in-progress marker.
+    cache: PathBuf,
     /// The output directory as it was named, for messages.
     named: PathBuf,
     /// What the last complete build wrote: the files to remove if this one does not write them.
@@ -60,27 +64,36 @@ struct StageState {
 }
 
 impl Staging {
-    /// Locks `out` and prepares it (creating it if needed).
-    pub fn begin(out: &Path) -> io::Result<Self> {
+    /// Locks `out` and prepares it (creating it if needed), with its bookkeeping in `cache`
+    /// (created if needed).
+    pub fn begin(out: &Path, cache: &Path) -> io::Result<Self> {
         let lock = lock(out)?;
         let named = out.to_path_buf();
         let out = out.canonicalize()?;
-        let interrupted = out.join(IN_PROGRESS).exists();
+        fs::create_dir_all(cache)?;
+        let cache = cache.canonicalize()?;
+        let mut interrupted = cache.join(IN_PROGRESS).exists();
         let fresh = fs::read_dir(&out)
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         // The manifest is the last complete build's: after an interrupted one, files may differ
-        // from what it says, but what it lists is still what to remove if no longer made.
-        let old = read_manifest(&out);
-        fs::write(out.join(IN_PROGRESS), b"")?;
-        // Earlier versions locked a file; the directory itself is locked now.
-        let _ = fs::remove_file(out.join(".pillar-lock"));
+        // from what it says, but what it lists is still what to remove if no longer made. An
+        // output folder of an older version has its manifest inside.
+        let old = match read_manifest(&cache) {
+            Some(m) => m,
+            None => legacy_manifest(&out).map_or_else(Manifest::new, |(m, cut)| {
+                interrupted |= cut;
+                m
+            }),
+        };
+        fs::write(cache.join(IN_PROGRESS), b"")?;
         let state = StageState {
             known_dirs: HashSet::from([out.clone()]),
             ..StageState::default()
         };
         Ok(Self {
             out,
+            cache,
             named,
             old,
             trusted: !interrupted,
@@ -207,13 +220,14 @@ impl Staging {
             remove_temporaries(&self.out);
         }
         match stamp {
-            Some(st) => write_atomic(&self.out.join(WARNINGS), st.warnings.as_bytes())?,
+            Some(st) => write_atomic(&self.cache.join(WARNINGS), st.warnings.as_bytes())?,
             None => {
-                let _ = fs::remove_file(self.out.join(WARNINGS));
+                let _ = fs::remove_file(self.cache.join(WARNINGS));
             }
         }
-        write_atomic(&self.out.join(MANIFEST), manifest.as_bytes())?;
-        fs::remove_file(self.out.join(IN_PROGRESS))?;
+        write_atomic(&self.cache.join(MANIFEST), manifest.as_bytes())?;
+        remove_legacy(&self.out)?;
+        fs::remove_file(self.cache.join(IN_PROGRESS))?;
         self.done = true;
         Ok(report)
     }
@@ -240,7 +254,7 @@ impl Staging {
             let _ = fs::remove_dir(dir);
         }
         if !self.interrupted {
-            let _ = fs::remove_file(self.out.join(IN_PROGRESS));
+            let _ = fs::remove_file(self.cache.join(IN_PROGRESS));
         }
     }
 }
@@ -361,6 +375,18 @@ fn remove_empty_parents(out: &Path, file: &Path) {
     }
 }
 
+/// Removes the bookkeeping an older version kept in the output folder (a link by one of
+/// those names is removed, not followed; a folder by one of them is not ours).
+fn remove_legacy(out: &Path) -> io::Result<()> {
+    for name in LEGACY {
+        let p = out.join(name);
+        if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
+}
+
 fn remove_temporaries(out: &Path) {
     for e in walkdir::WalkDir::new(out)
         .into_iter()
@@ -388,20 +414,22 @@ mod tests {
     fn rewrites_only_changed_files_and_removes_stale_ones() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
+        let cache = dir.path().join("cache");
         let r = write(
             &out,
+            &cache,
             &[file("a/index.html", "A"), file("b/index.html", "B")],
         )
         .unwrap();
         assert_eq!((r.written, r.unchanged, r.removed), (2, 0, 0));
-        let r = write(&out, &[file("a/index.html", "A2")]).unwrap();
+        let r = write(&out, &cache, &[file("a/index.html", "A2")]).unwrap();
         assert_eq!((r.written, r.unchanged, r.removed), (1, 0, 1));
         assert!(
             !out.join("b").exists(),
             "empty folder of a removed page is removed too"
         );
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A2");
-        let r = write(&out, &[file("a/index.html", "A2")]).unwrap();
+        let r = write(&out, &cache, &[file("a/index.html", "A2")]).unwrap();
         assert_eq!((r.written, r.unchanged), (0, 1));
     }
 
@@ -409,9 +437,20 @@ mod tests {
     fn files_and_folders_may_trade_places() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&out, &[file("a", "file"), file("b/index.html", "B")]).unwrap();
+        let cache = dir.path().join("cache");
+        write(
+            &out,
+            &cache,
+            &[file("a", "file"), file("b/index.html", "B")],
+        )
+        .unwrap();
         // `a` becomes a folder, `b` a file.
-        let r = write(&out, &[file("a/index.html", "A"), file("b", "file")]).unwrap();
+        let r = write(
+            &out,
+            &cache,
+            &[file("a/index.html", "A"), file("b", "file")],
+        )
+        .unwrap();
         assert_eq!(r.written, 2);
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A");
         assert_eq!(fs::read_to_string(out.join("b")).unwrap(), "file");
@@ -422,7 +461,7 @@ mod tests {
             fs::create_dir(&elsewhere).unwrap();
             fs::remove_dir_all(out.join("a")).unwrap();
             std::os::unix::fs::symlink(&elsewhere, out.join("a")).unwrap();
-            let e = write(&out, &[file("a/index.html", "A")]).unwrap_err();
+            let e = write(&out, &cache, &[file("a/index.html", "A")]).unwrap_err();
             assert!(e.to_string().contains("symbolic link"), "{e}");
             assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
         }
@@ -432,12 +471,13 @@ mod tests {
     fn an_interrupted_write_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&out, &[file("a.html", "old")]).unwrap();
+        let cache = dir.path().join("cache");
+        write(&out, &cache, &[file("a.html", "old")]).unwrap();
         // Simulate a killed build that changed the file after the manifest was written.
         fs::write(out.join("a.html"), "new").unwrap();
-        fs::write(out.join(IN_PROGRESS), "").unwrap();
+        fs::write(cache.join(IN_PROGRESS), "").unwrap();
         fs::write(out.join(".x.html.pillar-tmp"), "half").unwrap();
-        write(&out, &[file("a.html", "old")]).unwrap();
+        write(&out, &cache, &[file("a.html", "old")]).unwrap();
         assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old");
         assert!(!out.join(".x.html.pillar-tmp").exists());
     }
@@ -446,8 +486,9 @@ mod tests {
     fn an_aborted_staging_leaves_the_previous_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&out, &[file("a/index.html", "A")]).unwrap();
-        let staging = Staging::begin(&out).unwrap();
+        let cache = dir.path().join("cache");
+        write(&out, &cache, &[file("a/index.html", "A")]).unwrap();
+        let staging = Staging::begin(&out, &cache).unwrap();
         staging.put("a/index.html", b"A2").unwrap();
         staging.put("new/deep/index.html", b"N").unwrap();
         staging.abort();
@@ -462,7 +503,7 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains("pillar-tmp"))
             .collect();
         assert!(left.is_empty(), "{left:?}");
-        assert!(!out.join(IN_PROGRESS).exists());
+        assert!(!cache.join(IN_PROGRESS).exists());
     }
 
     #[cfg(unix)]
@@ -470,8 +511,10 @@ mod tests {
     fn a_stale_file_behind_a_link_is_not_removed() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
+        let cache = dir.path().join("cache");
         write(
             &out,
+            &cache,
             &[file("media/photo.jpg", "v1"), file("index.html", "I")],
         )
         .unwrap();
@@ -481,7 +524,7 @@ mod tests {
         fs::write(elsewhere.join("photo.jpg"), "THE ONLY COPY").unwrap();
         fs::remove_dir_all(out.join("media")).unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("media")).unwrap();
-        let r = write(&out, &[file("index.html", "I")]).unwrap();
+        let r = write(&out, &cache, &[file("index.html", "I")]).unwrap();
         assert_eq!(r.removed, 0);
         assert_eq!(
             fs::read_to_string(elsewhere.join("photo.jpg")).unwrap(),
@@ -493,8 +536,9 @@ mod tests {
     fn a_failed_build_leaves_the_file_that_was_to_become_a_folder() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&out, &[file("notes", "ORIGINAL NOTES FILE")]).unwrap();
-        let staging = Staging::begin(&out).unwrap();
+        let cache = dir.path().join("cache");
+        write(&out, &cache, &[file("notes", "ORIGINAL NOTES FILE")]).unwrap();
+        let staging = Staging::begin(&out, &cache).unwrap();
         staging.put("notes/index.html", b"page").unwrap();
         staging.abort();
         assert_eq!(
@@ -502,7 +546,7 @@ mod tests {
             "ORIGINAL NOTES FILE"
         );
         // A build that succeeds turns it into a folder.
-        let r = write(&out, &[file("notes/index.html", "page")]).unwrap();
+        let r = write(&out, &cache, &[file("notes/index.html", "page")]).unwrap();
         assert_eq!((r.written, r.removed), (1, 0));
         assert_eq!(
             fs::read_to_string(out.join("notes/index.html")).unwrap(),
@@ -514,14 +558,16 @@ mod tests {
     fn files_no_longer_made_are_removed_after_an_interrupted_build() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
+        let cache = dir.path().join("cache");
         write(
             &out,
+            &cache,
             &[file("a.html", "A"), file("withdrawn/index.html", "W")],
         )
         .unwrap();
         // A build was killed while it wrote.
-        fs::write(out.join(IN_PROGRESS), "").unwrap();
-        let r = write(&out, &[file("a.html", "A")]).unwrap();
+        fs::write(cache.join(IN_PROGRESS), "").unwrap();
+        let r = write(&out, &cache, &[file("a.html", "A")]).unwrap();
         assert_eq!(r.removed, 1);
         assert!(!out.join("withdrawn").exists());
     }
@@ -530,13 +576,15 @@ mod tests {
     fn a_second_file_at_one_path_is_refused_and_the_first_leaves_no_trace() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
+        let cache = dir.path().join("cache");
         write(
             &out,
+            &cache,
             &[file("index.html", "I"), file("robots.txt", "pillar's")],
         )
         .unwrap();
         // The author's file is staged; pillar's own, unchanged, is the second at that path.
-        let staging = Staging::begin(&out).unwrap();
+        let staging = Staging::begin(&out, &cache).unwrap();
         staging.put("robots.txt", b"the author's").unwrap();
         let e = staging.put("robots.txt", b"pillar's").unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
@@ -544,7 +592,6 @@ mod tests {
         let names: Vec<String> = fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != MANIFEST && n != ".pillar-warnings.json")
             .collect();
         let mut names = names;
         names.sort();
@@ -559,8 +606,9 @@ mod tests {
     fn a_file_name_of_255_bytes_is_staged() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
+        let cache = dir.path().join("cache");
         let name = format!("{}.html", "a".repeat(250));
-        write(&out, &[file(&name, "long")]).unwrap();
+        write(&out, &cache, &[file(&name, "long")]).unwrap();
         assert_eq!(fs::read_to_string(out.join(&name)).unwrap(), "long");
     }
 
@@ -568,8 +616,14 @@ mod tests {
     fn a_staged_kept_or_deferred_file_reads_back_as_put() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&out, &[file("kept.html", "K"), file("notes", "a file")]).unwrap();
-        let staging = Staging::begin(&out).unwrap();
+        let cache = dir.path().join("cache");
+        write(
+            &out,
+            &cache,
+            &[file("kept.html", "K"), file("notes", "a file")],
+        )
+        .unwrap();
+        let staging = Staging::begin(&out, &cache).unwrap();
         staging.put("kept.html", b"K").unwrap();
         staging.put("new.html", b"N").unwrap();
         staging.put("notes/index.html", b"D").unwrap();
@@ -578,5 +632,60 @@ mod tests {
         assert_eq!(read("new.html").as_deref(), Some(&b"N"[..]));
         assert_eq!(read("notes/index.html").as_deref(), Some(&b"D"[..]));
         assert_eq!(read("missing.html"), None);
+    }
+
+    /// Every name in `dir`, at any depth, relative to it.
+    fn tree(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                e.path().strip_prefix(dir).unwrap().display().to_string()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_output_holds_only_the_site_and_the_cache_the_bookkeeping() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let cache = dir.path().join("cache");
+        let stamp = Stamp {
+            fingerprint: 7,
+            pages: 1,
+            warnings: "[]".into(),
+        };
+        let staging = Staging::begin(&out, &cache).unwrap();
+        staging.put("index.html", b"I").unwrap();
+        staging.commit_with(Some(&stamp)).unwrap();
+        assert_eq!(tree(&out), ["index.html"]);
+        assert_eq!(tree(&cache), [MANIFEST, WARNINGS]);
+        let (again, files) = super::super::unchanged(&out, &cache, 7).unwrap();
+        assert_eq!((again.pages, files), (1, 1));
+    }
+
+    #[test]
+    fn an_output_folder_of_an_older_version_is_cleaned_and_its_bookkeeping_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let cache = dir.path().join("cache");
+        fs::create_dir_all(out.join("gone")).unwrap();
+        fs::write(out.join("index.html"), "I").unwrap();
+        fs::write(out.join("gone/index.html"), "G").unwrap();
+        fs::write(out.join("mine.txt"), "not pillar's").unwrap();
+        let legacy = "#inputs\t0000000000000007\t1\n\
+                      0000000000000000\t1\tindex.html\n0000000000000000\t1\tgone/index.html\n";
+        fs::write(out.join(LEGACY[0]), legacy).unwrap();
+        for name in &LEGACY[1..] {
+            fs::write(out.join(name), "").unwrap();
+        }
+        assert!(super::super::unchanged(&out, &cache, 7).is_none());
+        let r = write(&out, &cache, &[file("index.html", "I")]).unwrap();
+        assert_eq!(r.removed, 1);
+        assert_eq!(tree(&out), ["index.html", "mine.txt"]);
+        assert_eq!(tree(&cache), [MANIFEST]);
     }
 }

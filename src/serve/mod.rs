@@ -86,6 +86,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Failure> {
         .root
         .canonicalize()
         .map_err(|e| tool(&format!("{}", opts.root.display()), &e))?;
+    project::require_config(&root).map_err(Failure::Tool)?;
 
     let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
         tool(
@@ -105,14 +106,16 @@ pub fn run(opts: &ServeOptions) -> Result<(), Failure> {
         None => {
             let p = preview::Preview::open(&root)
                 .map_err(|e| tool("cannot create the preview folder", &e))?;
-            let path = p.path().to_path_buf();
-            (Some(p), path)
+            let site = p.site();
+            (Some(p), site)
         }
     };
     let project = Project::read(&root, &output)?;
 
     let overrides = Overrides {
         output_dir: Some(project.output.clone()),
+        // The preview's bookkeeping stays in its private folder, beside what is served.
+        cache_dir: preview.as_ref().map(preview::Preview::cache),
         base_url: Some(url.to_string()),
         drafts: opts.drafts,
     };

@@ -10,6 +10,8 @@
 //!   reused by the next run for that project (its files are the user's own, and the first
 //!   build only rewrites what changed); anything there that is not a private folder of ours
 //!   is removed first.
+//! - The project's folder holds the site, in `site/`, which is what is served, and the
+//!   build's bookkeeping, in `cache/`, which is not.
 //! - When that user folder cannot be used (someone else made one with that name, or it is a
 //!   link or open to others) or the project's folder cannot be prepared in it (a file system
 //!   without locks, say), or another server for the same project holds the lock, the
@@ -51,8 +53,20 @@ impl Preview {
         random(&tmp)
     }
 
+    /// The folder the preview belongs in, removed with it.
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Where the site is built and what is served.
+    pub fn site(&self) -> PathBuf {
+        self.path.join("site")
+    }
+
+    /// Where the builds keep their bookkeeping, beside the site and never served.
+    pub fn cache(&self) -> PathBuf {
+        self.path.join("cache")
     }
 }
 

@@ -161,18 +161,80 @@ fn unknown_front_matter_keys_come_all_at_once_in_file_order_with_zola_names_mapp
     }
 }
 
-/// A Zola project's `config.toml` is not read: pillar says so instead of building an
-/// "Untitled explainer" in silence.
+/// A Zola project's `config.toml` is not read: pillar says so and refuses the folder
+/// instead of building an "Untitled explainer" in silence.
 #[test]
 fn a_config_toml_without_site_config_gets_a_hint() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("config.toml"), "title = \"Mine\"\n").unwrap();
     std::fs::create_dir_all(tmp.path().join("content")).unwrap();
     std::fs::write(tmp.path().join("content/_index.md"), "Hi.\n").unwrap();
-    let o = pillar(&["check", "--root", tmp.path().to_str().unwrap()]);
-    let err = text(&o.stderr);
+    for cmd in ["check", "build"] {
+        let o = pillar(&[cmd, "--root", tmp.path().to_str().unwrap()]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {err}");
+        assert!(err.contains("there is no site-config.toml here"), "{err}");
+        assert!(
+            err.contains(
+                "hint: found config.toml: pillar reads its settings from site-config.toml"
+            ),
+            "{err}"
+        );
+    }
+    assert!(!tmp.path().join("public").exists(), "nothing written");
     assert!(
-        err.contains("hint: found config.toml: pillar reads its settings from site-config.toml"),
-        "{err}"
+        !tmp.path().join(".pillar-cache").exists(),
+        "nothing written"
     );
+}
+
+/// `--root my-reform/content` (the content folder, not the project) is refused with the
+/// folder to give instead, by build, check and serve; nothing is written.
+#[test]
+fn a_root_without_site_config_is_refused_with_the_nearest_project_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("my-reform");
+    let o = pillar(&["init", project.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let project = project.canonicalize().unwrap();
+    let content = project.join("content");
+    let before: Vec<_> = walkdir::WalkDir::new(tmp.path())
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    for args in [
+        vec!["build"],
+        vec!["check"],
+        vec!["serve", "--port", "0", "--output"],
+    ] {
+        let mut args: Vec<String> = args.into_iter().map(String::from).collect();
+        if args[0] == "serve" {
+            args.push(tmp.path().join("preview").display().to_string());
+        }
+        args.extend(["--root".into(), content.display().to_string()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = pillar(&args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: {}: there is no site-config.toml here",
+                content.display()
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "hint: {} has one: give --root {}",
+                project.join("site-config.toml").display(),
+                project.display()
+            )),
+            "{err}"
+        );
+    }
+    let after: Vec<_> = walkdir::WalkDir::new(tmp.path())
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    assert_eq!(before, after, "nothing written");
 }

@@ -81,7 +81,6 @@ pub fn files(out: &Path) -> BTreeSet<String> {
                 .to_string_lossy()
                 .replace('\\', "/")
         })
-        .filter(|p| !p.starts_with(".pillar"))
         .collect()
 }
 

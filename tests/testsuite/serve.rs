@@ -249,6 +249,13 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
+    fn child_alive(&self) -> bool {
+        std::process::Command::new("kill")
+            .args(["-0", &self.child.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
     fn get(&self, path: &str) -> Response {
         request(self.addr, path).unwrap()
     }
@@ -1002,7 +1009,20 @@ fn serve_previews_in_a_private_folder_removed_on_exit_and_reused_after_a_kill() 
     let folders = preview_folders(&server);
     assert_eq!(folders.len(), 1, "{folders:?}");
     let preview = &folders[0];
-    assert!(preview.join("index.html").is_file());
+    assert!(preview.join("site/index.html").is_file());
+    // What is served holds only the site; the bookkeeping is beside it, never served.
+    let dotted: Vec<_> = walkdir::WalkDir::new(preview.join("site"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".pillar"))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    assert!(dotted.is_empty(), "{dotted:?}");
+    assert!(preview.join("cache/manifest").is_file());
+    assert!(
+        !server.root.join(".pillar-cache").exists(),
+        "a preview writes nothing into the project"
+    );
     // Every folder from TMPDIR down to the site is this user's and closed to others.
     let uid = my_uid(&server.tmp);
     for dir in preview.ancestors().take_while(|d| *d != server.tmp) {
@@ -1015,7 +1035,7 @@ fn serve_previews_in_a_private_folder_removed_on_exit_and_reused_after_a_kill() 
 
     // Killed: the folder stays, and the next run reuses it (it is ours and private).
     stop(&mut server, "KILL");
-    assert!(preview.join("index.html").is_file());
+    assert!(preview.join("site/index.html").is_file());
     std::fs::write(preview.join("left-by-the-killed-run.txt"), "x").unwrap();
     let mut server = server.restart();
     assert_eq!(preview_folders(&server), folders, "the same folder");
@@ -1173,4 +1193,174 @@ fn serve_answers_at_the_bound_address() {
     assert!(head.starts_with("HTTP/1.1 101"), "{head}");
     let r = request_as(lan, "/about/", &format!("evil.example:{port}"), "");
     assert_eq!(r.status, 403);
+}
+
+/// Every spelling of "climb out" the review tried, combined: a dot pair in 12 encodings, a
+/// separator in 8, 3 depths and 4 targets (1,152 requests), plus the spellings of pillar's
+/// old bookkeeping files. Not one answers with a file outside the output, or with anything
+/// but 400 or 404.
+#[test]
+fn serve_refuses_every_traversal_variant() {
+    let server = start();
+    let base = server.out.parent().unwrap();
+    let canary = format!("pillar-canary-{}", std::process::id());
+    std::fs::write(base.join("canary.txt"), &canary).unwrap();
+    std::fs::create_dir_all(base.join("secret")).unwrap();
+    std::fs::write(base.join("secret/index.html"), &canary).unwrap();
+    let dots = [
+        "..",
+        "%2e%2e",
+        "%2E%2E",
+        ".%2e",
+        "%2e.",
+        "%252e%252e",
+        "%c0%ae%c0%ae",
+        "%e0%80%ae%e0%80%ae",
+        "%uff0e%uff0e",
+        "%ef%bc%8e%ef%bc%8e",
+        "..;",
+        "..%00",
+    ];
+    let seps = ["/", "%2f", "%2F", "\\", "%5c", "%255c", "//", "/./"];
+    let targets = ["canary.txt", "etc/passwd", "secret/index.html", "secret/"];
+    let mut variants: Vec<String> = Vec::new();
+    for d in dots {
+        for s in seps {
+            for depth in [1, 2, 8] {
+                for t in targets {
+                    variants.push(format!("/{}{t}", format!("{d}{s}").repeat(depth)));
+                }
+            }
+        }
+    }
+    for name in [
+        ".pillar-manifest",
+        ".pillar-warnings.json",
+        ".pillar-writing",
+    ] {
+        for spelled in [
+            name.to_owned(),
+            name.replace('.', "%2e"),
+            format!("about/../{name}"),
+            format!("./{name}"),
+            format!("{name}%00"),
+        ] {
+            variants.push(format!("/{spelled}"));
+        }
+    }
+    // An old output folder's bookkeeping, should one be served with --output.
+    std::fs::write(server.out.join(".pillar-manifest"), &canary).unwrap();
+    let passwd = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|p| p.lines().next().map(str::to_owned))
+        .filter(|l| !l.is_empty());
+    let mut statuses = std::collections::BTreeMap::new();
+    for v in &variants {
+        let r = server.get(v);
+        assert!(!r.body.contains(&canary), "{v}: leaked the canary");
+        if let Some(line) = &passwd {
+            assert!(!r.body.contains(line.as_str()), "{v}: leaked /etc/passwd");
+        }
+        assert!(matches!(r.status, 400 | 404), "{v}: status {}", r.status);
+        *statuses.entry(r.status).or_insert(0) += 1;
+    }
+    assert!(variants.len() > 1000, "{}", variants.len());
+    eprintln!("{} traversal variants: {statuses:?}", variants.len());
+}
+
+/// Requests from many clients while the site is rebuilt again and again: every answer is
+/// whole (a complete page of one version), none is a server error, and the server stays up.
+#[test]
+fn serve_answers_whole_pages_of_one_version_during_rebuilds() {
+    let server = start();
+    let addr = server.addr;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let paths = ["/", "/about/", "/departments/old/", "/missing/"];
+    let clients: Vec<_> = (0..16)
+        .map(|t| {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                let mut i = t;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) || seen.len() < 50 {
+                    let p = paths[i % paths.len()];
+                    i += 1;
+                    let r = request(addr, p).map_err(|e| format!("{p}: {e}"));
+                    seen.push((p, r.map(|r| (r.status, r.body))));
+                }
+                seen
+            })
+        })
+        .collect();
+    let config = server.root.join("site-config.toml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    let rebuilds = 20;
+    for n in 1..=rebuilds {
+        let text = original.replace(
+            "title = \"Serve fixture\"",
+            &format!("title = \"Site ver-{n}-end\""),
+        );
+        let tmp = server.root.join(".site-config.toml.tmp");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &config).unwrap();
+        wait_for("the rebuild", || {
+            server.get("/").body.contains(&format!("ver-{n}-end"))
+        });
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut total = 0;
+    for c in clients {
+        for (p, r) in c.join().unwrap() {
+            total += 1;
+            let (status, body) = r.unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                status == 200 || (status == 404 && p == "/missing/"),
+                "{p}: status {status}"
+            );
+            assert!(body.trim_end().ends_with("</html>"), "{p}: cut short");
+            let versions: std::collections::BTreeSet<&str> = body
+                .split("ver-")
+                .skip(1)
+                .filter_map(|rest| rest.split_once("-end").map(|(v, _)| v))
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                .collect();
+            assert!(
+                versions.len() <= 1,
+                "{p}: a page of two versions: {versions:?}"
+            );
+        }
+    }
+    assert!(server.child_alive(), "the server is still up");
+    assert!(!server.log().contains("panicked"), "{}", server.log());
+    eprintln!("{total} requests from 16 clients during {rebuilds} rebuilds");
+}
+
+/// Slowloris: 200 connections that send half a request and then a byte now and then do not
+/// keep anyone else from being answered, promptly.
+#[test]
+fn serve_answers_others_while_slow_clients_trickle_their_headers() {
+    let server = start();
+    let mut slow: Vec<TcpStream> = (0..200)
+        .filter_map(|_| TcpStream::connect(server.addr).ok())
+        .collect();
+    for s in &mut slow {
+        let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a");
+    }
+    assert!(slow.len() >= 150, "{} connections", slow.len());
+    let mut worst = Duration::ZERO;
+    for round in 0..10 {
+        for s in &mut slow {
+            let _ = s.write_all(b"a");
+        }
+        let started = Instant::now();
+        let r = server.get(if round % 2 == 0 { "/" } else { "/about/" });
+        worst = worst.max(started.elapsed());
+        assert_eq!(r.status, 200);
+        assert!(r.body.trim_end().ends_with("</html>"));
+    }
+    assert!(
+        worst < Duration::from_secs(2),
+        "worst answer took {worst:?}"
+    );
+    eprintln!("10 of 10 answered beside 200 slow clients, worst {worst:?}");
 }

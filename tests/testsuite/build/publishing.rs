@@ -85,6 +85,7 @@ fn every_page_has_social_metadata_and_valid_json_ld() {
 fn json_ld_cannot_be_closed_by_a_title() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(tmp.path().join("content")).unwrap();
+    std::fs::write(tmp.path().join("site-config.toml"), "").unwrap();
     std::fs::write(
         tmp.path().join("content/evil.md"),
         "+++\ntitle = \"</script><script>alert(1)</script>\"\n+++\nx\n",

@@ -50,6 +50,9 @@ fn serve() -> (String, Arc<Mutex<Vec<String>>>) {
                     }
                     _ => "404 Not Found\r\nContent-Length: 0\r\n\r\n".into(),
                 };
+                // One request per connection, and said so: a client that kept the connection
+                // for its next request (GET after a refused HEAD) would find it closed.
+                let answer = answer.replacen("\r\n", "\r\nConnection: close\r\n", 1);
                 let mut stream = stream;
                 let _ = write!(stream, "HTTP/1.1 {answer}");
             });

@@ -153,6 +153,7 @@ fn hostile_data_is_escaped_on_every_page() {
 fn a_javascript_url_in_a_source_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(tmp.path().join("content")).unwrap();
+    std::fs::write(tmp.path().join("site-config.toml"), "").unwrap();
     std::fs::write(
         tmp.path().join("content/reform.toml"),
         "[reform]\ntitle = \"T\"\nsummary = \"S [@s]\"\n\n[[source]]\nid = \"s\"\ntitle = \"t\"\npublisher = \"p\"\nurl = \"JaVaScRiPt:alert(1)\"\n",
@@ -208,6 +209,7 @@ fn a_comment_opener_in_a_name_does_not_swallow_the_page_into_its_metadata() {
     // The feed stays well-formed XML: no control character but tab and line breaks.
     let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
     assert!(feed.contains("The council proposes the merger"), "{feed}");
+    roxmltree::Document::parse(&feed).expect("atom.xml is well-formed");
     assert!(
         !feed
             .chars()

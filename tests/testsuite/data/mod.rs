@@ -7,3 +7,4 @@ mod json_schema;
 mod model;
 mod open_data;
 mod source_groups;
+mod xss_formats;

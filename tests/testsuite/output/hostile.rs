@@ -291,6 +291,20 @@ fn nothing_is_written_outside_the_output_directory() {
     let outside: Vec<&String> = after
         .difference(&before)
         .filter(|f| !Path::new(f).starts_with("out"))
+        // The project's cache folder: the bookkeeping of the build, kept out of the output.
+        .filter(|f| !Path::new(f).starts_with("site/.pillar-cache"))
         .collect();
     assert!(outside.is_empty(), "{outside:?}");
+}
+
+/// Review case 15: a legal file name of 250 bytes is copied; its temporary name must not
+/// push it past the file system's limit.
+#[test]
+fn a_file_with_a_name_of_250_bytes_is_published() {
+    let c = case();
+    let name = format!("{}.png", "a".repeat(246));
+    std::fs::write(c.root.join("content").join(&name), "data").unwrap();
+    let o = c.build();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_to_string(c.out.join(&name)).unwrap(), "data");
 }

@@ -257,7 +257,14 @@ fn ctrl_c_or_sigterm_during_a_build_leaves_the_previous_site_as_it_was() {
     let out = tmp.path().join("out");
     build_site(&site, &out, &[]);
     let before = entries(&out);
-    let marker = out.join(".pillar-writing");
+    // The marker of a build in progress, in the project's cache folder.
+    let writing = || {
+        std::fs::read_dir(site.join(".pillar-cache"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .any(|e| e.path().join("writing").exists())
+    };
     let mut interrupted = 0;
     for (round, signal) in ["INT", "TERM", "INT", "TERM", "INT", "TERM"]
         .iter()
@@ -276,7 +283,7 @@ fn ctrl_c_or_sigterm_during_a_build_leaves_the_previous_site_as_it_was() {
             .spawn()
             .unwrap();
         let started = std::time::Instant::now();
-        while !marker.exists() && started.elapsed() < Duration::from_secs(30) {
+        while !writing() && started.elapsed() < Duration::from_secs(30) {
             std::thread::sleep(Duration::from_millis(2));
         }
         std::thread::sleep(Duration::from_millis(30 * (round as u64 % 3 + 1)));
@@ -307,4 +314,76 @@ fn ctrl_c_or_sigterm_during_a_build_leaves_the_previous_site_as_it_was() {
         assert_eq!(entries(&out), before);
     }
     assert!(interrupted > 0, "no build was interrupted in time");
+}
+
+/// Every entry of a folder, hidden ones included, with the bytes of each file.
+fn whole_tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (
+                rel,
+                e.file_type()
+                    .is_file()
+                    .then(|| std::fs::read(e.path()).unwrap()),
+            )
+        })
+        .collect()
+}
+
+/// A disk that fills up while the site is staged (here a file-size limit, `ulimit -f`, with
+/// SIGXFSZ ignored so that the write fails as it does on a full disk): exit 2, the previous
+/// site byte for byte, no temporary file left; the next build with room succeeds.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_while_staging_leaves_the_previous_site_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("s");
+    assert!(pillar(&["init", root.to_str().unwrap()]).status.success());
+    let big = |v: &str| {
+        let para = format!("Version {v} of a long page about the merger, words words words.\n\n");
+        format!("+++\ntitle = \"Big\"\n+++\n{}", para.repeat(4000))
+    };
+    std::fs::write(root.join("content/big.md"), big("one")).unwrap();
+    let out = tmp.path().join("out");
+    build_site(&root, &out, &[]);
+    let before = whole_tree(&out);
+    let cache_before = whole_tree(&root.join(".pillar-cache"));
+    std::fs::write(root.join("content/big.md"), big("two")).unwrap();
+    let config = root.join("site-config.toml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        settings.replacen("title = \"", "title = \"Changed ", 1),
+    )
+    .unwrap();
+    // 128 blocks (64 or 128 KiB, as the shell counts): every page fits, the big one does not.
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 128; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_pillar"))
+        .args(["build", "--quiet", "--root", root.to_str().unwrap()])
+        .args(["--output", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("File too large") || err.contains("No space"),
+        "{err}"
+    );
+    assert!(
+        whole_tree(&out) == before,
+        "the previous site, byte for byte"
+    );
+    assert!(
+        whole_tree(&root.join(".pillar-cache")) == cache_before,
+        "and its bookkeeping"
+    );
+    build_site(&root, &out, &[]);
+    let page = std::fs::read_to_string(out.join("big/index.html")).unwrap();
+    assert!(page.contains("Version two"));
 }
