@@ -249,7 +249,9 @@ pub fn did_you_mean<'a>(
         .filter(|(score, c)| {
             *score > 0.8 && 2 * strsim::levenshtein(wanted, c) <= wanted.len().max(c.len()).max(4)
         })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        // On a tie the name first in alphabetical order wins, so that candidates given in
+        // any order (the keys of a hash map) always give the same hint.
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
 
@@ -358,6 +360,12 @@ mod tests {
             Some("health-agency")
         );
         assert_eq!(did_you_mean("port-office", ["oict", "dpo"]), None);
+    }
+
+    #[test]
+    fn did_you_mean_breaks_ties_the_same_way_whatever_the_order() {
+        assert_eq!(did_you_mean("s02", ["s01", "s00"]), Some("s00"));
+        assert_eq!(did_you_mean("s02", ["s00", "s01"]), Some("s00"));
     }
 
     #[test]
