@@ -15,12 +15,10 @@
 //
 // It builds nothing: it reads the site already built in SITE_DIR (default public/).
 // Run: SITE_DIR=/tmp/content-site node --test tests/browser/content.test.mjs
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { SITE_DIR, LAUNCH_OPTIONS, startServer, htmlPages, siteIsBuilt, tomlBlockValues } from './helpers.mjs';
+import { SITE_DIR, LAUNCH_OPTIONS, startServer, htmlPages, defaultEditionPages, siteIsBuilt, tomlBlockValues } from './helpers.mjs';
 
 if (!siteIsBuilt()) {
   throw new Error(`no built site in ${SITE_DIR} (build it first, e.g. pillar build --output "$SITE_DIR")`);
@@ -28,12 +26,8 @@ if (!siteIsBuilt()) {
 
 const SOURCES_PATH = process.env.SOURCES_PATH || '/sources/';
 const PAGES = htmlPages().filter((p) => !p.path.endsWith('/404.html'));
-/** The prefixes of the editions in other languages: folders with a sitemap of their own. */
-const EDITION_PREFIXES = readdirSync(SITE_DIR, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(SITE_DIR, d.name, 'sitemap.xml')))
-  .map((d) => `/${d.name}/`);
 /** The default edition's pages, whose words the data file's glossary describes. */
-const DEFAULT_PAGES = PAGES.filter((p) => !EDITION_PREFIXES.some((e) => p.path.startsWith(e)));
+const DEFAULT_PAGES = defaultEditionPages().filter((p) => p.path !== '/404.html');
 
 /** Words from the project's own working notes that mean nothing to a reader. */
 export const WORKING_VOCABULARY = [

@@ -166,6 +166,21 @@ export function htmlPages(root = SITE_DIR) {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** The prefixes of a site's editions in other languages (`/fr/`): folders with a sitemap of
+ * their own. */
+export function editionPrefixes(root = SITE_DIR) {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'sitemap.xml')))
+    .map((d) => `/${d.name}/`);
+}
+
+/** The pages of the default edition: those of {@link htmlPages} outside every other edition's
+ * prefix. (The editions in other languages have their own tests, editions.test.mjs.) */
+export function defaultEditionPages(root = SITE_DIR) {
+  const prefixes = editionPrefixes(root);
+  return htmlPages(root).filter((p) => !prefixes.some((e) => p.path.startsWith(e)));
+}
+
 /** True when the site folder exists and holds a built home page. */
 export function siteIsBuilt(root = SITE_DIR) {
   return existsSync(join(root, 'index.html'));
