@@ -398,3 +398,21 @@ pub fn repeated_citations(path: &Path) -> Vec<String> {
     }
     found
 }
+
+/// Every entry of a folder, hidden ones and folders included, with the bytes of each file: two
+/// trees are equal when they hold the same names and the same bytes.
+pub fn whole_tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let bytes = e
+                .file_type()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (rel, bytes)
+        })
+        .collect()
+}

@@ -7,23 +7,6 @@ use std::path::Path;
 
 use crate::common::*;
 
-/// Every entry of a folder, hidden ones and folders included, with the bytes of each file.
-fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .map(|e| {
-            let e = e.unwrap();
-            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            let bytes = e
-                .file_type()
-                .is_file()
-                .then(|| std::fs::read(e.path()).unwrap());
-            (rel, bytes)
-        })
-        .collect()
-}
-
 fn starter(dir: &Path) -> std::path::PathBuf {
     let root = dir.join("s");
     let o = pillar(&["init", root.to_str().unwrap()]);
@@ -49,7 +32,7 @@ fn two_builds_into_two_folders_are_the_same_folder_with_nothing_of_pillars() {
     let outside = tmp.path().join("elsewhere");
     build_site(&root, &inside, &[]);
     build_site(&root, &outside, &[]);
-    let (a, b) = (tree(&inside), tree(&outside));
+    let (a, b) = (whole_tree(&inside), whole_tree(&outside));
     assert!(a.len() > 10, "{a:?}");
     assert!(pillar_names(&a).is_empty(), "{:?}", pillar_names(&a));
     assert_eq!(
@@ -123,7 +106,7 @@ fn an_output_folder_of_an_older_version_is_cleaned_and_loses_its_bookkeeping() {
     let o = pillar(&["build", "--root", root.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("1 removed"), "{}", text(&o.stdout));
-    let after = tree(&out);
+    let after = whole_tree(&out);
     assert!(
         pillar_names(&after).is_empty(),
         "{:?}",
@@ -139,7 +122,7 @@ fn an_output_folder_of_an_older_version_is_cleaned_and_loses_its_bookkeeping() {
     build_site(&root, &fresh, &[]);
     let mut after = after;
     after.remove("mine.txt");
-    assert!(after == tree(&fresh));
+    assert!(after == whole_tree(&fresh));
 }
 
 #[test]

@@ -316,24 +316,6 @@ fn ctrl_c_or_sigterm_during_a_build_leaves_the_previous_site_as_it_was() {
     assert!(interrupted > 0, "no build was interrupted in time");
 }
 
-/// Every entry of a folder, hidden ones included, with the bytes of each file.
-fn whole_tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .map(|e| {
-            let e = e.unwrap();
-            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            (
-                rel,
-                e.file_type()
-                    .is_file()
-                    .then(|| std::fs::read(e.path()).unwrap()),
-            )
-        })
-        .collect()
-}
-
 /// A disk that fills up while the site is staged (here a file-size limit, `ulimit -f`, with
 /// SIGXFSZ ignored so that the write fails as it does on a full disk): exit 2, the previous
 /// site byte for byte, no temporary file left; the next build with room succeeds.
