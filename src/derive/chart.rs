@@ -371,31 +371,18 @@ impl ColumnPainter<'_> {
         let mut cy = y + inner + font.size;
         text_block(&mut text, class, (x + inner, cy), font, &label, &full);
         cy += (label.lines.len() as f64 - 1.0) * font.line();
-        if !name.lines.is_empty() {
+        // A line under the label in the name's font: its place, then its wrapped lines.
+        let mut under = |class: &str, wrapped: &Wrapped, full: &str| {
             cy += lay.name.size * 1.35;
-            text_block(
-                &mut text,
-                "oc-name",
-                (x + inner, cy),
-                lay.name,
-                &name,
-                &full,
-            );
-            cy += (name.lines.len() as f64 - 1.0) * lay.name.line();
+            text_block(&mut text, class, (x + inner, cy), lay.name, wrapped, full);
+            cy += (wrapped.lines.len() as f64 - 1.0) * lay.name.line();
+        };
+        if !name.lines.is_empty() {
+            under("oc-name", &name, &full);
         }
         // What the box alone would not say: its other name, its other parents.
         for mark in self.marks(node.unit, before) {
-            let wrapped = wrap(&mark, lay.name, text_w, 3);
-            cy += lay.name.size * 1.35;
-            text_block(
-                &mut text,
-                "oc-mark",
-                (x + inner, cy),
-                lay.name,
-                &wrapped,
-                &mark,
-            );
-            cy += (wrapped.lines.len() as f64 - 1.0) * lay.name.line();
+            under("oc-mark", &wrap(&mark, lay.name, text_w, 3), &mark);
         }
         let head = cy - y + font.size * 0.3 + inner / 2.0;
         self.anchors.insert(
