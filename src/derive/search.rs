@@ -14,7 +14,7 @@
 //! (79 KB gzipped) for 1,000 pages of 790 words; chunking is the step to take if sites grow
 //! far past that.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -39,11 +39,13 @@ struct Meta<'a> {
     s: &'a str,
 }
 
-/// One page's part of the index: its metadata (as JSON) and its words.
-#[derive(Default)]
+/// One page's part of the index: its metadata (as JSON) and its words, sorted, each once,
+/// one per line (one string rather than a set of them: an incremental build records and
+/// reads back every page's entry, and 400 allocations a page cost more than the rest).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     meta: String,
-    words: BTreeSet<Box<str>>,
+    words: String,
 }
 
 /// The words of `text` as the index keeps them: runs of letters and digits, lower-cased, of
@@ -72,15 +74,15 @@ fn entry_of(title: &str, url: &str, description: Option<&str>, text: &str) -> En
         s: &text[..end],
     };
     let head = [title, description.unwrap_or("")];
-    let words = head
-        .into_iter()
-        .chain([text])
-        .flat_map(words)
-        .map(String::into_boxed_str)
-        .collect();
+    let words: BTreeSet<String> = head.into_iter().chain([text]).flat_map(words).collect();
+    let mut joined = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
+    for w in &words {
+        joined.push_str(w);
+        joined.push('\n');
+    }
     Entry {
         meta: serde_json::to_string(&meta).unwrap_or_default(),
-        words,
+        words: joined,
     }
 }
 
@@ -89,12 +91,14 @@ fn entry_of(title: &str, url: &str, description: Option<&str>, text: &str) -> En
 /// number): small numbers, for a small file.
 pub fn index(entries: &[Entry]) -> String {
     let kept: Vec<&Entry> = entries.iter().filter(|e| !e.meta.is_empty()).collect();
-    let mut postings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Gathered in a hash map (millions of insertions on a big site), sorted once at the end.
+    let mut gathered: HashMap<&str, Vec<usize>> = HashMap::new();
     for (n, e) in kept.iter().enumerate() {
-        for w in &e.words {
-            postings.entry(w).or_default().push(n);
+        for w in e.words.lines() {
+            gathered.entry(w).or_default().push(n);
         }
     }
+    let mut postings: BTreeMap<&str, Vec<usize>> = gathered.into_iter().collect();
     for pages in postings.values_mut() {
         let mut last = 0;
         for p in pages.iter_mut() {
