@@ -119,10 +119,7 @@ fn shipped_explainer_in_memory(bencher: divan::Bencher) {
         pillar::generate(
             root,
             &pillar::Overrides::default(),
-            pillar::Checks {
-                html_links: false,
-                strict: false,
-            },
+            pillar::Checks::default(),
         )
         .map(|g| g.files.len())
         .unwrap_or(0)

@@ -2,7 +2,8 @@
 //! line, and the path, size and modification time of every file under `content/` and
 //! `theme/`. When it matches the one recorded by the last build, and that build's files are
 //! all still in place, the output is already what a build would write (a build is a pure
-//! function of these inputs; see the determinism test), so `build` stops there.
+//! function of these inputs; see the determinism test), so `build` stops there. The same
+//! inputs but for the Markdown files are an incremental build's [`skeleton`].
 
 use std::hash::Hasher;
 use std::path::Path;
@@ -15,13 +16,7 @@ use crate::project::CONFIG_FILE;
 
 /// Hashes every input of a build of `config`.
 pub fn inputs(config: &Config, overrides: &Overrides) -> u64 {
-    let mut h = Xxh3::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    // A rebuilt pillar may render differently, whatever its version says.
-    if let Ok(exe) = std::env::current_exe() {
-        stat(&mut h, &exe);
-    }
-    h.update(&std::fs::read(config.root.join(CONFIG_FILE)).unwrap_or_default());
+    let mut h = program_and_config(config);
     h.update(
         format!(
             "{:?}|{:?}|{}",
@@ -38,7 +33,47 @@ pub fn inputs(config: &Config, overrides: &Overrides) -> u64 {
     h.finish()
 }
 
+/// Starts the hash of what every page of an edition may depend on besides its own source:
+/// the pillar binary, the configuration as the edition sees it, the theme, the data file and
+/// its overlay, and every file under `content` (the whole content folder, other editions'
+/// included) — its path, and its size and time unless it is Markdown, whose front matter and
+/// text the build hashes itself. An incremental build adds the pages' front matter.
+pub fn skeleton(config: &Config, content: &Path) -> Xxh3 {
+    let mut h = program_and_config(config);
+    h.update(format!("{config:?}").as_bytes());
+    // A folder's time changes when a file in it is replaced; the files' paths say enough.
+    let files = |e: &walkdir::DirEntry| !e.file_type().is_dir();
+    tree_where(&mut h, &config.theme_dir, files);
+    tree_where(&mut h, content, |e| {
+        let md = (e.path().extension()).is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        files(e) && !md
+    });
+    let overlay = config.translation.as_ref().and_then(|t| t.overlay.as_ref());
+    for file in config.data_file.iter().chain(overlay) {
+        stat(&mut h, file);
+    }
+    h
+}
+
+/// The hash of the pillar program and the configuration file.
+fn program_and_config(config: &Config) -> Xxh3 {
+    let mut h = Xxh3::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // A rebuilt pillar may render differently, whatever its version says.
+    if let Ok(exe) = std::env::current_exe() {
+        stat(&mut h, &exe);
+    }
+    h.update(&std::fs::read(config.root.join(CONFIG_FILE)).unwrap_or_default());
+    h
+}
+
 fn tree(h: &mut Xxh3, dir: &Path) {
+    tree_where(h, dir, |_| true);
+}
+
+/// Hashes the path of every entry under `dir`, and the size and time of those `with_stat`
+/// accepts.
+fn tree_where(h: &mut Xxh3, dir: &Path, with_stat: impl Fn(&walkdir::DirEntry) -> bool) {
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -46,7 +81,9 @@ fn tree(h: &mut Xxh3, dir: &Path) {
         .filter_map(Result::ok)
     {
         h.update(entry.path().as_os_str().as_encoded_bytes());
-        if let Ok(meta) = entry.metadata() {
+        if with_stat(&entry)
+            && let Ok(meta) = entry.metadata()
+        {
             meta_hash(h, &meta);
         }
     }

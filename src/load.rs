@@ -29,6 +29,8 @@ pub struct ContentFile {
     /// Hash of the front matter (the text before the body), to notice a file that changed
     /// between loading and rendering.
     front_hash: u64,
+    /// Hash of the whole text as loaded: what an incremental build compares.
+    text_hash: u64,
     /// The whole file (BOM removed). The Markdown stage takes it, so that a big site does not
     /// hold every source and every rendered page in memory at once.
     text: std::sync::Mutex<Text>,
@@ -61,11 +63,22 @@ impl ContentFile {
             shown,
             abs,
             front_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..body_start]),
+            text_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
             front,
             body_start,
             len: text.len(),
             text: std::sync::Mutex::new(Text::Held(Arc::from(text))),
         }
+    }
+
+    /// The hash of the front matter as loaded.
+    pub fn front_hash(&self) -> u64 {
+        self.front_hash
+    }
+
+    /// The hash of the whole text as loaded.
+    pub fn text_hash(&self) -> u64 {
+        self.text_hash
     }
 
     /// Lets the text go; it is read again from disk when needed.

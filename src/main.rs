@@ -136,9 +136,15 @@ fn finish(result: Result<Report, Failure>, project: &ProjectArgs, verb: &str) ->
                     1 => ", 1 warning".into(),
                     n => format!(", {n} warnings"),
                 };
+                // A build that kept pages' files says how many it rendered.
+                let rendered = if report.write.is_some() && report.rendered < report.pages {
+                    format!(" ({} rendered)", report.rendered)
+                } else {
+                    String::new()
+                };
                 let _ = writeln!(
                     out,
-                    "{verb} {} page{}, {} file{}{written}{warn} in {} ms",
+                    "{verb} {} page{}{rendered}, {} file{}{written}{warn} in {} ms",
                     report.pages,
                     if report.pages == 1 { "" } else { "s" },
                     report.files,

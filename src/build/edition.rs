@@ -283,6 +283,11 @@ impl Sink for EditionSink<'_> {
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         self.inner.read(&format!("{}{path}", self.prefix))
     }
+
+    /// A kept file is one the link check does not read: `pillar check` keeps none.
+    fn keep(&self, path: &str) -> bool {
+        self.links.is_none() && self.inner.keep(&format!("{}{path}", self.prefix))
+    }
 }
 
 impl EditionSink<'_> {

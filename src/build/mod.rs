@@ -13,6 +13,7 @@ mod pages;
 mod products;
 mod project;
 mod queue;
+mod reuse;
 mod site_view;
 mod timing;
 
@@ -46,12 +47,19 @@ pub struct Checks {
     pub html_links: bool,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Keep the files of pages whose inputs did not change since the last build into the
+    /// same output, and record what the next build may keep (see [`reuse`]).
+    pub incremental: bool,
 }
 
 /// What a build made.
 #[derive(Debug)]
 pub struct Built {
     pub pages: usize,
+    /// The pages that went through their template (the others kept their file).
+    pub rendered: usize,
+    /// What the next build may reuse: the file to write in the cache folder, and its bytes.
+    pub records: Vec<(std::path::PathBuf, Vec<u8>)>,
     /// The files it put into its sink.
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
@@ -76,7 +84,10 @@ pub fn run(
     clock.lap("theme");
     let links = pages::links(config, &site, &theme, &static_files);
     let sink = &edition.sink(sink, checks);
-    let cx = pages::Cx::new(config, &site, &theme, &links, sink, edition);
+    let cache = checks.incremental.then_some(config.cache_dir.as_path());
+    let reuse = reuse::Reuse::new(config, &site, &edition.prefix, cache);
+    clock.lap("last build's record");
+    let cx = pages::Cx::new(config, &site, &theme, &links, sink, (edition, &reuse));
     let (first, waiting) = pages::render_independent(&cx);
     // The waiting pages render while the site files that do not depend on them are made.
     let (last, made) = rayon::join(
@@ -88,6 +99,8 @@ pub fn run(
     // Pages in the order of the site, the sources page last, as the search index lists them.
     let mut done: Vec<_> = first.into_iter().chain(last).collect();
     done.sort_by_key(|d| (site.pages[d.page].kind.needs_citations(), d.page));
+    let records = reuse.record(&site, &done).into_iter().collect();
+    clock.lap("record");
     let warned = (inputs.warnings, edition.is_default());
     let found = findings::gather(&site, sink, done.into_iter(), made, warned)?;
     products::make_with(&cx, &found)?;
@@ -102,6 +115,8 @@ pub fn run(
     let files = sink.len();
     Ok(Built {
         pages: site.pages.len(),
+        rendered: cx.rendered.into_inner(),
+        records,
         files,
         warnings,
     })

@@ -10,6 +10,9 @@ use crate::markdown::{Citations, PageNotes, Resolver, Terms};
 use crate::model::{PageKind, Site};
 use crate::output::{OutputFile, Sink};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::reuse::{self, Reuse};
 use super::site_view::Theme;
 use super::{Edition, locate, products, queue};
 
@@ -23,6 +26,10 @@ pub(super) struct Cx<'a> {
     pub sink: &'a dyn Sink,
     /// The edition being built, and the others.
     pub edition: &'a Edition,
+    /// What the last build left that this one may keep.
+    pub reuse: &'a Reuse,
+    /// How many pages went through their template (the others kept their file).
+    pub rendered: AtomicUsize,
 }
 
 impl<'a> Cx<'a> {
@@ -32,7 +39,7 @@ impl<'a> Cx<'a> {
         theme: &'a Theme,
         links: &'a Resolver<'a>,
         sink: &'a dyn Sink,
-        edition: &'a Edition,
+        (edition, reuse): (&'a Edition, &'a Reuse),
     ) -> Self {
         let shared = derive::Shared::new(site, config);
         Self {
@@ -43,6 +50,8 @@ impl<'a> Cx<'a> {
             shared,
             sink,
             edition,
+            reuse,
+            rendered: AtomicUsize::new(0),
         }
     }
 }
@@ -106,19 +115,21 @@ enum Pass {
     Waiting(Waiting),
 }
 
-/// The first phase: every page, in one queue, longest first; pages that need every page's
-/// citations are only prepared.
+/// The first phase: every page that does not keep its file from the last build, in one
+/// queue, longest first; pages that show other pages' findings are only prepared.
 pub(super) fn render_independent(cx: &Cx<'_>) -> (Vec<Done>, Vec<Waiting>) {
-    let order = queue::longest_first(cx.site);
+    let kept = cx.reuse.kept(cx.site, cx.sink);
+    let mut order = queue::longest_first(cx.site);
+    order.retain(|&i| kept[i].is_none());
     let mut passes = queue::run(&order, |i| {
         let (prepared, missing) = prepare(cx, i);
-        let page = &cx.site.pages[i];
-        if page.kind.needs_citations() || derive::lists_summaries(page) {
+        if reuse::renders_always(cx.site, i) {
             Pass::Waiting(Waiting(prepared, missing))
         } else {
             Pass::Done(finish(cx, prepared, missing))
         }
     });
+    passes.extend(kept.into_iter().flatten().map(Pass::Done));
     passes.sort_unstable_by_key(|p| match p {
         Pass::Done(d) => d.page,
         Pass::Waiting(w) => w.0.page,
@@ -200,6 +211,7 @@ fn finish(cx: &Cx<'_>, prepared: Prepared, missing: Option<crate::diag::Diagnost
             prepared.size_hint + 12 * 1024,
         ) {
             Ok(html) => {
+                cx.rendered.fetch_add(1, Ordering::Relaxed);
                 cx.sink.put(OutputFile {
                     path: format!("{}index.html", cx.site.pages[i].url),
                     bytes: html.into_bytes(),

@@ -15,6 +15,9 @@ use super::{Checks, Edition, Failure};
 #[derive(Debug)]
 pub struct Report {
     pub pages: usize,
+    /// The pages that went through their template; the others kept the file the last build
+    /// wrote, since nothing they show changed.
+    pub rendered: usize,
     pub files: usize,
     pub output_dir: PathBuf,
     pub write: Option<WriteReport>,
@@ -65,6 +68,8 @@ fn run_editions(
             None => built,
             Some(mut a) => {
                 a.pages += built.pages;
+                a.rendered += built.rendered;
+                a.records.extend(built.records);
                 a.files = built.files;
                 for w in built.warnings {
                     if !a.warnings.contains(&w) {
@@ -104,6 +109,7 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     {
         return Ok(Report {
             pages: stamp.pages,
+            rendered: 0,
             files,
             output_dir: config.output_dir,
             write: Some(WriteReport {
@@ -116,7 +122,11 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     }
     let fresh = !config.output_dir.exists();
     let staging = begin(&config)?;
-    let built = match run_editions(&config, Checks::default(), &staging)
+    let checks = Checks {
+        incremental: true,
+        ..Checks::default()
+    };
+    let built = match run_editions(&config, checks, &staging)
         .and_then(|b| super::interrupt::check().map(|()| b))
     {
         Ok(built) => built,
@@ -136,17 +146,40 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
         warnings: serde_json::to_string(&built.warnings).unwrap_or_else(|_| "[]".into()),
     };
     let shown = config.output_dir.display();
-    let write = staging
-        .commit_with(Some(&stamp))
+    let write = commit(staging, &stamp, &config.cache_dir, &built.records)
         .map_err(|e| Failure::Tool(format!("{shown}: cannot write the site: {e}")))?;
     Ok(Report {
         pages: built.pages,
+        rendered: built.rendered,
         files: built.files,
         output_dir: config.output_dir.clone(),
         write: Some(write),
         warnings: built.warnings,
         elapsed: start.elapsed(),
     })
+}
+
+/// Moves the staged site into place. The records of what the next build may keep are removed
+/// first and written after, so that a record never describes a site other than the one in
+/// the output.
+fn commit(
+    staging: Staging,
+    stamp: &output::Stamp,
+    cache: &Path,
+    records: &[(PathBuf, Vec<u8>)],
+) -> std::io::Result<WriteReport> {
+    for entry in std::fs::read_dir(cache)?.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("pages.") && name.ends_with(".json") {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    let write = staging.commit_with(Some(stamp))?;
+    for (path, bytes) in records {
+        output::write_atomic(path, bytes)?;
+    }
+    Ok(write)
 }
 
 /// Creates the output directory and the cache folder, and starts staging into the first.
@@ -211,10 +244,12 @@ pub fn check(root: &Path, overrides: &Overrides, strict: bool) -> Result<Report,
     let checks = Checks {
         html_links: true,
         strict,
+        ..Checks::default()
     };
     let built = run_editions(&config, checks, &Memory::default())?;
     Ok(Report {
         pages: built.pages,
+        rendered: built.rendered,
         files: built.files,
         output_dir: config.output_dir,
         write: None,

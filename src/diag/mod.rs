@@ -23,7 +23,7 @@ pub enum Severity {
 }
 
 /// Where a problem is: a line and column of a file, or a whole file, or a command-line flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// Path as shown to the user (relative to the project root where possible), or a flag.
     pub path: PathBuf,

@@ -12,7 +12,7 @@ use crate::model::reform::Source;
 pub const CITE_SCHEME: &str = "pillar-cite:";
 
 /// An internal link whose anchor must be checked once every page has rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LinkCheck {
     pub page: usize,
     pub anchor: String,

@@ -17,9 +17,12 @@ pub struct TocEntry {
     pub title: String,
 }
 
-/// What rendering a page's Markdown found, besides the HTML.
-#[derive(Debug, Default)]
+/// What rendering a page's Markdown found, besides the HTML. An incremental build records it
+/// for the next (without the table of contents and the search text, which the page's own
+/// pass uses up).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PageNotes {
+    #[serde(skip)]
     pub toc: Vec<TocEntry>,
     /// Every `id` the Markdown produced (headings, footnotes).
     pub anchors: HashSet<String>,
@@ -35,6 +38,7 @@ pub struct PageNotes {
     pub has_code: bool,
     pub diags: Vec<Diagnostic>,
     /// The page's words for the search index: its whole text.
+    #[serde(skip)]
     pub text: String,
     /// The HTML of the Markdown before a `<!-- more -->` line, when there is one: the page's
     /// summary, as in Zola and Hugo.

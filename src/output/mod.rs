@@ -66,6 +66,12 @@ pub trait Sink: Sync {
     fn error(&self) -> Option<String>;
     /// The bytes of a file it has received, for the few that a check reads again.
     fn read(&self, path: &str) -> Option<Vec<u8>>;
+    /// Takes the file the last build wrote at `path` as this build's, unread: an incremental
+    /// build knows its bytes would be the same. False when the sink cannot vouch for that file
+    /// (memory, a fresh or interrupted output, a file gone or changed), and it must be made.
+    fn keep(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 /// A sink that keeps the site in memory.

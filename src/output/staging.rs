@@ -159,6 +159,28 @@ impl Staging {
         Ok(())
     }
 
+    /// Takes the file the last complete build wrote at `rel` as this build's, when the
+    /// manifest vouches for it and it is still in place at the length recorded.
+    pub fn keep(&self, rel: &str) -> io::Result<bool> {
+        let Some(&(hash, len)) = self.old.get(rel).filter(|_| self.trusted && !self.fresh) else {
+            return Ok(false);
+        };
+        let target = confined(&self.out, rel)?;
+        if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_file() && m.len() == len) {
+            return Ok(false);
+        }
+        let mut st = self.state()?;
+        if st.files.contains_key(rel) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("two files would be written to {rel}"),
+            ));
+        }
+        let len = usize::try_from(len).map_err(io::Error::other)?;
+        st.files.insert(rel.to_owned(), (hash, len, Step::Keep));
+        Ok(true)
+    }
+
     /// Moves every staged file into place, removes what the site no longer produces and
     /// records the manifest.
     pub fn commit(self) -> io::Result<WriteReport> {
@@ -272,6 +294,10 @@ impl Sink for Staging {
 
     fn len(&self) -> usize {
         self.state.lock().map_or(0, |s| s.files.len())
+    }
+
+    fn keep(&self, path: &str) -> bool {
+        Staging::keep(self, path).unwrap_or(false)
     }
 
     fn error(&self) -> Option<String> {

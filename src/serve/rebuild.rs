@@ -89,8 +89,9 @@ impl Builder {
                         n => format!(", {n} warnings"),
                     };
                     super::say(&format!(
-                        "built {} pages ({} written, {} unchanged, {} removed){warn} in {} ms",
+                        "built {} pages ({} rendered, {} written, {} unchanged, {} removed){warn} in {} ms",
                         report.pages,
+                        report.rendered,
                         w.written,
                         w.unchanged,
                         w.removed,

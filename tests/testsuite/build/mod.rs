@@ -5,6 +5,7 @@ mod editions;
 mod embeds;
 mod examples;
 mod highlight;
+mod incremental;
 mod publishing;
 mod sections;
 mod shipped;

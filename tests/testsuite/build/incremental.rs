@@ -1,0 +1,305 @@
+//! Incremental builds give the bytes of a clean build, always: random sequences of edits to a
+//! copy of the shipped project (page bodies and front matter, pages added, renamed and
+//! deleted, the data file and its French overlay, templates, the configuration, interface
+//! strings, static files), each followed by a build into the same output and a clean build
+//! into a new one, whose trees must be equal. And a page edited alone is the only page that
+//! renders again, besides those that list the others' findings.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+
+use crate::common::{repo, whole_tree};
+
+/// One edit; the numbers pick what it touches and what it writes.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// A sentence (with a citation, a glossary term or a heading) added to a page's body.
+    Body(usize, usize),
+    /// A word of a page's body changed.
+    Word(usize),
+    /// A page's title changed.
+    Title(usize),
+    /// A page added to the default or the French edition.
+    Add(usize, bool),
+    /// An added page renamed, or deleted.
+    Rename(usize),
+    Delete(usize),
+    /// A display name changed in the data file or its French overlay.
+    Data(usize, bool),
+    /// A comment added to a template, or to the style sheet.
+    Template(usize),
+    Style,
+    /// The site's title changed.
+    Config,
+    /// An interface string changed, in English or French.
+    Strings(usize, bool),
+    /// Nothing changed.
+    Nothing,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        4 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::Body(a, b)),
+        2 => any::<usize>().prop_map(Edit::Word),
+        1 => any::<usize>().prop_map(Edit::Title),
+        2 => (any::<usize>(), any::<bool>()).prop_map(|(a, b)| Edit::Add(a, b)),
+        1 => any::<usize>().prop_map(Edit::Rename),
+        1 => any::<usize>().prop_map(Edit::Delete),
+        2 => (any::<usize>(), any::<bool>()).prop_map(|(a, b)| Edit::Data(a, b)),
+        1 => any::<usize>().prop_map(Edit::Template),
+        1 => Just(Edit::Style),
+        1 => Just(Edit::Config),
+        1 => (any::<usize>(), any::<bool>()).prop_map(|(a, b)| Edit::Strings(a, b)),
+        1 => Just(Edit::Nothing),
+    ]
+}
+
+/// A copy of the shipped project: its configuration, content and theme.
+fn shipped_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo().join("site-config.toml"),
+        dir.path().join("site-config.toml"),
+    )
+    .unwrap();
+    for top in ["content", "theme"] {
+        for e in walkdir::WalkDir::new(repo().join(top)) {
+            let e = e.unwrap();
+            let to = dir.path().join(e.path().strip_prefix(repo()).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+/// The files under `dir` (relative to `root`) whose name ends in `ext`, sorted.
+fn files(root: &Path, dir: &str, ext: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(root.join(dir))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().to_string_lossy().ends_with(ext))
+        .map(|e| e.into_path())
+        .collect();
+    found.sort();
+    found
+}
+
+fn pick<T: Clone>(items: &[T], n: usize) -> Option<T> {
+    (!items.is_empty()).then(|| items[n % items.len()].clone())
+}
+
+/// Rewrites the `n`th line of the file at `path` that `changes` changes.
+fn change_line(path: &Path, n: usize, changes: impl Fn(&str) -> Option<String>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = text.split('\n').collect();
+    let candidates: Vec<usize> = (0..lines.len())
+        .filter(|&i| changes(lines[i]).is_some())
+        .collect();
+    let Some(at) = pick(&candidates, n) else {
+        return;
+    };
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    out[at] = changes(lines[at]).unwrap();
+    std::fs::write(path, out.join("\n")).unwrap();
+}
+
+/// Adds `text` at the end of the file at `path`.
+fn append(path: &Path, text: &str) {
+    let mut all = std::fs::read_to_string(path).unwrap();
+    all.push_str(text);
+    std::fs::write(path, all).unwrap();
+}
+
+/// Appends `text` to the quoted value of a `key = "value"` line.
+fn append_to_value(line: &str, key_prefix: &str, text: &str) -> Option<String> {
+    (line.starts_with(key_prefix) && line.ends_with('"') && line.contains(" = \""))
+        .then(|| format!("{}{text}\"", &line[..line.len() - 1]))
+}
+
+fn apply(root: &Path, edit: &Edit, step: usize) {
+    let pages = files(root, "content", ".md");
+    let added: Vec<PathBuf> = (pages.iter())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("added-")
+        })
+        .cloned()
+        .collect();
+    match edit {
+        Edit::Body(page, kind) => {
+            let Some(page) = pick(&pages, *page) else {
+                return;
+            };
+            let sentence = match kind % 4 {
+                0 => format!("\n\nA sentence added in step {step} [@s01].\n"),
+                1 => format!("\n\nThe DPPA, in step {step}.\n"),
+                2 => format!("\n\n## Added in step {step}\n\nWords under it.\n"),
+                _ => format!("\n\nPlain words of step {step}, *emphasised*.\n"),
+            };
+            append(&page, &sentence);
+        }
+        Edit::Word(page) => {
+            let Some(page) = pick(&pages, *page) else {
+                return;
+            };
+            let text = std::fs::read_to_string(&page).unwrap();
+            std::fs::write(page, text.replacen(" the ", &format!(" the{step} "), 1)).unwrap();
+        }
+        Edit::Title(page) => {
+            let Some(page) = pick(&pages, *page) else {
+                return;
+            };
+            change_line(&page, 0, |l| {
+                append_to_value(l, "title = ", &format!(" {step}"))
+            });
+        }
+        Edit::Add(n, french) => {
+            let dir = if *french { "content/fr" } else { "content" };
+            let path = root.join(dir).join(format!("added-{step}-{}.md", n % 3));
+            let body =
+                format!("+++\ntitle = \"Added {step}\"\n+++\nA page added in step {step}.\n");
+            std::fs::write(path, body).unwrap();
+        }
+        Edit::Rename(n) => {
+            if let Some(page) = pick(&added, *n) {
+                std::fs::rename(
+                    &page,
+                    page.with_file_name(format!("added-renamed-{step}.md")),
+                )
+                .unwrap();
+            }
+        }
+        Edit::Delete(n) => {
+            if let Some(page) = pick(&added, *n) {
+                std::fs::remove_file(page).unwrap();
+            }
+        }
+        Edit::Data(n, french) => {
+            let file = if *french {
+                "content/reform.fr.toml"
+            } else {
+                "content/reform.toml"
+            };
+            change_line(&root.join(file), *n, |l| {
+                append_to_value(l, "name = ", &format!(" {step}"))
+            });
+        }
+        Edit::Template(n) => {
+            let Some(t) = pick(&files(root, "theme/templates", ".html"), *n) else {
+                return;
+            };
+            append(
+                &t,
+                &format!("\n{{# edited in step {step} #}}<!-- step {step} -->\n"),
+            );
+        }
+        Edit::Style => {
+            append(
+                &root.join("theme/static/style.css"),
+                &format!("\n/* step {step} */\n"),
+            );
+        }
+        Edit::Config => {
+            change_line(&root.join("site-config.toml"), 0, |l| {
+                append_to_value(l, "title = ", &format!(" {step}"))
+            });
+        }
+        Edit::Strings(n, french) => {
+            let file = if *french {
+                "theme/i18n/fr.toml"
+            } else {
+                "theme/i18n/en.toml"
+            };
+            change_line(&root.join(file), *n, |l| {
+                (!l.starts_with('#') && !l.contains('{'))
+                    .then(|| append_to_value(l, "", &format!(" {step}")))
+                    .flatten()
+            });
+        }
+        Edit::Nothing => {}
+    }
+}
+
+/// Builds `root` into `out` in this process; the outcome, as a word, for failures to agree.
+fn build(root: &Path, out: &Path) -> Result<pillar::Report, String> {
+    let overrides = pillar::Overrides {
+        output_dir: Some(out.to_path_buf()),
+        ..pillar::Overrides::default()
+    };
+    pillar::build(root, &overrides).map_err(|e| match e {
+        pillar::Failure::Site(d) => format!("site problems: {}", d.len()),
+        pillar::Failure::Tool(m) => format!("tool: {m}"),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(6),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn an_incremental_build_writes_the_bytes_of_a_clean_one(edits in prop::collection::vec(edit(), 1..7)) {
+        let project = shipped_copy();
+        let root = project.path();
+        let out = root.join("site");
+        build(root, &out).unwrap();
+        for (step, e) in edits.iter().enumerate() {
+            apply(root, e, step);
+            let incremental = build(root, &out);
+            let clean_out = root.join(format!("clean-{step}"));
+            let clean = build(root, &clean_out);
+            match (&incremental, &clean) {
+                (Ok(_), Ok(_)) => {
+                    let (a, b) = (whole_tree(&out), whole_tree(&clean_out));
+                    let differ: Vec<&String> = (a.keys().chain(b.keys()))
+                        .filter(|k| a.get(*k) != b.get(*k))
+                        .collect();
+                    prop_assert!(differ.is_empty(), "after {e:?} (step {step} of {edits:?}): {differ:?} differ");
+                }
+                (Err(x), Err(y)) => prop_assert_eq!(x, y),
+                _ => prop_assert!(false, "after {e:?}: incremental {incremental:?}, clean {clean:?}"),
+            }
+            let _ = std::fs::remove_dir_all(&clean_out);
+        }
+    }
+}
+
+#[test]
+fn a_page_edited_alone_is_rendered_alone_with_the_pages_that_list_the_others() {
+    let project = shipped_copy();
+    let root = project.path();
+    let out = root.join("site");
+    let first = build(root, &out).unwrap();
+    assert_eq!(
+        first.rendered, first.pages,
+        "a first build renders every page"
+    );
+    let page = root.join("content/departments/dppa.md");
+    append(&page, "\n\nOne more sentence.\n");
+    let second = build(root, &out).unwrap();
+    assert_eq!(second.pages, first.pages);
+    // The page itself, and in each edition the home page, the sections and the sources page.
+    assert!(second.rendered >= 1, "the edited page renders");
+    assert!(
+        second.rendered <= 12,
+        "{} of {} pages rendered after one page changed",
+        second.rendered,
+        second.pages
+    );
+    let html = std::fs::read_to_string(out.join("departments/dppa/index.html")).unwrap();
+    assert!(html.contains("One more sentence."));
+    // The data file changed: every page renders.
+    let data = root.join("content/reform.toml");
+    change_line(&data, 0, |l| append_to_value(l, "name = ", " (renamed)"));
+    let third = build(root, &out).unwrap();
+    assert_eq!(third.rendered, third.pages);
+}
