@@ -351,6 +351,26 @@ fn the_shipped_site_has_a_french_edition_of_the_required_pages() {
 }
 
 #[test]
+fn the_french_unit_pages_translate_their_heads() {
+    let (_tmp, out) = build_shipped(&[]);
+    let doc = parse(&out.join("fr/departments/dpa/index.html"));
+    let heads: Vec<String> = doc.select(&sel("ul.heads li")).map(inner_text).collect();
+    let feltman = heads
+        .iter()
+        .find(|h| h.starts_with("Jeffrey Feltman"))
+        .expect("Feltman is a head of DPA");
+    assert!(
+        feltman.contains("(États-Unis), Secrétaire général adjoint aux affaires politiques"),
+        "{feltman}"
+    );
+    assert!(feltman.contains("assermenté par Ban Ki-moon"), "{feltman}");
+    assert!(
+        !heads.iter().any(|h| h.contains("Under-Secretary-General")),
+        "{heads:?}"
+    );
+}
+
+#[test]
 fn a_reform_without_functions_has_no_function_map_embed_nor_its_snippet() {
     let p = Project::new()
         .file("content/reform.toml", DATA)
