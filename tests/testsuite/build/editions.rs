@@ -435,6 +435,23 @@ fn an_edition_links_to_the_default_editions_theme_files_instead_of_copying_them(
 }
 
 #[test]
+fn check_verifies_an_editions_links_up_into_the_default_edition() {
+    let p = bilingual().file(
+        "content/fr/seulement.md",
+        "+++\ntitle = \"Seulement\"\n+++\n<a href=\"../../about/\">ici</a> et <a href=\"../../absent.css\">là</a>\n",
+    );
+    let out = pillar(&["check", "--root", p.root().to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("broken link \"../../absent.css\": the default edition has no file absent.css (in the generated fr/seulement/index.html)"),
+        "{err}"
+    );
+    // The other link leads to a page the default edition has.
+    assert!(err.contains("1 problem found"), "{err}");
+}
+
+#[test]
 fn a_reform_without_functions_has_no_function_map_embed_nor_its_snippet() {
     let p = Project::new()
         .file("content/reform.toml", DATA)
