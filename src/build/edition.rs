@@ -131,6 +131,19 @@ impl Edition {
         }
     }
 
+    /// Where this edition takes the theme's static files from, when it is not the default
+    /// edition: the default edition's copies, by the way up to its root (`../` from `fr/`),
+    /// and at its address. The files are the same in every edition, so one copy is written.
+    pub(super) fn static_home(&self) -> Option<(String, &str)> {
+        let default = self.siblings.first().filter(|_| !self.is_default())?;
+        Some((self.up(), default.base_url.as_str()))
+    }
+
+    /// The way from this edition's root to the site's: `""`, or `../` for `fr/`.
+    fn up(&self) -> String {
+        "../".repeat(self.prefix.matches('/').count())
+    }
+
     /// Whether this is the site's default edition (at the top of the output).
     pub fn is_default(&self) -> bool {
         self.prefix.is_empty()
@@ -176,7 +189,7 @@ impl Edition {
                 let same_page =
                     current || in_default || rel.is_some_and(|r| s.content_dir.join(r).is_file());
                 let there = if same_page { url } else { "" };
-                let up = "../".repeat(self.prefix.matches('/').count());
+                let up = self.up();
                 Alternate {
                     language: &s.language,
                     name: &s.name,
@@ -204,28 +217,37 @@ impl Edition {
     }
 }
 
-/// Whether the relative `link` in the file at `path` leads out of its edition: above its
-/// root (`nested`: the edition has a prefix), or into one of the `others` below it.
-fn leaves_edition(path: &str, link: &str, nested: bool, others: &[String]) -> bool {
+/// Where a link of an edition's file leads.
+#[derive(Debug, PartialEq, Eq)]
+enum Leads {
+    /// Into the edition itself (or nowhere a path can say): the edition's link check's.
+    Here,
+    /// Into another edition under a prefix, which may not be built yet: its switcher's.
+    Elsewhere,
+    /// Up into the default edition, already built: this file of it, from the site's root.
+    Default(String),
+}
+
+/// Where the relative `link` in the file at `path` of the edition under `prefix` leads, when
+/// `others` are the prefixes of the editions below the default one, besides this one.
+fn leads(prefix: &str, path: &str, link: &str, others: &[String]) -> Leads {
     if link.contains(':') || link.starts_with('/') || link.starts_with('#') {
-        return false;
+        return Leads::Here;
     }
-    let mut parts: Vec<&str> = path.split('/').collect();
-    parts.pop();
-    for seg in link.split(['#', '?']).next().unwrap_or("").split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return nested;
-                }
-            }
-            s => parts.push(s),
-        }
+    let target = link.split(['#', '?']).next().unwrap_or("");
+    let target = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
+    let dir = path.rfind('/').map_or("", |i| &path[..=i]);
+    let Some(full) = crate::markdown::links_normalize(&format!("{prefix}{dir}{target}")) else {
+        return Leads::Here;
+    };
+    let first = full.split('/').next().unwrap_or("");
+    if others.iter().any(|o| o.trim_end_matches('/') == first) {
+        Leads::Elsewhere
+    } else if prefix.is_empty() || full.starts_with(prefix) || format!("{full}/") == prefix {
+        Leads::Here
+    } else {
+        Leads::Default(full)
     }
-    parts
-        .first()
-        .is_some_and(|first| others.iter().any(|o| o.trim_end_matches('/') == *first))
 }
 
 /// The overlay of `data_file` in `language`: `content/reform.toml` → `content/reform.fr.toml`.
@@ -291,6 +313,16 @@ impl Sink for EditionSink<'_> {
 }
 
 impl EditionSink<'_> {
+    /// Whether the default edition wrote `file` (a folder: its `index.html`).
+    fn default_has(&self, file: &str) -> bool {
+        let has = |p: &str| self.inner.read(p).is_some();
+        if file.is_empty() || file.ends_with('/') {
+            has(&format!("{file}index.html"))
+        } else {
+            has(file) || has(&format!("{file}/index.html"))
+        }
+    }
+
     /// Fails when a file could not be written.
     pub(super) fn written(&self) -> Result<(), Failure> {
         self.error().map_or(Ok(()), |e| Err(Failure::Tool(e)))
@@ -310,15 +342,69 @@ impl EditionSink<'_> {
                 .map_err(|_| Failure::Tool("a page thread failed while checking links".into()))?,
         );
         // Links into another edition are its language switcher's and alternates', made
-        // from the files each edition has; they are not this edition's to check.
+        // from the files each edition has; they are not this edition's to check. Links up
+        // into the default edition (its switcher, and the theme's static files, which only
+        // the default edition writes) are checked against what it wrote.
+        let mut problems = Vec::new();
         for (path, scan) in &mut links.scans {
-            scan.retain_links(|l| !leaves_edition(path, l, !self.prefix.is_empty(), &self.others));
+            scan.retain_links(|l| match leads(self.prefix, path, l, &self.others) {
+                Leads::Here => true,
+                Leads::Elsewhere => false,
+                Leads::Default(file) => {
+                    if path != "404.html" && !self.default_has(&file) {
+                        let msg = format!(
+                            "broken link {l:?}: the default edition has no file {file} (in the generated {}{path})",
+                            self.prefix
+                        );
+                        problems.push(source_of(path, l, msg));
+                    }
+                    false
+                }
+            });
         }
-        let problems = crate::check::html_links(&links.paths, &links.scans, source_of);
+        problems.extend(crate::check::html_links(
+            &links.paths,
+            &links.scans,
+            source_of,
+        ));
         if problems.is_empty() {
             Ok(())
         } else {
             Err(Failure::Site(Diagnostics(problems).sorted()))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Leads, leads};
+
+    #[test]
+    fn a_link_up_from_an_edition_leads_to_the_default_editions_file() {
+        let fr = |path, link| leads("fr/", path, link, &[]);
+        assert_eq!(
+            fr("departments/dpa/index.html", "../../../style.1a2b.css"),
+            Leads::Default("style.1a2b.css".into())
+        );
+        assert_eq!(fr("index.html", "../"), Leads::Default(String::new()));
+        assert_eq!(fr("about/index.html", "../glossary/#usg"), Leads::Here);
+        assert_eq!(fr("about/index.html", "../"), Leads::Here);
+        assert_eq!(fr("index.html", "https://example.org/"), Leads::Here);
+        // Above the site's root: the edition's own check reports it.
+        assert_eq!(fr("index.html", "../../x.css"), Leads::Here);
+    }
+
+    #[test]
+    fn a_link_into_another_edition_is_not_this_ones_to_check() {
+        let others = ["de/".to_owned()];
+        assert_eq!(
+            leads("", "index.html", "de/about/", &others),
+            Leads::Elsewhere
+        );
+        assert_eq!(
+            leads("fr/", "index.html", "../de/", &others),
+            Leads::Elsewhere
+        );
+        assert_eq!(leads("", "index.html", "about/", &others), Leads::Here);
     }
 }

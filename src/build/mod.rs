@@ -78,8 +78,9 @@ pub fn run(
     clock.lap("inputs");
     let site = crate::model::assemble(config, inputs.content, inputs.reform, &inputs.strings)?;
     clock.lap("model");
+    let static_home = edition.static_home();
     let (theme, static_files) =
-        site_view::Theme::prepare(config, &site, inputs.templates, inputs.strings)?;
+        site_view::Theme::prepare(config, &site, inputs.templates, inputs.strings, static_home)?;
     products::check_names(config, &site, &static_files)?;
     clock.lap("theme");
     let links = pages::links(config, &site, &theme, &static_files);

@@ -1,5 +1,6 @@
 //! The theme phase: the static files with their hashed names, and the values every template
-//! sees (`site`, `assets`, `t`), set once in the templates' global context.
+//! sees (`site`, `assets`, `t`), set once in the templates' global context. An edition other
+//! than the default writes no theme files of its own: its `assets` lead to the default's.
 
 use serde::Serialize;
 
@@ -19,12 +20,15 @@ pub(super) struct Theme {
 
 impl Theme {
     /// Collects the static files and fills the templates' global context. Returns the static
-    /// files to write beside the theme.
+    /// files to write beside the theme. With `shared` (the way up to the default edition's
+    /// root and its address), the theme's files are the default edition's: only the
+    /// content's own files are returned, and `assets` leads up to the theme's.
     pub(super) fn prepare(
         config: &Config,
         site: &Site,
         mut templates: Templates,
         strings: Strings,
+        shared: Option<(String, &str)>,
     ) -> Result<(Self, Vec<OutputFile>), Vec<crate::diag::Diagnostic>> {
         let Assets {
             mut files,
@@ -33,12 +37,45 @@ impl Theme {
         if config.highlight != crate::config::Highlight::default() {
             highlight_themes(config.highlight, &mut files, &mut names);
         }
-        templates
-            .global()
-            .insert("site", &SiteView::new(config, site));
+        let theme_url = shared.as_ref().map_or(config.base_url.as_str(), |s| s.1);
+        let mut view = SiteView::new(config, site);
+        view.social_image_url = social_image_url(config, &view, theme_url, &names);
+        if let Some((up, _)) = &shared {
+            borrow_theme(up, &mut files, &mut names);
+        }
+        templates.global().insert("site", &view);
         templates.global().insert("assets", &names);
         templates.global().insert("t", strings.all());
         Ok((Self { templates, strings }, files))
+    }
+}
+
+/// Leaves out the theme's files, which the default edition writes, and leads `names` up to
+/// them (`style.css` → `../style.1a2b3c4d5e6f.css`).
+fn borrow_theme(
+    up: &str,
+    files: &mut Vec<OutputFile>,
+    names: &mut std::collections::BTreeMap<String, String>,
+) {
+    let theirs: std::collections::HashSet<&str> = names.values().map(String::as_str).collect();
+    files.retain(|f| !theirs.contains(f.path.as_str()));
+    for hashed in names.values_mut() {
+        hashed.insert_str(0, up);
+    }
+}
+
+/// The address of the picture shown when a page is shared: `extra.social_image` (a file of
+/// the content, at this edition's address), else the theme's `social.png` at `theme_url`.
+fn social_image_url(
+    config: &Config,
+    view: &SiteView<'_>,
+    theme_url: &str,
+    names: &std::collections::BTreeMap<String, String>,
+) -> String {
+    match (view.social_image, names.get("social.png")) {
+        (Some(own), _) => format!("{}{own}", config.base_url),
+        (None, Some(theirs)) => format!("{theme_url}{theirs}"),
+        (None, None) => String::new(),
     }
 }
 
@@ -84,6 +121,8 @@ struct SiteView<'a> {
     data_licence: Option<&'a str>,
     /// `extra.social_image`: the picture shown when a page is shared (a site-relative path).
     social_image: Option<&'a str>,
+    /// That picture's address, or the theme's `social.png`'s (the default edition's copy).
+    social_image_url: String,
 }
 
 impl<'a> SiteView<'a> {
@@ -106,6 +145,7 @@ impl<'a> SiteView<'a> {
                 .get("social_image")
                 .and_then(|v| v.as_str())
                 .map(|p| p.trim_start_matches('/')),
+            social_image_url: String::new(),
             generator: concat!("pillar ", env!("CARGO_PKG_VERSION")),
             downloads: downloads(site),
             data_licence: config.data_licence.as_deref(),

@@ -1,8 +1,9 @@
 //! The data file's display text in another language (`content/reform.fr.toml`): names,
 //! acronyms, summaries and labels keyed by the ids of the data file, laid over the validated
-//! model. Ids, dates and structure stay in the data file; an id the data file lacks, or a key
-//! that is not display text, is a located error; text the overlay lacks is a warning that
-//! groups the missing fields by kind.
+//! model. A unit's heads, which have no id, are keyed by their name within the unit
+//! (`[unit.dpa.head."Jeffrey Feltman"]`). Ids, dates and structure stay in the data file; an
+//! id or a head's name the data file lacks, or a key that is not display text, is a located
+//! error; text the overlay lacks is a warning that groups the missing fields by kind.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,7 +14,7 @@ use toml::Spanned;
 
 use super::validate::md_at;
 use crate::diag::Diagnostic;
-use crate::model::reform::{Md, Reform};
+use crate::model::reform::{Head, Md, Reform};
 
 type Text = Option<Spanned<String>>;
 type Rows<T> = BTreeMap<Spanned<String>, T>;
@@ -57,6 +58,18 @@ struct UnitText {
     level: Text,
     name_before: Text,
     acronym_before: Text,
+    /// The unit's heads, keyed by their `name` in the data file.
+    #[serde(default)]
+    head: Rows<HeadText>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+struct HeadText {
+    title: Text,
+    nationality: Text,
+    date_note: Text,
+    note: Text,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -177,6 +190,7 @@ impl Overlay {
                 "unit",
                 &f("acronym_before"),
             );
+            self.heads(&u.id, &mut u.heads, t.head);
         }
         let ids = r.functions.iter().map(|x| x.id.as_str());
         let functions = self.rows(raw.function, ids, "function");
@@ -216,6 +230,39 @@ impl Overlay {
             self.opt_md(&mut x.note, t.note, "source", &f("note"));
         }
         self.groups(r, raw.source_groups);
+    }
+
+    /// The heads of the unit `unit`, each found by its name; a name the unit lacks is an error.
+    fn heads(&mut self, unit: &str, heads: &mut [Head], texts: Rows<HeadText>) {
+        let names: Vec<&str> = heads.iter().map(|h| h.name.as_str()).collect();
+        let mut hints = crate::diag::Hints::default();
+        for name in texts
+            .keys()
+            .filter(|k| !names.contains(&k.get_ref().as_str()))
+        {
+            let d = Diagnostic::at(
+                self.shown.to_path_buf(),
+                &self.text,
+                name.span().start,
+                format!("the unit {unit:?} has no head {:?}", name.get_ref()),
+            );
+            self.problems.push(
+                match hints.suggestion(name.get_ref(), names.iter().copied()) {
+                    Some(h) => d.with_hint(h),
+                    None => d.with_hint(
+                        "a head is keyed by its `name` in the data file, within its unit",
+                    ),
+                },
+            );
+        }
+        for h in heads {
+            let t = texts.get(h.name.as_str()).cloned().unwrap_or_default();
+            let f = |field: &str| format!("{unit}.head.{:?}.{field}", h.name);
+            self.opt(&mut h.title, t.title, "head", &f("title"));
+            self.opt(&mut h.nationality, t.nationality, "head", &f("nationality"));
+            self.opt(&mut h.date_note, t.date_note, "head", &f("date_note"));
+            self.opt_md(&mut h.note, t.note, "head", &f("note"));
+        }
     }
 
     /// The sources' group names, translated once each.
@@ -327,5 +374,109 @@ impl Overlay {
             (true, None) => self.lack(kind, field),
             (false, None) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DATA: &str = r#"[reform]
+title = "T"
+summary = "S"
+
+[[unit]]
+id = "dpa"
+name = "Department of Political Affairs"
+era = "before"
+kind = "department"
+summary = "x"
+
+[[unit.head]]
+name = "Jeffrey Feltman"
+title = "Under-Secretary-General for Political Affairs"
+nationality = "United States"
+note = "Named in 2012."
+"#;
+
+    const OVERLAY: &str = r#"[unit.dpa]
+name = "Département des affaires politiques"
+summary = "x"
+
+[unit.dpa.head."Jeffrey Feltman"]
+title = "Secrétaire général adjoint aux affaires politiques"
+nationality = "États-Unis"
+note = "Nommé en 2012."
+"#;
+
+    fn laid(overlay: &str) -> (Reform, Vec<Diagnostic>) {
+        let mut reform = super::super::parse(Path::new("r.toml"), DATA)
+            .reform
+            .expect("valid data");
+        let problems = apply(&mut reform, Path::new("r.fr.toml"), overlay, "fr");
+        (reform, problems)
+    }
+
+    fn errors(problems: &[Diagnostic]) -> Vec<String> {
+        (problems.iter())
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_heads_translated_title_and_note_reach_the_model() {
+        let (r, problems) = laid(OVERLAY);
+        let h = &r.units[0].heads[0];
+        assert_eq!(
+            h.title.as_deref(),
+            Some("Secrétaire général adjoint aux affaires politiques")
+        );
+        assert_eq!(h.nationality.as_deref(), Some("États-Unis"));
+        assert_eq!(
+            h.note.as_ref().map(|n| n.text.trim()),
+            Some("Nommé en 2012.")
+        );
+        // The name is the key, not display text: it stays as the data file has it.
+        assert_eq!(h.name, "Jeffrey Feltman");
+        assert!(errors(&problems).is_empty(), "{problems:?}");
+        assert!(
+            !problems.iter().any(|d| d.message.contains("head")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_head_name_the_unit_lacks_is_an_error_at_its_key_with_a_suggestion() {
+        let (r, problems) = laid(&OVERLAY.replace("Jeffrey Feltman", "Jeffrey Feltmann"));
+        assert_eq!(
+            errors(&problems),
+            ["5:16: the unit \"dpa\" has no head \"Jeffrey Feltmann\""]
+        );
+        let hint = problems
+            .iter()
+            .find_map(|d| d.hint.clone())
+            .unwrap_or_default();
+        assert!(hint.contains("\"Jeffrey Feltman\""), "{hint}");
+        // The head keeps its English text.
+        let title = r.units[0].heads[0].title.as_deref();
+        assert_eq!(title, Some("Under-Secretary-General for Political Affairs"));
+    }
+
+    #[test]
+    fn a_head_the_overlay_lacks_is_one_grouped_warning() {
+        let (_, problems) = laid(OVERLAY.split("[unit.dpa.head").next().unwrap_or(""));
+        let heads: Vec<&Diagnostic> = (problems.iter())
+            .filter(|d| d.message.contains("head field"))
+            .collect();
+        assert_eq!(heads.len(), 1, "{problems:?}");
+        assert_eq!(heads[0].severity, crate::diag::Severity::Warning);
+        assert!(
+            heads[0].message.starts_with(
+                "3 head fields have no \"fr\" text: dpa.head.\"Jeffrey Feltman\".title"
+            ),
+            "{}",
+            heads[0].message
+        );
     }
 }

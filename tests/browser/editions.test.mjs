@@ -2,9 +2,9 @@
 // leads from an English page to the same page in French and back (and from a page the other
 // edition lacks, to its home), each page says its language, an untranslated page says so, and
 // the French org chart and function map keep their labels inside their box at 390 px with no
-// sideways scroll. Axe, the phone width and the chart boxes over every page of both editions
-// are site.test.mjs's and charts.test.mjs's, which walk every HTML file of the site, /fr/
-// included.
+// sideways scroll. Every HTML page under fr/ (but fr/embed/, embed.test.mjs's) passes axe on a
+// phone in the light scheme, with no sideways scroll and every file it loads found: site.test.mjs
+// and charts.test.mjs walk only the default edition's pages.
 //
 // It builds nothing: it reads the site already built in SITE_DIR (default public/).
 // Run: node --test tests/browser/editions.test.mjs
@@ -16,12 +16,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { REPO, SITE_DIR, LAUNCH_OPTIONS, PHONE, startServer, siteIsBuilt } from './helpers.mjs';
+import { REPO, SITE_DIR, LAUNCH_OPTIONS, PHONE, startServer, siteIsBuilt, htmlPages } from './helpers.mjs';
 
 const BIN = process.env.PILLAR_BIN || join(process.env.CARGO_TARGET_DIR || join(REPO, 'target'), 'debug', 'pillar');
 
 if (!siteIsBuilt()) throw new Error(`no built site in ${SITE_DIR}`);
 const HAS_FR = existsSync(join(SITE_DIR, 'fr', 'index.html'));
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'];
+// Every French page but the embeds, which embed.test.mjs checks.
+const FR_PAGES = htmlPages(SITE_DIR)
+  .map((p) => p.path)
+  .filter((p) => p.startsWith('/fr/') && !p.startsWith('/fr/embed/'));
 
 let browser;
 let server;
@@ -78,19 +83,42 @@ describe('the French edition', { skip: !HAS_FR && 'the site has no French editio
     });
   }
 
-  for (const path of ['/fr/', '/fr/comparison/', '/fr/timeline/', '/fr/sources/', '/fr/glossary/']) {
-    test(`${path} passes axe on a phone, in French, with no sideways scroll`, async () => {
-      const context = await browser.newContext(PHONE);
-      const page = await context.newPage();
-      await page.goto(url(path));
-      assert.equal(await page.getAttribute('html', 'lang'), 'fr');
-      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']).analyze();
-      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3)}`), []);
-      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-      assert.ok(scroll <= inner, `${path}: ${scroll} px wide in a ${inner} px window`);
-      await context.close();
+  // One phone context for every page, the pages one after the other: a context per page
+  // costs more than the page.
+  describe('every French page on a phone, light', { concurrency: 1 }, () => {
+    let context;
+    before(async () => {
+      context = await browser.newContext({ ...PHONE, colorScheme: 'light', reducedMotion: 'reduce' });
     });
-  }
+    after(async () => {
+      await context?.close();
+    });
+
+    test('there are French pages to walk', () => {
+      assert.ok(FR_PAGES.length >= 10, `${FR_PAGES.length} pages under fr/`);
+      assert.ok(FR_PAGES.includes('/fr/departments/dppa/'), 'the unit pages are among them');
+    });
+
+    for (const path of FR_PAGES) {
+      test(`${path} passes axe, in French, with no sideways scroll and every file found`, async () => {
+        const page = await context.newPage();
+        const failed = [];
+        page.on('requestfailed', (r) => failed.push(`${r.url()} (${r.failure()?.errorText})`));
+        page.on('response', (r) => r.status() >= 400 && !r.request().isNavigationRequest() && failed.push(`HTTP ${r.status()}: ${r.url()}`));
+        try {
+          await page.goto(url(path), { waitUntil: 'load' });
+          assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+          const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).options({ resultTypes: ['violations'] }).analyze();
+          assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3)}`), []);
+          const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+          assert.ok(scroll <= inner, `${path}: ${scroll} px wide in a ${inner} px window`);
+          assert.deepEqual(failed, [], `${path}: files it could not load`);
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  });
 
   test('a page in English only is shown in French with a note, its text marked as English', async (t) => {
     if (!partial) return t.skip(`${BIN} is missing`);
@@ -102,7 +130,7 @@ describe('the French edition', { skip: !HAS_FR && 'the site has no French editio
     assert.ok(await note.isVisible());
     assert.equal(await page.locator('main h1').getAttribute('lang'), 'en');
     assert.ok((await page.locator('div.untranslated[lang=en]').count()) === 1);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']).analyze();
+    const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
     assert.deepEqual(results.violations.map((v) => v.id), []);
     await context.close();
   });

@@ -351,6 +351,107 @@ fn the_shipped_site_has_a_french_edition_of_the_required_pages() {
 }
 
 #[test]
+fn the_french_unit_pages_translate_their_heads() {
+    let (_tmp, out) = build_shipped(&[]);
+    let doc = parse(&out.join("fr/departments/dpa/index.html"));
+    let heads: Vec<String> = doc.select(&sel("ul.heads li")).map(inner_text).collect();
+    let feltman = heads
+        .iter()
+        .find(|h| h.starts_with("Jeffrey Feltman"))
+        .expect("Feltman is a head of DPA");
+    assert!(
+        feltman.contains("(États-Unis), Secrétaire général adjoint aux affaires politiques"),
+        "{feltman}"
+    );
+    assert!(feltman.contains("assermenté par Ban Ki-moon"), "{feltman}");
+    assert!(
+        !heads.iter().any(|h| h.contains("Under-Secretary-General")),
+        "{heads:?}"
+    );
+}
+
+#[test]
+fn an_edition_links_to_the_default_editions_theme_files_instead_of_copying_them() {
+    let p = bilingual().file(
+        "content/fr/images/carte.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let out = p.build(&[]);
+    let all = files(&out);
+    let theme = |f: &&String| {
+        let name = f.rsplit('/').next().unwrap_or_default();
+        ["style.", "search.", "favicon.", "highlight.", "social."]
+            .iter()
+            .any(|t| name.starts_with(t))
+    };
+    let top: Vec<&String> = all
+        .iter()
+        .filter(|f| !f.contains('/'))
+        .filter(theme)
+        .collect();
+    assert_eq!(
+        top.len(),
+        5,
+        "the default edition writes the theme's files: {all:?}"
+    );
+    let copied: Vec<&String> = all
+        .iter()
+        .filter(|f| f.starts_with("fr/"))
+        .filter(theme)
+        .collect();
+    assert!(
+        copied.is_empty(),
+        "fr/ has copies of the theme's files: {copied:?}"
+    );
+    // The edition's own content files stay.
+    assert!(all.contains("fr/images/carte.svg"), "{all:?}");
+    // Its pages' stylesheet, icon and script are the default edition's files.
+    for page in [
+        "fr/index.html",
+        "fr/departments/new/index.html",
+        "fr/embed/timeline/index.html",
+    ] {
+        let doc = parse(&out.join(page));
+        let links: Vec<&str> = (doc
+            .select(&sel("link[rel=stylesheet], link[rel=icon], script[src]")))
+        .filter_map(|e| e.value().attr("href").or(e.value().attr("src")))
+        .collect();
+        assert!(links.len() >= 2, "{page}: {links:?}");
+        for link in links {
+            let at = out.join(page).parent().unwrap().join(link);
+            let at = at
+                .canonicalize()
+                .unwrap_or_else(|e| panic!("{page}: {link}: {e}"));
+            assert_eq!(
+                at.parent(),
+                out.canonicalize().ok().as_deref(),
+                "{page}: {link}"
+            );
+        }
+    }
+    assert!(broken_links(&out).is_empty(), "{:?}", broken_links(&out));
+    let checked = pillar(&["check", "--root", p.root().to_str().unwrap()]);
+    assert!(checked.status.success(), "{}", text(&checked.stderr));
+}
+
+#[test]
+fn check_verifies_an_editions_links_up_into_the_default_edition() {
+    let p = bilingual().file(
+        "content/fr/seulement.md",
+        "+++\ntitle = \"Seulement\"\n+++\n<a href=\"../../about/\">ici</a> et <a href=\"../../absent.css\">là</a>\n",
+    );
+    let out = pillar(&["check", "--root", p.root().to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("broken link \"../../absent.css\": the default edition has no file absent.css (in the generated fr/seulement/index.html)"),
+        "{err}"
+    );
+    // The other link leads to a page the default edition has.
+    assert!(err.contains("1 problem found"), "{err}");
+}
+
+#[test]
 fn a_reform_without_functions_has_no_function_map_embed_nor_its_snippet() {
     let p = Project::new()
         .file("content/reform.toml", DATA)
