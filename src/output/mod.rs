@@ -143,9 +143,19 @@ fn replace(tmp: &Path, target: &Path) -> io::Result<()> {
 }
 
 /// Writes through a temporary file in the same directory and renames it over the target, so
-/// that a reader (or a crash) never sees half a file.
+/// that a reader (or a crash) never sees half a file. The temporary file's name holds the
+/// process id: two builds starting at once both record their output folder in the cache
+/// before one of them gets the lock, and with one name the first rename took the other's file.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = tmp_path(target);
+    let tmp = tmp.with_file_name(format!(
+        "{}-{}{TMP_SUFFIX}",
+        tmp.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .trim_end_matches(TMP_SUFFIX),
+        std::process::id()
+    ));
     let mut f = fs::File::create(&tmp)?;
     f.write_all(bytes)?;
     drop(f);
