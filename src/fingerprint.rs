@@ -57,13 +57,19 @@ pub fn skeleton(config: &Config, content: &Path) -> Xxh3 {
 
 /// The hash of the pillar program and the configuration file.
 fn program_and_config(config: &Config) -> Xxh3 {
+    let mut h = program();
+    h.update(&std::fs::read(config.root.join(CONFIG_FILE)).unwrap_or_default());
+    h
+}
+
+/// The hash of the pillar program: its version, and its file's size and time.
+pub fn program() -> Xxh3 {
     let mut h = Xxh3::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     // A rebuilt pillar may render differently, whatever its version says.
     if let Ok(exe) = std::env::current_exe() {
         stat(&mut h, &exe);
     }
-    h.update(&std::fs::read(config.root.join(CONFIG_FILE)).unwrap_or_default());
     h
 }
 

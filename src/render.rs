@@ -63,6 +63,20 @@ pub fn load(theme_dir: &Path, root: &Path) -> Result<Templates, Vec<Diagnostic>>
 }
 
 impl Templates {
+    /// The hash of every template's name and text, in name order.
+    pub fn source_hash(&self) -> u64 {
+        let mut names: Vec<&String> = self.files.keys().collect();
+        names.sort();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for name in names {
+            h.update(name.as_bytes());
+            h.update(b"\0");
+            h.update(self.files[name].1.as_bytes());
+            h.update(b"\0");
+        }
+        h.digest()
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }

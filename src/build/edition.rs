@@ -308,7 +308,11 @@ impl Sink for EditionSink<'_> {
 
     /// A kept file is one the link check does not read: `pillar check` keeps none.
     fn keep(&self, path: &str) -> bool {
-        self.links.is_none() && self.inner.keep(&format!("{}{path}", self.prefix))
+        self.can_keep() && self.inner.keep(&format!("{}{path}", self.prefix))
+    }
+
+    fn can_keep(&self) -> bool {
+        self.links.is_none() && self.inner.can_keep()
     }
 }
 

@@ -86,7 +86,7 @@ pub fn run(
     let links = pages::links(config, &site, &theme, &static_files);
     let sink = &edition.sink(sink, checks);
     let cache = checks.incremental.then_some(config.cache_dir.as_path());
-    let reuse = reuse::Reuse::new(config, &site, &edition.prefix, cache);
+    let reuse = reuse::Reuse::new(config, &site, (&edition.prefix, cache), sink.can_keep());
     clock.lap("last build's record");
     let cx = pages::Cx::new(config, &site, &theme, &links, sink, (edition, &reuse));
     let (first, waiting) = pages::render_independent(&cx);
@@ -100,7 +100,7 @@ pub fn run(
     // Pages in the order of the site, the sources page last, as the search index lists them.
     let mut done: Vec<_> = first.into_iter().chain(last).collect();
     done.sort_by_key(|d| (site.pages[d.page].kind.needs_citations(), d.page));
-    let records = reuse.record(&site, &done).into_iter().collect();
+    let records = reuse.record(&site, &done);
     clock.lap("record");
     let warned = (inputs.warnings, edition.is_default());
     let found = findings::gather(&site, sink, done.into_iter(), made, warned)?;

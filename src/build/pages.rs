@@ -104,6 +104,8 @@ pub(super) struct Done {
     /// The page's entry in the search index (JSON).
     pub search: derive::search::Entry,
     pub notes: PageNotes,
+    /// The hash of what its template saw (see [`reuse::render_key`]), when its file is right.
+    pub render: Option<u64>,
 }
 
 /// A page prepared in the first phase whose template waits for the second.
@@ -203,19 +205,28 @@ fn finish(cx: &Cx<'_>, prepared: Prepared, missing: Option<crate::diag::Diagnost
     {
         context.insert("untranslated", &t.fallback_language);
     }
+    let path = format!("{}index.html", page.url);
+    // What the template would see; the same as last time, its file is already right.
+    let key =
+        (context.hash()).map(|h| reuse::render_key(cx.theme.render_key, &prepared.template, h));
+    let mut render = None;
     match missing {
         Some(d) => notes.diags.push(d),
+        None if key.is_some_and(|k| cx.reuse.rendered_before(&path, k)) && cx.sink.keep(&path) => {
+            render = key;
+        }
         None => match cx.theme.templates.render_sized(
             &prepared.template,
-            &context,
+            context.tera(),
             prepared.size_hint + 12 * 1024,
         ) {
             Ok(html) => {
                 cx.rendered.fetch_add(1, Ordering::Relaxed);
                 cx.sink.put(OutputFile {
-                    path: format!("{}index.html", cx.site.pages[i].url),
+                    path,
                     bytes: html.into_bytes(),
                 });
+                render = key;
             }
             Err(d) => notes.diags.push(d),
         },
@@ -226,5 +237,6 @@ fn finish(cx: &Cx<'_>, prepared: Prepared, missing: Option<crate::diag::Diagnost
         page: i,
         search,
         notes,
+        render,
     }
 }

@@ -150,7 +150,7 @@ fn embed(cx: &Cx<'_>, view: View) -> Result<String, Diagnostic> {
         return Ok(String::new());
     };
     let ctx = derive::embed::context(r, cx.config, &cx.shared, cx.links, view);
-    cx.theme.templates.render("embed.html", &ctx)
+    cx.theme.templates.render("embed.html", ctx.tera())
 }
 
 /// A file of the reform's open data, made from the validated model.

@@ -169,9 +169,7 @@ fn commit(
     records: &[(PathBuf, Vec<u8>)],
 ) -> std::io::Result<WriteReport> {
     for entry in std::fs::read_dir(cache)?.filter_map(Result::ok) {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with("pages.") && name.ends_with(".json") {
+        if super::reuse::is_record(&entry.file_name().to_string_lossy()) {
             std::fs::remove_file(entry.path())?;
         }
     }

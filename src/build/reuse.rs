@@ -1,14 +1,20 @@
 //! Incremental builds: what the last build of an edition recorded of each page, and which
-//! pages keep the file that build wrote instead of rendering again. A page keeps its file when
-//! nothing it depends on changed: the edition's skeleton (everything but the pages' Markdown
-//! bodies, see [`crate::fingerprint::skeleton`], plus every page's front matter) and its own
-//! source. Pages that show other pages' findings (the sources page, sections, the home page)
-//! render every time, as do the site files made from the findings: a kept page's findings
-//! come from the record. When anything else changed, every page renders.
+//! pages keep the file that build wrote instead of rendering again. Two ways:
 //!
-//! The record lives in the build's cache folder, outside the output. It is removed before the
-//! output changes and written again after, so it never describes a site that is not there.
+//! - A page keeps its file, unread and unrendered, when nothing it depends on changed: the
+//!   edition's skeleton (everything but the pages' Markdown bodies, see
+//!   [`crate::fingerprint::skeleton`], plus every page's front matter) and its own source.
+//!   Pages that show other pages' findings (the sources page, sections, the home page) never
+//!   do; a kept page's findings come from the record (`pages.json`).
+//! - Any other page is prepared (its Markdown and its views), and keeps its file when what its
+//!   template would see hashes as it did (`renders.json`): the program, the templates, the
+//!   global context and the page's own context. A data field shown on one unit page renders
+//!   the pages that show it, and no other.
+//!
+//! The records live in the build's cache folder, outside the output. They are removed before
+//! the output changes and written again after, so they never describe a site that is not there.
 
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -29,6 +35,8 @@ use super::pages::Done;
 struct Page<N, E> {
     /// The hash of its source (0 for a page without one).
     key: u64,
+    /// What its template saw.
+    render: Option<u64>,
     notes: N,
     search: E,
 }
@@ -45,26 +53,44 @@ pub(super) struct Reuse {
     keys: Vec<u64>,
     /// The last build's pages, when its skeleton was this one's.
     last: Mutex<Pages<PageNotes, Entry>>,
+    /// What the template of each file the last build wrote saw, by the file's path.
+    renders: HashMap<String, u64>,
 }
 
 impl Reuse {
-    /// What the build of `site` into `cache` (`None`: not into an output folder) may reuse.
-    pub(super) fn new(config: &Config, site: &Site, prefix: &str, cache: Option<&Path>) -> Self {
+    /// What the build of `site` into `cache` (`None`: not into an output folder) may reuse;
+    /// the last build's record is read only when the sink `can_keep` files.
+    pub(super) fn new(
+        config: &Config,
+        site: &Site,
+        (prefix, cache): (&str, Option<&Path>),
+        can_keep: bool,
+    ) -> Self {
         let keys: Vec<u64> = (site.pages.iter())
             .map(|p| p.file.map_or(0, |f| site.files[f].text_hash()))
             .collect();
-        let path = cache.map(|c| c.join(record_name(prefix)));
+        let path = cache.map(|c| c.join(record_name("pages", prefix)));
         let skeleton = path.as_ref().map_or(0, |_| skeleton(config, site, prefix));
-        let last = (path.as_deref())
+        let last = (path.as_deref().filter(|_| can_keep))
             .and_then(|p| read(p, skeleton))
             .filter(|l| l.len() == keys.len())
+            .unwrap_or_default();
+        let renders = (path.as_deref().filter(|_| can_keep))
+            .and_then(|p| std::fs::read(renders_of(p)).ok())
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
         Self {
             path,
             skeleton,
             keys,
             last: Mutex::new(last),
+            renders,
         }
+    }
+
+    /// Whether the last build rendered the file at `path` from what hashes as `key`.
+    pub(super) fn rendered_before(&self, path: &str, key: u64) -> bool {
+        self.renders.get(path) == Some(&key)
     }
 
     /// The pages whose file the sink keeps as the last build wrote it, done without
@@ -81,6 +107,7 @@ impl Reuse {
                         page: i,
                         search: page.search,
                         notes: page.notes,
+                        render: page.render,
                     })
             })
             .collect();
@@ -88,23 +115,55 @@ impl Reuse {
         kept
     }
 
-    /// The record of `done` for the next build, and its path; `None` when the build records
-    /// nothing.
-    pub(super) fn record(&self, site: &Site, done: &[Done]) -> Option<(PathBuf, Vec<u8>)> {
-        let path = self.path.clone()?;
+    /// The records of `done` for the next build, with their paths; none when the build
+    /// records nothing.
+    pub(super) fn record(&self, site: &Site, done: &[Done]) -> Vec<(PathBuf, Vec<u8>)> {
+        let Some(path) = self.path.clone() else {
+            return Vec::new();
+        };
         let mut pages: Pages<&PageNotes, &Entry> = Vec::new();
         pages.resize_with(site.pages.len(), || None);
-        for d in done.iter().filter(|d| !renders_always(site, d.page)) {
-            pages[d.page] = Some(Page {
-                key: self.keys[d.page],
-                notes: &d.notes,
-                search: &d.search,
-            });
+        let mut renders: BTreeMap<String, u64> = BTreeMap::new();
+        for d in done {
+            if let Some(r) = d.render {
+                renders.insert(format!("{}index.html", site.pages[d.page].url), r);
+            }
+            if !renders_always(site, d.page) {
+                pages[d.page] = Some(Page {
+                    key: self.keys[d.page],
+                    render: d.render,
+                    notes: &d.notes,
+                    search: &d.search,
+                });
+            }
         }
         let mut bytes = format!("{:016x}\n", self.skeleton).into_bytes();
-        serde_json::to_writer(&mut bytes, &pages).ok()?;
-        Some((path, bytes))
+        let mut records = Vec::new();
+        if serde_json::to_writer(&mut bytes, &pages).is_ok() {
+            records.push((path.clone(), bytes));
+        }
+        if let Ok(bytes) = serde_json::to_vec(&renders) {
+            records.push((renders_of(&path), bytes));
+        }
+        records
     }
+}
+
+/// The key of a page's file: what its template (`template`) saw, all but its own context
+/// in `theme` (see `Theme::render_key`) and its context in `context`.
+pub(super) fn render_key(theme: u64, template: &str, context: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.write_u64(theme);
+    h.update(template.as_bytes());
+    h.write_u8(0);
+    h.write_u64(context);
+    h.finish()
+}
+
+/// The record of renders beside the record of pages at `pages`: `renders.json`, `renders.fr.json`.
+fn renders_of(pages: &Path) -> PathBuf {
+    let name = pages.file_name().unwrap_or_default().to_string_lossy();
+    pages.with_file_name(name.replacen("pages", "renders", 1))
 }
 
 /// Whether page `i` renders in every build: it shows what other pages found.
@@ -126,11 +185,16 @@ fn fits(notes: &PageNotes, site: &Site) -> bool {
 }
 
 /// The file of an edition's record in the cache folder: `pages.json`, `pages.fr.json`.
-pub fn record_name(prefix: &str) -> String {
+fn record_name(kind: &str, prefix: &str) -> String {
     match prefix.trim_end_matches('/') {
-        "" => "pages.json".into(),
-        lang => format!("pages.{lang}.json"),
+        "" => format!("{kind}.json"),
+        lang => format!("{kind}.{lang}.json"),
     }
+}
+
+/// Whether `name` is that of a record in the cache folder.
+pub(super) fn is_record(name: &str) -> bool {
+    (name.starts_with("pages.") || name.starts_with("renders.")) && name.ends_with(".json")
 }
 
 /// The hash of everything the pages of `site` depend on but their own sources.

@@ -2,6 +2,8 @@
 //! sees (`site`, `assets`, `t`), set once in the templates' global context. An edition other
 //! than the default writes no theme files of its own: its `assets` lead to the default's.
 
+use std::hash::Hasher;
+
 use serde::Serialize;
 
 use crate::assets::Assets;
@@ -16,6 +18,9 @@ use crate::render::Templates;
 pub(super) struct Theme {
     pub templates: Templates,
     pub strings: Strings,
+    /// The hash of all a template sees besides a page's own context: the program, the
+    /// templates' texts and the global context.
+    pub render_key: u64,
 }
 
 impl Theme {
@@ -46,8 +51,39 @@ impl Theme {
         templates.global().insert("site", &view);
         templates.global().insert("assets", &names);
         templates.global().insert("t", strings.all());
-        Ok((Self { templates, strings }, files))
+        let render_key = render_key(&templates, (&view, &names, &strings));
+        Ok((
+            Self {
+                templates,
+                strings,
+                render_key,
+            },
+            files,
+        ))
     }
+}
+
+/// The hash of what every template sees but a page's own context. A global context that
+/// cannot be written as JSON makes a key no other build has (the time), so nothing is reused.
+fn render_key(
+    templates: &Templates,
+    (view, names, strings): (
+        &SiteView,
+        &std::collections::BTreeMap<String, String>,
+        &Strings,
+    ),
+) -> u64 {
+    let mut key = crate::fingerprint::program();
+    key.write_u64(templates.source_hash());
+    let sorted: std::collections::BTreeMap<&String, &String> = strings.all().iter().collect();
+    match serde_json::to_vec(&(view, names, sorted)) {
+        Ok(json) => key.update(&json),
+        Err(_) => key.write_u128(
+            (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH))
+                .map_or(0, |d| d.as_nanos()),
+        ),
+    }
+    key.digest()
 }
 
 /// Leaves out the theme's files, which the default edition writes, and leads `names` up to

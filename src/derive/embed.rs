@@ -2,8 +2,8 @@
 //! comparison table and the timeline, each alone on a page that another site shows in an
 //! `<iframe>` — a title, the view, a source line and a link back, no navigation.
 
+use super::Context;
 use serde::Serialize;
-use tera::Context;
 
 use crate::config::Config;
 use crate::markdown::{PageRenderer, Resolver};

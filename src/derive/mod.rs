@@ -4,6 +4,7 @@
 //! (`sitemap.xml`, `robots.txt`).
 
 pub mod chart;
+mod context;
 pub mod embed;
 pub mod feed;
 pub mod flow;
@@ -16,8 +17,8 @@ pub mod views;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+pub use context::Context;
 use serde::Serialize;
-use tera::Context;
 
 use crate::config::Config;
 use crate::markdown::{PageNotes, PageRenderer, Resolver, TocEntry};

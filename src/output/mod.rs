@@ -72,6 +72,11 @@ pub trait Sink: Sync {
     fn keep(&self, _path: &str) -> bool {
         false
     }
+    /// Whether [`Sink::keep`] can take any file: false for memory and for an output folder
+    /// that is empty or was left by an interrupted build.
+    fn can_keep(&self) -> bool {
+        false
+    }
 }
 
 /// A sink that keeps the site in memory.

@@ -300,6 +300,10 @@ impl Sink for Staging {
         Staging::keep(self, path).unwrap_or(false)
     }
 
+    fn can_keep(&self) -> bool {
+        self.trusted && !self.fresh
+    }
+
     fn error(&self) -> Option<String> {
         self.first_error.lock().ok().and_then(|e| e.clone())
     }
