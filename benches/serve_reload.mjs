@@ -6,6 +6,9 @@
 //
 // Usage: node [--experimental-websocket] benches/serve_reload.mjs [BIN] [N]
 //   BIN defaults to target/release-fat/pillar, N to 30. benches/serve_reload.sh does both.
+//   SERVE_ROOT=DIR copies another project instead (e.g. a corpus of benches/run.sh, with its
+//   site-config.toml), SERVE_PAGE=content/… names the page each round edits, and
+//   SERVE_TARGET_MS the median to meet (30 for the shipped explainer, 60 for 2,000 pages).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,10 +30,13 @@ if (!existsSync(BIN)) {
   process.exit(2);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'pillar-bench-'));
+const FROM = resolve(process.env.SERVE_ROOT || REPO);
+const PAGE = process.env.SERVE_PAGE || join('content', 'about.md');
+const TARGET_MS = Number(process.env.SERVE_TARGET_MS || 30);
+const dir = mkdtempSync(join(process.env.SERVE_TMP || tmpdir(), 'pillar-bench-'));
 const root = join(dir, 'site');
 for (const part of ['content', 'theme', 'site-config.toml']) {
-  if (existsSync(join(REPO, part))) cpSync(join(REPO, part), join(root, part), { recursive: true });
+  if (existsSync(join(FROM, part))) cpSync(join(FROM, part), join(root, part), { recursive: true });
 }
 
 let log = '';
@@ -71,7 +77,7 @@ await new Promise((ok, fail) => {
   ws.onerror = () => fail(new Error('cannot connect the WebSocket'));
 });
 
-const about = join(root, 'content', 'about.md');
+const about = join(root, PAGE);
 const original = readFileSync(about, 'utf8');
 const latencies = [];
 const builds = [];
@@ -103,10 +109,11 @@ const fmt = (o) =>
     .map(([k, v]) => `${k} ${v.toFixed(1)}`)
     .join('  ');
 const lat = stats(latencies);
-console.log(`pillar serve: save → reload message, ${N} rounds on the shipped explainer (${BIN})`);
+const what = process.env.SERVE_ROOT ? FROM : 'the shipped explainer';
+console.log(`pillar serve: save → reload message, ${N} rounds on ${what}, editing ${PAGE} (${BIN})`);
 console.log(`  latency ms:    ${fmt(lat)}`);
 console.log(`  build ms:      ${fmt(stats(builds))}   (as the server reports it)`);
-console.log(`  target: median ≤ 50 ms — ${lat.p50 <= 50 ? 'met' : 'NOT met'}`);
+console.log(`  target: median ≤ ${TARGET_MS} ms — ${lat.p50 <= TARGET_MS ? 'met' : 'NOT met'}`);
 const stopped = new Promise((done) => server.once('exit', done));
 server.kill('SIGTERM');
 await stopped;

@@ -5,11 +5,14 @@
 //!   edition's skeleton (everything but the pages' Markdown bodies, see
 //!   [`crate::fingerprint::skeleton`], plus every page's front matter) and its own source.
 //!   Pages that show other pages' findings (the sources page, sections, the home page) never
-//!   do; a kept page's findings come from the record (`pages.json`).
+//!   do; a kept page's findings come from the record (`pages.bin`).
 //! - Any other page is prepared (its Markdown and its views), and keeps its file when what its
 //!   template would see hashes as it did (`renders.json`): the program, the templates, the
-//!   global context and the page's own context. A data field shown on one unit page renders
-//!   the pages that show it, and no other.
+//!   global context and the page's own context (`renders.bin`). A data field shown on one unit
+//!   page renders the pages that show it, and no other.
+//!
+//! The records are postcard (serde's compact binary form): at 10,000 pages, JSON took 109 ms
+//! of a 310 ms rebuild to write and read back.
 //!
 //! The records live in the build's cache folder, outside the output. They are removed before
 //! the output changes and written again after, so they never describe a site that is not there.
@@ -77,7 +80,7 @@ impl Reuse {
             .unwrap_or_default();
         let renders = (path.as_deref().filter(|_| can_keep))
             .and_then(|p| std::fs::read(renders_of(p)).ok())
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .and_then(|bytes| postcard::from_bytes(&bytes).ok())
             .unwrap_or_default();
         Self {
             path,
@@ -137,12 +140,12 @@ impl Reuse {
                 });
             }
         }
-        let mut bytes = format!("{:016x}\n", self.skeleton).into_bytes();
         let mut records = Vec::new();
-        if serde_json::to_writer(&mut bytes, &pages).is_ok() {
+        let head = format!("{:016x}\n", self.skeleton).into_bytes();
+        if let Ok(bytes) = postcard::to_extend(&pages, head) {
             records.push((path.clone(), bytes));
         }
-        if let Ok(bytes) = serde_json::to_vec(&renders) {
+        if let Ok(bytes) = postcard::to_stdvec(&renders) {
             records.push((renders_of(&path), bytes));
         }
         records
@@ -160,7 +163,7 @@ pub(super) fn render_key(theme: u64, template: &str, context: u64) -> u64 {
     h.finish()
 }
 
-/// The record of renders beside the record of pages at `pages`: `renders.json`, `renders.fr.json`.
+/// The record of renders beside the record of pages at `pages`: `renders.bin`, `renders.fr.bin`.
 fn renders_of(pages: &Path) -> PathBuf {
     let name = pages.file_name().unwrap_or_default().to_string_lossy();
     pages.with_file_name(name.replacen("pages", "renders", 1))
@@ -184,17 +187,18 @@ fn fits(notes: &PageNotes, site: &Site) -> bool {
         && notes.terms.iter().all(|&t| t < terms)
 }
 
-/// The file of an edition's record in the cache folder: `pages.json`, `pages.fr.json`.
+/// The file of an edition's record in the cache folder: `pages.bin`, `pages.fr.bin`.
 fn record_name(kind: &str, prefix: &str) -> String {
     match prefix.trim_end_matches('/') {
-        "" => format!("{kind}.json"),
-        lang => format!("{kind}.{lang}.json"),
+        "" => format!("{kind}.bin"),
+        lang => format!("{kind}.{lang}.bin"),
     }
 }
 
-/// Whether `name` is that of a record in the cache folder.
+/// Whether `name` is that of a record in the cache folder (`.json`: this version's first).
 pub(super) fn is_record(name: &str) -> bool {
-    (name.starts_with("pages.") || name.starts_with("renders.")) && name.ends_with(".json")
+    (name.starts_with("pages.") || name.starts_with("renders."))
+        && (name.ends_with(".bin") || name.ends_with(".json"))
 }
 
 /// The hash of everything the pages of `site` depend on but their own sources.
@@ -223,5 +227,5 @@ fn read(path: &Path, skeleton: u64) -> Option<Pages<PageNotes, Entry>> {
     if head != format!("{skeleton:016x}\n").as_bytes() {
         return None;
     }
-    serde_json::from_slice(rest).ok()
+    postcard::from_bytes(rest).ok()
 }
