@@ -160,6 +160,31 @@ impl Strings {
         }
     }
 
+    /// The words before a date that starts and one that ends a period (`period_from`,
+    /// `period_to` before a day; `period_from_partial`, `period_to_partial` before a month or
+    /// a year, `period_from_partial_vowel` when the date, `human`, starts with a vowel), each
+    /// with a space after it unless it ends in an apostrophe (French "d’avril").
+    pub fn period_words(&self, has_day: bool, human: &str) -> (String, String) {
+        let vowel = human
+            .chars()
+            .next()
+            .is_some_and(|c| "aeiouyàâäéèêëîïôöûü".contains(c.to_lowercase().next().unwrap_or(c)));
+        let (from, to) = match (has_day, vowel) {
+            (true, _) => ("period_from", "period_to"),
+            (false, false) => ("period_from_partial", "period_to_partial"),
+            (false, true) => ("period_from_partial_vowel", "period_to_partial"),
+        };
+        let spaced = |key: &str| {
+            let word = self.get(key);
+            if word.ends_with(['’', '\'']) {
+                word.to_owned()
+            } else {
+                format!("{word} ")
+            }
+        };
+        (spaced(from), spaced(to))
+    }
+
     /// Every string, for templates (`{{ t.key }}`).
     pub fn all(&self) -> &HashMap<String, String> {
         &self.map
@@ -209,6 +234,29 @@ mod tests {
         assert_eq!(
             lang("fr").date(PartialDate::parse("1992-06").unwrap()),
             "juin 1992"
+        );
+    }
+
+    #[test]
+    fn a_period_reads_right_before_a_day_a_month_a_year_and_a_vowel() {
+        let fr = lang("fr");
+        let words = |day, human| fr.period_words(day, human);
+        assert_eq!(
+            words(true, "1er juillet 2012"),
+            ("du ".into(), "au ".into())
+        );
+        assert_eq!(words(false, "juillet 2012"), ("de ".into(), "à ".into()));
+        assert_eq!(words(false, "2021"), ("de ".into(), "à ".into()));
+        assert_eq!(words(false, "avril 2012"), ("d’".into(), "à ".into()));
+        assert_eq!(words(false, "octobre 2012").0, "d’");
+        let en = lang("en");
+        assert_eq!(
+            en.period_words(false, "April 2012"),
+            ("from ".into(), "to ".into())
+        );
+        assert_eq!(
+            en.period_words(true, "1 April 2012"),
+            ("from ".into(), "to ".into())
         );
     }
 

@@ -13,13 +13,22 @@ use crate::model::reform::{Event, Note, Owner, Reform, Relation, Source, Term, U
 pub struct DateView {
     pub iso: String,
     pub human: String,
+    /// The words that lead into the date as the start and the end of a period, with the
+    /// space after them when one belongs there: "from ", or in French "du " before a day, "de "
+    /// before a month or a year, "d’" before a vowel (`{{ d.from_word }}{{ d.human }}`).
+    pub from_word: String,
+    pub to_word: String,
 }
 
 impl DateView {
     pub fn new(d: PartialDate, strings: &Strings) -> Self {
+        let human = strings.date(d);
+        let (from_word, to_word) = strings.period_words(d.day.is_some(), &human);
         Self {
             iso: d.iso(),
-            human: strings.date(d),
+            human,
+            from_word,
+            to_word,
         }
     }
 }
