@@ -58,8 +58,9 @@ pub struct Built {
     pub pages: usize,
     /// The pages that went through their template (the others kept their file).
     pub rendered: usize,
-    /// What the next build may reuse: the file to write in the cache folder, and its bytes.
-    pub records: Vec<(std::path::PathBuf, Vec<u8>)>,
+    /// What the next build may reuse: records in the cache folder, written under a name
+    /// of their own until the site is in place (see `reuse::put_in_place`).
+    pub records: Vec<std::path::PathBuf>,
     /// The files it put into its sink.
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
@@ -100,7 +101,8 @@ pub fn run(
     // Pages in the order of the site, the sources page last, as the search index lists them.
     let mut done: Vec<_> = first.into_iter().chain(last).collect();
     done.sort_by_key(|d| (site.pages[d.page].kind.needs_citations(), d.page));
-    let records = reuse.record(&site, &done);
+    let records = (reuse.record(&site, &done))
+        .map_err(|e| Failure::Tool(format!("cannot record the build for the next: {e}")))?;
     clock.lap("record");
     let warned = (inputs.warnings, edition.is_default());
     let found = findings::gather(&site, sink, done.into_iter(), made, warned)?;

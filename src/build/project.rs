@@ -132,6 +132,7 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
         Ok(built) => built,
         Err(e) => {
             staging.abort();
+            let _ = super::reuse::remove_records(&config.cache_dir, true);
             // A failed first build leaves no empty output folder behind.
             if fresh {
                 let _ = std::fs::remove_dir(&config.output_dir);
@@ -166,17 +167,11 @@ fn commit(
     staging: Staging,
     stamp: &output::Stamp,
     cache: &Path,
-    records: &[(PathBuf, Vec<u8>)],
+    records: &[PathBuf],
 ) -> std::io::Result<WriteReport> {
-    for entry in std::fs::read_dir(cache)?.filter_map(Result::ok) {
-        if super::reuse::is_record(&entry.file_name().to_string_lossy()) {
-            std::fs::remove_file(entry.path())?;
-        }
-    }
+    super::reuse::remove_records(cache, false)?;
     let write = staging.commit_with(Some(stamp))?;
-    for (path, bytes) in records {
-        output::write_atomic(path, bytes)?;
-    }
+    super::reuse::put_in_place(records)?;
     Ok(write)
 }
 

@@ -118,11 +118,13 @@ impl Reuse {
         kept
     }
 
-    /// The records of `done` for the next build, with their paths; none when the build
-    /// records nothing.
-    pub(super) fn record(&self, site: &Site, done: &[Done]) -> Vec<(PathBuf, Vec<u8>)> {
+    /// Writes the records of `done` for the next build beside their places, under names
+    /// ending in `.next` (streamed: at 100,000 pages they would be some 190 MB in memory), and
+    /// returns their places; none when the build records nothing. [`put_in_place`] moves
+    /// them there once the site is.
+    pub(super) fn record(&self, site: &Site, done: &[Done]) -> std::io::Result<Vec<PathBuf>> {
         let Some(path) = self.path.clone() else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let mut pages: Pages<&PageNotes, &Entry> = Vec::new();
         pages.resize_with(site.pages.len(), || None);
@@ -140,16 +142,58 @@ impl Reuse {
                 });
             }
         }
-        let mut records = Vec::new();
-        let head = format!("{:016x}\n", self.skeleton).into_bytes();
-        if let Ok(bytes) = postcard::to_extend(&pages, head) {
-            records.push((path.clone(), bytes));
-        }
-        if let Ok(bytes) = postcard::to_stdvec(&renders) {
-            records.push((renders_of(&path), bytes));
-        }
-        records
+        let renders_path = renders_of(&path);
+        write_next(
+            &path,
+            format!("{:016x}\n", self.skeleton).as_bytes(),
+            &pages,
+        )?;
+        write_next(&renders_path, b"", &renders)?;
+        Ok(vec![path, renders_path])
     }
+}
+
+/// Writes `head` and `value` (postcard) to `path` + `.next`.
+fn write_next(path: &Path, head: &[u8], value: &impl Serialize) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(next_of(path))?);
+    out.write_all(head)?;
+    postcard::to_io(value, &mut out).map_err(std::io::Error::other)?;
+    // Not synced: a record cut short by a crash does not parse, and the next build is whole.
+    out.flush()
+}
+
+/// Where a record is written before the site it describes is in place.
+fn next_of(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".next");
+    path.with_file_name(name)
+}
+
+/// Moves the records written by [`Reuse::record`] to their places.
+pub(super) fn put_in_place(records: &[PathBuf]) -> std::io::Result<()> {
+    records
+        .iter()
+        .try_for_each(|r| std::fs::rename(next_of(r), r))
+}
+
+/// Removes the records of the last build from `cache`, or with `next`, those a build wrote
+/// for a site it did not put in place.
+pub(super) fn remove_records(cache: &Path, next: bool) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(cache)?.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with("pages.") || name.starts_with("renders.");
+        let kind = if next {
+            name.ends_with(".next")
+        } else {
+            name.ends_with(".bin") || name.ends_with(".json")
+        };
+        if ours && kind {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// The key of a page's file: what its template (`template`) saw, all but its own context
@@ -193,12 +237,6 @@ fn record_name(kind: &str, prefix: &str) -> String {
         "" => format!("{kind}.bin"),
         lang => format!("{kind}.{lang}.bin"),
     }
-}
-
-/// Whether `name` is that of a record in the cache folder (`.json`: this version's first).
-pub(super) fn is_record(name: &str) -> bool {
-    (name.starts_with("pages.") || name.starts_with("renders."))
-        && (name.ends_with(".bin") || name.ends_with(".json"))
 }
 
 /// The hash of everything the pages of `site` depend on but their own sources.

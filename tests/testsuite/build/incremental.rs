@@ -324,3 +324,36 @@ fn an_edited_page_or_data_field_renders_only_the_pages_that_show_it() {
         third.rendered
     );
 }
+
+/// The names of the files in the project's cache folders.
+fn cache_files(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = walkdir::WalkDir::new(root.join(".pillar-cache"))
+        .min_depth(2)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_failed_build_keeps_the_last_records_and_leaves_no_half_written_ones() {
+    let project = shipped_copy();
+    let root = project.path();
+    let out = root.join("site");
+    build(root, &out).unwrap();
+    let before = cache_files(root);
+    assert!(before.contains(&"pages.bin".to_string()), "{before:?}");
+    let page = root.join("content/departments/dpo.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    append(&page, "\n\nA [link](@/no-such-page.md).\n");
+    assert!(build(root, &out).is_err(), "a link to a missing page fails the build");
+    assert_eq!(cache_files(root), before);
+    std::fs::write(&page, text).unwrap();
+    let again = build(root, &out).unwrap();
+    assert!(again.rendered < again.pages, "the records of the last good build still serve");
+    let clean = root.join("clean");
+    build(root, &clean).unwrap();
+    assert_eq!(whole_tree(&out), whole_tree(&clean));
+}
