@@ -20,6 +20,10 @@ enum Edit {
     Word(usize),
     /// A page's title changed.
     Title(usize),
+    /// A summary marked in a page (`<!-- more -->` after its first paragraph).
+    Summary(usize),
+    /// An added page made a draft.
+    Draft(usize),
     /// A page added to the default or the French edition.
     Add(usize, bool),
     /// An added page renamed, or deleted.
@@ -43,6 +47,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         4 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::Body(a, b)),
         2 => any::<usize>().prop_map(Edit::Word),
         1 => any::<usize>().prop_map(Edit::Title),
+        1 => any::<usize>().prop_map(Edit::Summary),
+        1 => any::<usize>().prop_map(Edit::Draft),
         2 => (any::<usize>(), any::<bool>()).prop_map(|(a, b)| Edit::Add(a, b)),
         1 => any::<usize>().prop_map(Edit::Rename),
         1 => any::<usize>().prop_map(Edit::Delete),
@@ -159,6 +165,25 @@ fn apply(root: &Path, edit: &Edit, step: usize) {
             change_line(&page, 0, |l| {
                 append_to_value(l, "title = ", &format!(" {step}"))
             });
+        }
+        Edit::Summary(page) => {
+            let Some(page) = pick(&pages, *page) else {
+                return;
+            };
+            let text = std::fs::read_to_string(&page).unwrap();
+            if let Some(at) = text
+                .find("\n\n")
+                .filter(|_| !text.contains("<!-- more -->"))
+            {
+                let marked = format!("{}\n\n<!-- more -->{}", &text[..at], &text[at..]);
+                std::fs::write(page, marked).unwrap();
+            }
+        }
+        Edit::Draft(n) => {
+            if let Some(page) = pick(&added, *n) {
+                let text = std::fs::read_to_string(&page).unwrap();
+                std::fs::write(page, text.replacen("+++\n", "+++\ndraft = true\n", 1)).unwrap();
+            }
         }
         Edit::Add(n, french) => {
             let dir = if *french { "content/fr" } else { "content" };
@@ -348,11 +373,17 @@ fn a_failed_build_keeps_the_last_records_and_leaves_no_half_written_ones() {
     let page = root.join("content/departments/dpo.md");
     let text = std::fs::read_to_string(&page).unwrap();
     append(&page, "\n\nA [link](@/no-such-page.md).\n");
-    assert!(build(root, &out).is_err(), "a link to a missing page fails the build");
+    assert!(
+        build(root, &out).is_err(),
+        "a link to a missing page fails the build"
+    );
     assert_eq!(cache_files(root), before);
     std::fs::write(&page, text).unwrap();
     let again = build(root, &out).unwrap();
-    assert!(again.rendered < again.pages, "the records of the last good build still serve");
+    assert!(
+        again.rendered < again.pages,
+        "the records of the last good build still serve"
+    );
     let clean = root.join("clean");
     build(root, &clean).unwrap();
     assert_eq!(whole_tree(&out), whole_tree(&clean));
