@@ -87,10 +87,11 @@ pub fn run(
     let links = pages::links(config, &site, &theme, &static_files);
     let sink = &edition.sink(sink, checks);
     let cache = checks.incremental.then_some(config.cache_dir.as_path());
-    let reuse = reuse::Reuse::new(config, &site, (&edition.prefix, cache), sink.can_keep());
+    let mut reuse = reuse::Reuse::new(config, &site, (&edition.prefix, cache), sink.can_keep());
+    let kept = reuse.kept(&site, sink);
     clock.lap("last build's record");
     let cx = pages::Cx::new(config, &site, &theme, &links, sink, (edition, &reuse));
-    let (first, waiting) = pages::render_independent(&cx);
+    let (first, waiting) = pages::render_independent(&cx, kept);
     // The waiting pages render while the site files that do not depend on them are made.
     let (last, made) = rayon::join(
         || pages::render_waiting(&cx, waiting, &first),

@@ -117,10 +117,13 @@ enum Pass {
     Waiting(Waiting),
 }
 
-/// The first phase: every page that does not keep its file from the last build, in one
-/// queue, longest first; pages that show other pages' findings are only prepared.
-pub(super) fn render_independent(cx: &Cx<'_>) -> (Vec<Done>, Vec<Waiting>) {
-    let kept = cx.reuse.kept(cx.site, cx.sink);
+/// The first phase: every page that does not keep its file from the last build (`kept`, by
+/// index: see [`Reuse::kept`]), in one queue, longest first; pages that show other pages'
+/// findings are only prepared.
+pub(super) fn render_independent(
+    cx: &Cx<'_>,
+    kept: Vec<Option<Done>>,
+) -> (Vec<Done>, Vec<Waiting>) {
     let mut order = queue::longest_first(cx.site);
     order.retain(|&i| kept[i].is_none());
     let mut passes = queue::run(&order, |i| {

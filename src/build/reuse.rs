@@ -20,7 +20,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -54,8 +53,8 @@ pub(super) struct Reuse {
     skeleton: u64,
     /// Each page's key.
     keys: Vec<u64>,
-    /// The last build's pages, when its skeleton was this one's.
-    last: Mutex<Pages<PageNotes, Entry>>,
+    /// The last build's pages, when its skeleton was this one's (taken by [`Reuse::kept`]).
+    last: Pages<PageNotes, Entry>,
     /// What the template of each file the last build wrote saw, by the file's path.
     renders: HashMap<String, u64>,
 }
@@ -86,7 +85,7 @@ impl Reuse {
             path,
             skeleton,
             keys,
-            last: Mutex::new(last),
+            last,
             renders,
         }
     }
@@ -98,8 +97,8 @@ impl Reuse {
 
     /// The pages whose file the sink keeps as the last build wrote it, done without
     /// rendering, by index (`None`: the page renders).
-    pub(super) fn kept(&self, site: &Site, sink: &dyn Sink) -> Vec<Option<Done>> {
-        let last = std::mem::take(&mut *self.last.lock().unwrap_or_else(|e| e.into_inner()));
+    pub(super) fn kept(&mut self, site: &Site, sink: &dyn Sink) -> Vec<Option<Done>> {
+        let last = std::mem::take(&mut self.last);
         let mut kept: Vec<Option<Done>> = (last.into_par_iter().enumerate())
             .map(|(i, page)| {
                 let page = page.filter(|p| {
