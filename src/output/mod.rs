@@ -127,12 +127,17 @@ pub fn write(out: &Path, cache: &Path, files: &[OutputFile]) -> io::Result<Write
 /// The hidden temporary file a target is written to: named after a hash of the target's
 /// name, so that a legal name of 255 bytes still has a temporary one.
 fn tmp_path(target: &Path) -> PathBuf {
+    tmp_path_tagged(target, "")
+}
+
+/// The same, with `tag` after the hash.
+fn tmp_path_tagged(target: &Path, tag: &str) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.as_encoded_bytes())
         .unwrap_or(b"file");
     let hash = xxhash_rust::xxh3::xxh3_64(name);
-    target.with_file_name(format!(".{hash:016x}{TMP_SUFFIX}"))
+    target.with_file_name(format!(".{hash:016x}{tag}{TMP_SUFFIX}"))
 }
 
 /// Renames `tmp` over `target`; a directory in the way (left by an older site) is removed first.
@@ -152,15 +157,7 @@ fn replace(tmp: &Path, target: &Path) -> io::Result<()> {
 /// process id: two builds starting at once both record their output folder in the cache
 /// before one of them gets the lock, and with one name the first rename took the other's file.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = tmp_path(target);
-    let tmp = tmp.with_file_name(format!(
-        "{}-{}{TMP_SUFFIX}",
-        tmp.file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .trim_end_matches(TMP_SUFFIX),
-        std::process::id()
-    ));
+    let tmp = tmp_path_tagged(target, &format!("-{}", std::process::id()));
     let mut f = fs::File::create(&tmp)?;
     f.write_all(bytes)?;
     drop(f);
