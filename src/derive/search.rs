@@ -14,8 +14,10 @@
 //! (79 KB gzipped) for 1,000 pages of 790 words; chunking is the step to take if sites grow
 //! far past that.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::model::Page;
@@ -91,20 +93,15 @@ fn entry_of(title: &str, url: &str, description: Option<&str>, text: &str) -> En
 /// number): small numbers, for a small file.
 pub fn index(entries: &[Entry]) -> String {
     let kept: Vec<&Entry> = entries.iter().filter(|e| !e.meta.is_empty()).collect();
-    // Gathered in a hash map (millions of insertions on a big site), sorted once at the end.
-    let mut gathered: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (n, e) in kept.iter().enumerate() {
-        for w in e.words.lines() {
-            gathered.entry(w).or_default().push(n);
-        }
-    }
-    let mut postings: BTreeMap<&str, Vec<usize>> = gathered.into_iter().collect();
-    for pages in postings.values_mut() {
+    let mut postings: Vec<(&str, Vec<usize>)> = gather(&kept).into_iter().collect();
+    postings.par_sort_unstable_by_key(|(w, _)| *w);
+    for (_, pages) in &mut postings {
         let mut last = 0;
         for p in pages.iter_mut() {
             (*p, last) = (*p - last, *p);
         }
     }
+    let postings = JsonMap(&postings);
     let words = serde_json::to_string(&postings).unwrap_or_default();
     let metas = kept.iter().map(|e| e.meta.len() + 1).sum::<usize>();
     let mut out = String::with_capacity(metas + words.len() + 16);
@@ -119,6 +116,41 @@ pub fn index(entries: &[Entry]) -> String {
     out.push_str(&words);
     out.push('}');
     out
+}
+
+/// Each word of `kept` with the pages that hold it, in page order. Millions of insertions on a
+/// big site: gathered in parallel, a map per run of pages, with a fast hash (the words are
+/// the site's own, not an attacker's keys), and the maps joined in page order.
+fn gather<'a>(kept: &[&'a Entry]) -> FxHashMap<&'a str, Vec<usize>> {
+    let run = kept.len().div_ceil(rayon::current_num_threads()).max(256);
+    let maps: Vec<FxHashMap<&str, Vec<usize>>> = (kept.par_chunks(run).enumerate())
+        .map(|(c, entries)| {
+            let mut map: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+            for (n, e) in entries.iter().enumerate() {
+                for w in e.words.lines() {
+                    map.entry(w).or_default().push(c * run + n);
+                }
+            }
+            map
+        })
+        .collect();
+    let mut maps = maps.into_iter();
+    let mut all = maps.next().unwrap_or_default();
+    for map in maps {
+        for (w, pages) in map {
+            all.entry(w).or_default().extend(pages);
+        }
+    }
+    all
+}
+
+/// Sorted pairs written as a JSON object, in their order.
+struct JsonMap<'a>(&'a [(&'a str, Vec<usize>)]);
+
+impl Serialize for JsonMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(w, p)| (w, p)))
+    }
 }
 
 #[cfg(test)]
@@ -139,6 +171,29 @@ mod tests {
         assert!(v["w"].get("a").is_none(), "single letters are left out");
         assert!(index.len() < 1000, "{} bytes", index.len());
         assert_eq!(v["p"][0]["s"].as_str().unwrap().len(), LEAD);
+    }
+
+    #[test]
+    fn pages_gathered_in_parallel_runs_keep_their_order() {
+        // More pages than one run holds, so that several maps are joined.
+        let pages: Vec<Entry> = (0..2000)
+            .map(|i| entry(&format!("P{i}"), &format!("common w{} only{i}", i % 7)))
+            .collect();
+        let v: serde_json::Value = serde_json::from_str(&index(&pages)).unwrap();
+        let gaps = |w: &str| -> Vec<u64> {
+            let mut at = 0;
+            (v["w"][w].as_array().unwrap().iter())
+                .map(|g| {
+                    at += g.as_u64().unwrap();
+                    at
+                })
+                .collect()
+        };
+        assert_eq!(gaps("common"), (0..2000).collect::<Vec<u64>>());
+        assert_eq!(gaps("w3"), (0..2000).filter(|i| i % 7 == 3).collect::<Vec<u64>>());
+        assert_eq!(gaps("only1999"), [1999]);
+        let keys: Vec<&String> = v["w"].as_object().unwrap().keys().collect();
+        assert!(keys.windows(2).all(|k| k[0] < k[1]), "words in order");
     }
 
     #[test]
