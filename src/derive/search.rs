@@ -93,7 +93,7 @@ fn entry_of(title: &str, url: &str, description: Option<&str>, text: &str) -> En
 /// number): small numbers, for a small file.
 pub fn index(entries: &[Entry]) -> String {
     let kept: Vec<&Entry> = entries.iter().filter(|e| !e.meta.is_empty()).collect();
-    let mut postings: Vec<(&str, Vec<usize>)> = gather(&kept).into_iter().collect();
+    let mut postings: Vec<(&str, Vec<u32>)> = gather(&kept).into_iter().collect();
     postings.par_sort_unstable_by_key(|(w, _)| *w);
     for (_, pages) in &mut postings {
         let mut last = 0;
@@ -121,14 +121,16 @@ pub fn index(entries: &[Entry]) -> String {
 /// Each word of `kept` with the pages that hold it, in page order. Millions of insertions on a
 /// big site: gathered in parallel, a map per run of pages, with a fast hash (the words are
 /// the site's own, not an attacker's keys), and the maps joined in page order.
-fn gather<'a>(kept: &[&'a Entry]) -> FxHashMap<&'a str, Vec<usize>> {
+fn gather<'a>(kept: &[&'a Entry]) -> FxHashMap<&'a str, Vec<u32>> {
     let run = kept.len().div_ceil(rayon::current_num_threads()).max(256);
-    let maps: Vec<FxHashMap<&str, Vec<usize>>> = (kept.par_chunks(run).enumerate())
+    let maps: Vec<FxHashMap<&str, Vec<u32>>> = (kept.par_chunks(run).enumerate())
         .map(|(c, entries)| {
-            let mut map: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+            let mut map: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
             for (n, e) in entries.iter().enumerate() {
                 for w in e.words.lines() {
-                    map.entry(w).or_default().push(c * run + n);
+                    map.entry(w)
+                        .or_default()
+                        .push(u32::try_from(c * run + n).unwrap_or(u32::MAX));
                 }
             }
             map
@@ -145,7 +147,7 @@ fn gather<'a>(kept: &[&'a Entry]) -> FxHashMap<&'a str, Vec<usize>> {
 }
 
 /// Sorted pairs written as a JSON object, in their order.
-struct JsonMap<'a>(&'a [(&'a str, Vec<usize>)]);
+struct JsonMap<'a>(&'a [(&'a str, Vec<u32>)]);
 
 impl Serialize for JsonMap<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -190,7 +192,10 @@ mod tests {
                 .collect()
         };
         assert_eq!(gaps("common"), (0..2000).collect::<Vec<u64>>());
-        assert_eq!(gaps("w3"), (0..2000).filter(|i| i % 7 == 3).collect::<Vec<u64>>());
+        assert_eq!(
+            gaps("w3"),
+            (0..2000).filter(|i| i % 7 == 3).collect::<Vec<u64>>()
+        );
         assert_eq!(gaps("only1999"), [1999]);
         let keys: Vec<&String> = v["w"].as_object().unwrap().keys().collect();
         assert!(keys.windows(2).all(|k| k[0] < k[1]), "words in order");
