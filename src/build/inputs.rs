@@ -22,13 +22,13 @@ pub(super) struct Inputs {
 /// Reads the inputs, or fails with every problem of all four together, in file order: a
 /// syntax error in the data file no longer hides the content's, the templates' or the
 /// strings' problems until the next run.
-pub(super) fn read(config: &Config) -> Result<Inputs, Failure> {
+pub(super) fn read(config: &Config, last: &load::snapshot::Snapshot) -> Result<Inputs, Failure> {
     let Parts {
         loaded,
         validated,
         templates,
         strings,
-    } = read_parts(config);
+    } = read_parts(config, last);
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut warnings: Vec<Diagnostic> = config.warnings().collect();
     let content = loaded.map_err(|d| errors.extend(d)).ok();
@@ -128,10 +128,10 @@ struct Parts {
 }
 
 /// Reads the inputs on two threads: a new one reads and parses the data file, this one reads
-/// the content (starting rayon's pool for the page phase) and the interface strings, and
-/// whichever is free first parses the templates. Without a second thread, the data file is
-/// read here afterwards.
-fn read_parts(config: &Config) -> Parts {
+/// the content (but for the files as `last` recorded them; starting rayon's pool for the page
+/// phase) and the interface strings, and whichever is free first parses the templates.
+/// Without a second thread, the data file is read here afterwards.
+fn read_parts(config: &Config, last: &load::snapshot::Snapshot) -> Parts {
     let claimed = std::sync::atomic::AtomicBool::new(false);
     let templates_if_free = || {
         (!claimed.swap(true, std::sync::atomic::Ordering::Relaxed))
@@ -147,7 +147,7 @@ fn read_parts(config: &Config) -> Parts {
             .name("pillar-data".into())
             .spawn_scoped(s, data_work)
             .ok();
-        let loaded = load::load(config);
+        let loaded = load::load(config, last);
         let strings = Strings::load(
             &config.language,
             &config.theme_dir,

@@ -75,7 +75,10 @@ pub fn run(
 ) -> Result<Built, Failure> {
     let mut clock = timing::Stopwatch::new();
     let config = &edition.config(config);
-    let inputs = inputs::read(config)?;
+    let cache = checks.incremental.then_some(config.cache_dir.as_path());
+    let last_reads = reuse::last_reads(cache, &edition.prefix);
+    let inputs = inputs::read(config, &last_reads)?;
+    let started = inputs.content.started;
     clock.lap("inputs");
     let site = crate::model::assemble(config, inputs.content, inputs.reform, &inputs.strings)?;
     clock.lap("model");
@@ -86,7 +89,6 @@ pub fn run(
     clock.lap("theme");
     let links = pages::links(config, &site, &theme, &static_files);
     let sink = &edition.sink(sink, checks);
-    let cache = checks.incremental.then_some(config.cache_dir.as_path());
     let mut reuse = reuse::Reuse::new(config, &site, (&edition.prefix, cache), sink.can_keep());
     let kept = reuse.kept(&site, sink);
     clock.lap("last build's record");
@@ -102,7 +104,7 @@ pub fn run(
     // Pages in the order of the site, the sources page last, as the search index lists them.
     let mut done: Vec<_> = first.into_iter().chain(last).collect();
     done.sort_by_key(|d| (site.pages[d.page].kind.needs_citations(), d.page));
-    let records = (reuse.record(&site, &done))
+    let records = (reuse.record(&site, &done, started))
         .map_err(|e| Failure::Tool(format!("cannot record the build for the next: {e}")))?;
     clock.lap("record");
     let warned = (inputs.warnings, edition.is_default());

@@ -173,6 +173,7 @@ pub fn assemble(
         files,
         assets,
         untranslated,
+        started: _,
     } = loaded;
     let mut pages: Vec<Page> = Vec::new();
     let p = &config.paths;

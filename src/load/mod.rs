@@ -12,6 +12,10 @@ use crate::date::PartialDate;
 use crate::diag::{Diagnostic, Diagnostics, decode, toml_diagnostic};
 use crate::project::is_ignored;
 
+pub mod snapshot;
+
+use snapshot::{Read, Snapshot, Stat};
+
 /// A Markdown file from `content/`, split but not yet rendered.
 #[derive(Debug)]
 pub struct ContentFile {
@@ -34,6 +38,8 @@ pub struct ContentFile {
     /// The whole file (BOM removed). The Markdown stage takes it, so that a big site does not
     /// hold every source and every rendered page in memory at once.
     text: std::sync::Mutex<Text>,
+    /// What was read of it, for the next build's [`Snapshot`].
+    read: Option<Read>,
 }
 
 /// Where a content file's text is.
@@ -50,25 +56,59 @@ enum Text {
 pub const KEEP_SOURCES_BELOW: usize = 16 * 1024 * 1024;
 
 impl ContentFile {
-    pub fn new(
-        rel: String,
-        shown: PathBuf,
-        abs: PathBuf,
+    /// A file read now: `text` (byte order mark removed), in the state `stat`.
+    fn new(
+        (rel, shown, abs): (String, PathBuf, PathBuf),
         text: &str,
         front: FrontMatter,
         body_start: usize,
+        stat: Option<Stat>,
     ) -> Self {
+        let text_hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
         Self {
             rel,
             shown,
             abs,
             front_hash: xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[..body_start]),
-            text_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+            text_hash,
             front,
             body_start,
             len: text.len(),
             text: std::sync::Mutex::new(Text::Held(Arc::from(text))),
+            read: stat.map(|stat| Read {
+                stat,
+                head: text[..body_start].to_owned(),
+                len: text.len(),
+                text_hash,
+            }),
         }
+    }
+
+    /// A file as the last build read it, still in that state: its text stays on disk until
+    /// its page renders. `None` when its front matter no longer parses as it did.
+    fn recorded((rel, shown, abs): (String, PathBuf, PathBuf), read: &Read) -> Option<Self> {
+        let (front_text, front_start, body_start) = split_front_matter(&read.head).ok()?;
+        let front = match front_text {
+            Some(t) => parse_front(&shown, &read.head, t, front_start).ok()?,
+            None => FrontMatter::default(),
+        };
+        (body_start == read.head.len()).then(|| Self {
+            rel,
+            shown,
+            abs,
+            front_hash: xxhash_rust::xxh3::xxh3_64(read.head.as_bytes()),
+            text_hash: read.text_hash,
+            front,
+            body_start,
+            len: read.len,
+            text: std::sync::Mutex::new(Text::OnDisk),
+            read: Some(read.clone()),
+        })
+    }
+
+    /// What the next build may trust of this file without reading it (`None`: nothing).
+    pub fn read_record(&self) -> Option<&Read> {
+        self.read.as_ref()
     }
 
     /// The hash of the front matter as loaded.
@@ -183,10 +223,14 @@ pub struct Loaded {
     /// Content paths of the pages read from the default edition's folder, since this
     /// edition has no translation of them.
     pub untranslated: std::collections::BTreeSet<String>,
+    /// When reading began, for the [`Snapshot`] of what was read.
+    pub started: std::time::Duration,
 }
 
-/// Reads `content/`. Problems with individual files are collected.
-pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
+/// Reads `content/`, but for the files still as `last` recorded them. Problems with
+/// individual files are collected.
+pub fn load(config: &Config, last: &Snapshot) -> Result<Loaded, Vec<Diagnostic>> {
+    let started = snapshot::now();
     let mut diags = Diagnostics::default();
     let mut paths = Vec::new();
     let mut assets = Vec::new();
@@ -205,7 +249,7 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     use rayon::prelude::*;
     let results: Vec<Result<ContentFile, Vec<Diagnostic>>> = paths
         .par_iter()
-        .map(|(rel, abs)| read_content(root, rel, abs))
+        .map(|(rel, abs)| read_content(root, (rel, abs), last))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut total = 0;
@@ -228,6 +272,7 @@ pub fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
         files,
         assets,
         untranslated,
+        started,
     })
 }
 
@@ -405,8 +450,22 @@ fn walk(
     }
 }
 
-fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Vec<Diagnostic>> {
+/// Reads the content file `abs` (`rel` in its folder), or takes what `last` recorded of it
+/// when the file is still in that state.
+fn read_content(
+    root: &Path,
+    (rel, abs): (&str, &Path),
+    last: &Snapshot,
+) -> Result<ContentFile, Vec<Diagnostic>> {
     let shown = crate::diag::display_path(root, abs);
+    let names = || (rel.to_owned(), shown.clone(), abs.to_path_buf());
+    let stat = std::fs::metadata(abs).ok().and_then(|m| Stat::of(&m));
+    if let Some(file) = last
+        .get(abs, stat)
+        .and_then(|r| ContentFile::recorded(names(), r))
+    {
+        return Ok(file);
+    }
     let bytes = std::fs::read(abs)
         .map_err(|e| vec![Diagnostic::file(&shown, format!("cannot read: {e}"))])?;
     let text = decode(&bytes, &shown).map_err(|d| vec![d])?;
@@ -418,33 +477,38 @@ fn read_content(root: &Path, rel: &str, abs: &Path) -> Result<ContentFile, Vec<D
             ]
         })?;
     let front = match front_text {
-        Some(t) => {
-            let unknown = unknown_keys(&shown, &text, t, front_start);
-            if !unknown.is_empty() {
-                return Err(unknown);
-            }
-            toml::from_str::<FrontMatter>(t)
-                .map_err(|e| vec![toml_diagnostic(&shown, &text, front_start, &e)])?
-        }
+        Some(t) => parse_front(&shown, &text, t, front_start)?,
         None => FrontMatter::default(),
     };
-    Ok(ContentFile::new(
-        rel.to_owned(),
-        shown,
-        abs.to_path_buf(),
-        &text,
-        front,
-        body_start,
-    ))
+    Ok(ContentFile::new(names(), &text, front, body_start, stat))
 }
 
-/// Every top-level key of front matter `front` (at byte `start` of `text`) that pillar does not
+/// Parses front matter `front`, at byte `start` of `text`, once: its keys are checked on the
+/// parsed table, which is then read into a [`FrontMatter`].
+fn parse_front(
+    shown: &Path,
+    text: &str,
+    front: &str,
+    start: usize,
+) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let error = |e: toml::de::Error| vec![toml_diagnostic(shown, text, start, &e)];
+    let table = toml::de::DeTable::parse(front).map_err(error)?;
+    let unknown = unknown_keys(shown, text, &table, start);
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    FrontMatter::deserialize(toml::de::Deserializer::from(table)).map_err(error)
+}
+
+/// Every top-level key of front matter `table` (at byte `start` of `text`) that pillar does not
 /// know, in file order, each at its line: serde would stop at the first, in its own order.
 /// A Zola or Hugo key gets pillar's name for it; another, "did you mean" or the valid keys.
-fn unknown_keys(shown: &Path, text: &str, front: &str, start: usize) -> Vec<Diagnostic> {
-    let Ok(table) = toml::de::DeTable::parse(front) else {
-        return Vec::new(); // a syntax error: serde reports it
-    };
+fn unknown_keys(
+    shown: &Path,
+    text: &str,
+    table: &toml::Spanned<toml::de::DeTable>,
+    start: usize,
+) -> Vec<Diagnostic> {
     let mut keys: Vec<_> = table
         .get_ref()
         .keys()
