@@ -15,8 +15,18 @@ pub fn markdown_anchors<'a>(
     pages: impl Iterator<Item = (usize, &'a PageNotes)>,
 ) -> Vec<Diagnostic> {
     let pages: Vec<(usize, &PageNotes)> = pages.collect();
-    let anchors: HashMap<usize, &HashSet<String>> =
-        pages.iter().map(|(i, n)| (*i, &n.anchors)).collect();
+    let notes_of: HashMap<usize, &PageNotes> = pages.iter().copied().collect();
+    // The ids of the pages that links point into, as sets.
+    let mut anchors: HashMap<usize, HashSet<&str>> = HashMap::new();
+    for (_, notes) in &pages {
+        for link in &notes.links {
+            if let Some(target) = notes_of.get(&link.page) {
+                anchors
+                    .entry(link.page)
+                    .or_insert_with(|| target.anchors.set());
+            }
+        }
+    }
     let mut out = Vec::new();
     let mut hints = crate::diag::Hints::default();
     for (_, notes) in &pages {
@@ -24,7 +34,7 @@ pub fn markdown_anchors<'a>(
             let Some(set) = anchors.get(&link.page) else {
                 continue;
             };
-            if set.contains(&link.anchor) {
+            if set.contains(link.anchor.as_str()) {
                 continue;
             }
             let Some(at) = &link.at else {
@@ -40,7 +50,7 @@ pub fn markdown_anchors<'a>(
                     format!("/{}", target.url)
                 }
             ));
-            if let Some(h) = hints.suggestion(&link.anchor, set.iter().map(String::as_str)) {
+            if let Some(h) = hints.suggestion(&link.anchor, set.iter().copied()) {
                 d = d.with_hint(h);
             }
             out.push(d);
@@ -52,7 +62,7 @@ pub fn markdown_anchors<'a>(
 /// Adds every `id` attribute value of an HTML page to `ids`, as a browser reads them (any
 /// quotes or none, any whitespace before the name, any case), with the same tokenizer as
 /// [`scan`].
-pub fn collect_ids(html: &[u8], ids: &mut HashSet<String>) {
+pub fn collect_ids(html: &[u8], ids: &mut crate::markdown::Anchors) {
     ids.extend(read(&String::from_utf8_lossy(html), false).ids);
 }
 
@@ -246,22 +256,22 @@ mod tests {
 
     #[test]
     fn collects_ids_in_either_quotes() {
-        let mut ids = HashSet::new();
+        let mut ids = crate::markdown::Anchors::default();
         collect_ids(
             b"<h2 id=\"a\">x</h2><p id='b'>y</p><div data-id=\"no\">",
             &mut ids,
         );
-        assert_eq!(ids, HashSet::from(["a".to_owned(), "b".to_owned()]));
+        assert_eq!(ids.set(), HashSet::from(["a", "b"]));
     }
 
     #[test]
     fn bug11_collects_ids_as_a_browser_reads_them() {
-        let mut ids = HashSet::new();
+        let mut ids = crate::markdown::Anchors::default();
         collect_ids(
             b"<div id=unquoted></div><p\tid=\"tab\">x</p><p\nID='upper'></p><script>x = ' id=\"no\"'</script>",
             &mut ids,
         );
-        let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut ids: Vec<&str> = ids.iter().collect();
         ids.sort_unstable();
         assert_eq!(ids, ["tab", "unquoted", "upper"]);
     }

@@ -2,7 +2,7 @@
 //! problems, links to anchors that no page holds, sources never cited and glossary terms
 //! never used — and the search entries, in page order.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::PageNotes;
@@ -92,16 +92,19 @@ impl Findings {
 fn template_ids(site: &Site, done: &mut [Done], sink: &dyn Sink) {
     let at: std::collections::HashMap<usize, usize> =
         done.iter().enumerate().map(|(k, d)| (d.page, k)).collect();
+    let mut sets: std::collections::HashMap<usize, HashSet<&str>> = Default::default();
     let mut wanted: BTreeSet<usize> = BTreeSet::new();
     for d in done.iter() {
         for link in &d.notes.links {
-            if let Some(&k) = at.get(&link.page)
-                && !done[k].notes.anchors.contains(&link.anchor)
-            {
-                wanted.insert(link.page);
+            if let Some(&k) = at.get(&link.page) {
+                let set = (sets.entry(k)).or_insert_with(|| done[k].notes.anchors.set());
+                if !set.contains(link.anchor.as_str()) {
+                    wanted.insert(link.page);
+                }
             }
         }
     }
+    drop(sets);
     for page in wanted {
         let path = format!("{}index.html", site.pages[page].url);
         if let (Some(html), Some(&k)) = (sink.read(&path), at.get(&page)) {

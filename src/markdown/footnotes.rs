@@ -62,7 +62,7 @@ impl<'e> Footnotes<'e> {
         let mut defs = self.defs;
         for key in &self.order {
             let raw = self.refs.get(key).map(|r| r.1.as_str()).unwrap_or_default();
-            page.notes.anchors.insert(format!("fn-{raw}"));
+            page.notes.anchors.insert(&format!("fn-{raw}"));
             let stem = escape(raw);
             html.push_str(&format!("<li id=\"fn-{stem}\">"));
             if let Some(events) = defs.remove(key) {

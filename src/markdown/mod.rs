@@ -25,7 +25,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 pub use abbr::Terms;
 use footnotes::Footnotes;
 pub use links::{Citations, LinkCheck, Resolver, normalize as links_normalize};
-pub use notes::{PageNotes, TocEntry};
+pub use notes::{Anchors, PageNotes, TocEntry};
 
 use crate::diag::Diagnostic;
 use crate::model::reform::Origin;
@@ -252,7 +252,7 @@ impl<'a> PageRenderer<'a> {
 
     /// Registers an id that a template will print, so that links to it can be checked.
     pub fn anchor(&mut self, id: &str) {
-        self.notes.anchors.insert(id.to_owned());
+        self.notes.anchors.insert(id);
     }
 
     /// The citation for an encoded bracket (see [`cite::encode`]), each id looked up; unknown
@@ -561,7 +561,7 @@ impl<'a> PageRenderer<'a> {
             Event::FootnoteReference(_) if self.shown_at.is_some() => return,
             Event::FootnoteReference(label) => {
                 let (n, stem, refid) = pass.footnotes.reference(&label, &mut self.ids);
-                self.notes.anchors.insert(refid.clone());
+                self.notes.anchors.insert(&refid);
                 Event::Html(CowStr::from(format!(
                     "<sup class=\"footnote-ref\"><a href=\"#fn-{stem}\" id=\"{refid}\">{n}</a></sup>",
                     stem = escape(&stem),
@@ -627,7 +627,7 @@ impl<'a> PageRenderer<'a> {
             }
             None => self.ids.heading(&crate::ids::slugify(text)),
         };
-        self.notes.anchors.insert(id.clone());
+        self.notes.anchors.insert(&id);
         self.notes.toc.push(TocEntry {
             level: lvl,
             id: id.clone(),

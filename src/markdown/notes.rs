@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use serde::{Deserialize, Serialize};
+
 use crate::diag::Diagnostic;
 
 use super::LinkCheck;
@@ -25,7 +27,7 @@ pub struct PageNotes {
     #[serde(skip)]
     pub toc: Vec<TocEntry>,
     /// Every `id` the Markdown produced (headings, footnotes).
-    pub anchors: HashSet<String>,
+    pub anchors: Anchors,
     /// Internal links to verify once every page is known.
     pub links: Vec<LinkCheck>,
     /// Sources cited (indices into the reform's source list).
@@ -47,6 +49,43 @@ pub struct PageNotes {
     /// [`super::PageRenderer::listed_at`]): its links lead from there, and it has neither
     /// footnotes nor heading ids.
     pub listed_summary: Option<String>,
+}
+
+/// A page's ids: a list in one string, one per line (a page has a dozen or so; an incremental
+/// build reads back every page's, and a set of strings took more time to read than the rest of
+/// its notes). Looked up a few times a build, for the links with an anchor; [`Anchors::set`]
+/// makes a set of them where a page is the target of many.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Anchors(String);
+
+impl Anchors {
+    /// Adds `id` (an id holding a line break, which no link can name, is left out).
+    pub fn insert(&mut self, id: &str) {
+        if !id.contains('\n') {
+            self.0.push_str(id);
+            self.0.push('\n');
+        }
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.iter().any(|a| a == id)
+    }
+
+    /// The ids, in the order they were added (an id added twice, twice).
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.lines()
+    }
+
+    /// The ids as a set, for many lookups.
+    pub fn set(&self) -> HashSet<&str> {
+        self.iter().collect()
+    }
+}
+
+impl<S: AsRef<str>> Extend<S> for Anchors {
+    fn extend<I: IntoIterator<Item = S>>(&mut self, ids: I) {
+        ids.into_iter().for_each(|id| self.insert(id.as_ref()));
+    }
 }
 
 impl PageNotes {
