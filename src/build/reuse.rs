@@ -51,6 +51,9 @@ struct Page<N, E> {
 /// What an edition's build records: its pages by index, the ones that always render left out.
 type Pages<N, E> = Vec<Option<Page<N, E>>>;
 
+/// Where the runs of pages are in a record (see [`write_pages`]), by byte.
+type Runs = Vec<std::ops::Range<u64>>;
+
 /// What this build may reuse, and where it records what the next may.
 pub(super) struct Reuse {
     /// The record's file (`None`: the build records nothing, e.g. `check`).
@@ -60,6 +63,9 @@ pub(super) struct Reuse {
     keys: Vec<u64>,
     /// The last build's pages, when its skeleton was this one's (taken by [`Reuse::kept`]).
     last: Pages<PageNotes, Entry>,
+    /// Where each run of pages is in the last build's record (see [`write_pages`]), and
+    /// whether this build records it as that one did: [`Reuse::record`] copies those.
+    runs: Vec<(std::ops::Range<u64>, bool)>,
     /// What the template of each file the last build wrote saw, by the file's path.
     renders: HashMap<String, u64>,
 }
@@ -78,9 +84,9 @@ impl Reuse {
             .collect();
         let path = cache.map(|c| c.join(record_name("pages", prefix)));
         let skeleton = path.as_ref().map_or(0, |_| skeleton(config, site, prefix));
-        let last = (path.as_deref().filter(|_| can_keep))
+        let (last, runs) = (path.as_deref().filter(|_| can_keep))
             .and_then(|p| read(p, skeleton))
-            .filter(|l| l.len() == keys.len())
+            .filter(|(l, _)| l.len() == keys.len())
             .unwrap_or_default();
         let renders = (path.as_deref().filter(|_| can_keep))
             .and_then(|p| std::fs::read(renders_of(p)).ok())
@@ -91,6 +97,7 @@ impl Reuse {
             skeleton,
             keys,
             last,
+            runs: runs.into_iter().map(|r| (r, false)).collect(),
             renders,
         }
     }
@@ -104,6 +111,9 @@ impl Reuse {
     /// rendering, by index (`None`: the page renders).
     pub(super) fn kept(&mut self, site: &Site, sink: &dyn Sink) -> Vec<Option<Done>> {
         let last = std::mem::take(&mut self.last);
+        // Pages this build records as the last did: those kept, and those recorded by
+        // neither build since they always render.
+        let unrecorded: Vec<bool> = last.iter().map(Option::is_none).collect();
         let mut kept: Vec<Option<Done>> = (last.into_par_iter().enumerate())
             .map(|(i, page)| {
                 let page = page.filter(|p| {
@@ -119,6 +129,11 @@ impl Reuse {
             })
             .collect();
         kept.resize_with(site.pages.len(), || None);
+        let same = |i: usize| kept[i].is_some() || unrecorded[i] && renders_always(site, i);
+        for (n, (_, copy)) in self.runs.iter_mut().enumerate() {
+            let pages = n * RUN..((n + 1) * RUN).min(kept.len());
+            *copy = pages.into_iter().all(same);
+        }
         kept
     }
 
@@ -156,11 +171,8 @@ impl Reuse {
             }
         }
         let renders_path = renders_of(&path);
-        write_next(
-            &path,
-            format!("{:016x}\n", self.skeleton).as_bytes(),
-            &pages,
-        )?;
+        let head = format!("{:016x}\n", self.skeleton);
+        write_pages(&path, head.as_bytes(), &pages, &self.runs)?;
         write_next(&renders_path, b"", &renders)?;
         Ok(vec![path, renders_path, reads])
     }
@@ -172,6 +184,56 @@ fn write_next(path: &Path, head: &[u8], value: &impl Serialize) -> std::io::Resu
     let mut out = std::io::BufWriter::new(std::fs::File::create(next_of(path))?);
     out.write_all(head)?;
     postcard::to_io(value, &mut out).map_err(std::io::Error::other)?;
+    // Not synced: a record cut short by a crash does not parse, and the next build is whole.
+    out.flush()
+}
+
+/// Pages in a run of the record of pages: each run is read and written on a thread of its own.
+const RUN: usize = 512;
+
+/// Writes `head` and `pages` to `path` + `.next`, in runs of [`RUN`] pages, each its length
+/// (4 bytes, little-endian) and its pages (postcard), a few runs in memory at a time. A run
+/// that `last` (the runs of the record at `path`) marks as the same is copied from there;
+/// when a page changes in a big site, most are.
+fn write_pages<N: Serialize + Sync, E: Serialize + Sync>(
+    path: &Path,
+    head: &[u8],
+    pages: &[Option<Page<N, E>>],
+    last: &[(std::ops::Range<u64>, bool)],
+) -> std::io::Result<()> {
+    use std::io::{Read, Seek, Write};
+    let mut out = std::io::BufWriter::new(std::fs::File::create(next_of(path))?);
+    out.write_all(head)?;
+    let mut old = (last.iter().any(|(_, same)| *same))
+        .then(|| std::fs::File::open(path))
+        .transpose()?;
+    let group = RUN * 4 * rayon::current_num_threads();
+    for (g, part) in pages.chunks(group).enumerate() {
+        let first = g * group / RUN;
+        let copied = |n: usize| last.get(first + n).filter(|(_, same)| *same);
+        let runs = (part.par_chunks(RUN).enumerate())
+            .map(|(n, run)| match copied(n) {
+                Some(_) => Ok(Vec::new()),
+                None => postcard::to_allocvec(run),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(std::io::Error::other)?;
+        for (n, run) in runs.into_iter().enumerate() {
+            if let (Some((at, _)), Some(old)) = (copied(n), old.as_mut()) {
+                old.seek(std::io::SeekFrom::Start(at.start))?;
+                let len = at.end - at.start;
+                if std::io::copy(&mut old.take(len), &mut out)? != len {
+                    return Err(std::io::Error::other(
+                        "the last record is shorter than it was",
+                    ));
+                }
+                continue;
+            }
+            let len = u32::try_from(run.len()).map_err(std::io::Error::other)?;
+            out.write_all(&len.to_le_bytes())?;
+            out.write_all(&run)?;
+        }
+    }
     // Not synced: a record cut short by a crash does not parse, and the next build is whole.
     out.flush()
 }
@@ -287,12 +349,86 @@ fn skeleton(config: &Config, site: &Site, prefix: &str) -> u64 {
     h.finish()
 }
 
-/// The last build's pages, when the record at `path` is for `skeleton`.
-fn read(path: &Path, skeleton: u64) -> Option<Pages<PageNotes, Entry>> {
+/// The last build's pages, when the record at `path` is for `skeleton`, with the place of
+/// each run of them in the file (its runs read in parallel; see [`write_pages`]).
+fn read(path: &Path, skeleton: u64) -> Option<(Pages<PageNotes, Entry>, Runs)> {
+    const HEAD: usize = 17;
     let bytes = std::fs::read(path).ok()?;
-    let (head, rest) = bytes.split_at_checked(17)?;
-    if head != format!("{skeleton:016x}\n").as_bytes() {
+    if bytes.get(..HEAD)? != format!("{skeleton:016x}\n").as_bytes() {
         return None;
     }
-    postcard::from_bytes(rest).ok()
+    let mut runs = Vec::new();
+    let mut at = HEAD;
+    while at < bytes.len() {
+        let len = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?);
+        let end = at.checked_add(4 + usize::try_from(len).ok()?)?;
+        bytes.get(at + 4..end)?;
+        runs.push(at..end);
+        at = end;
+    }
+    let pages = (runs.par_iter())
+        .map(|run| {
+            postcard::from_bytes::<Pages<PageNotes, Entry>>(&bytes[run.start + 4..run.end]).ok()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    // Every run but the last holds RUN pages, or runs could not be copied by number.
+    let whole = pages.iter().rev().skip(1).all(|p| p.len() == RUN);
+    let places = runs
+        .into_iter()
+        .map(|r| r.start as u64..r.end as u64)
+        .collect();
+    whole.then(|| (pages.into_iter().flatten().collect(), places))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(n: usize, key: impl Fn(usize) -> u64) -> Pages<PageNotes, Entry> {
+        (0..n)
+            .map(|i| {
+                (i % 7 != 3).then(|| Page {
+                    key: key(i),
+                    render: Some(i as u64),
+                    notes: PageNotes::default(),
+                    search: Entry::default(),
+                })
+            })
+            .collect()
+    }
+
+    fn keys(pages: &Pages<PageNotes, Entry>) -> Vec<Option<u64>> {
+        pages.iter().map(|p| p.as_ref().map(|p| p.key)).collect()
+    }
+
+    #[test]
+    fn runs_marked_the_same_are_copied_from_the_last_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pages.bin");
+        let n = 2 * RUN + 100;
+        let head = format!("{:016x}\n", 42);
+        let first = pages(n, |i| i as u64);
+        write_pages(&path, head.as_bytes(), &first, &[]).unwrap();
+        put_in_place(std::slice::from_ref(&path)).unwrap();
+        let (read_back, runs) = read(&path, 42).unwrap();
+        assert_eq!(keys(&read_back), keys(&first));
+        assert_eq!(runs.len(), 3);
+        assert!(read(&path, 43).is_none(), "another skeleton's record");
+        // The first and the last run marked the same: they keep the last record's pages, the
+        // second is written anew.
+        let second = pages(n, |i| 100_000 + i as u64);
+        let marks: Vec<_> = (runs.into_iter().zip([true, false, true])).collect();
+        write_pages(&path, head.as_bytes(), &second, &marks).unwrap();
+        put_in_place(std::slice::from_ref(&path)).unwrap();
+        let (got, _) = read(&path, 42).unwrap();
+        let run =
+            |pages: &Pages<PageNotes, Entry>, r: std::ops::Range<usize>| keys(pages)[r].to_vec();
+        assert_eq!(run(&got, 0..RUN), run(&first, 0..RUN));
+        assert_eq!(run(&got, RUN..2 * RUN), run(&second, RUN..2 * RUN));
+        assert_eq!(run(&got, 2 * RUN..n), run(&first, 2 * RUN..n));
+        // Cut short, the record is not read.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(read(&path, 42).is_none());
+    }
 }
