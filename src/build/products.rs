@@ -225,11 +225,15 @@ pub(super) fn make_with(cx: &Cx<'_>, found: &Findings) -> Result<(), Failure> {
     }
 }
 
+/// Makes the products of `needs`; a product of the model alone keeps the last build's file
+/// when that build had the same skeleton.
 fn make_rows(cx: &Cx<'_>, needs: Needs, found: &Findings) -> Vec<Diagnostic> {
+    let keep = needs == Needs::Model && cx.reuse.same_skeleton();
     PRODUCTS
         .par_iter()
         .filter(|p| p.needs == needs && p.made_for(cx.site))
         .filter(|p| cx.edition.is_default() || !TOP_ONLY.contains(&p.path))
+        .filter(|p| !(keep && cx.sink.keep(p.path)))
         .filter_map(|p| match (p.make)(cx, found) {
             Ok(text) => {
                 cx.sink.put(OutputFile {

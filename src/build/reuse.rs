@@ -66,6 +66,9 @@ pub(super) struct Reuse {
     /// Where each run of pages is in the last build's record (see [`write_pages`]), and
     /// whether this build records it as that one did: [`Reuse::record`] copies those.
     runs: Vec<(std::ops::Range<u64>, bool)>,
+    /// Whether the last build's skeleton was this one's: then so is every file made from the
+    /// model alone.
+    same_skeleton: bool,
     /// What the template of each file the last build wrote saw, by the file's path.
     renders: HashMap<String, u64>,
 }
@@ -84,10 +87,11 @@ impl Reuse {
             .collect();
         let path = cache.map(|c| c.join(record_name("pages", prefix)));
         let skeleton = path.as_ref().map_or(0, |_| skeleton(config, site, prefix));
-        let (last, runs) = (path.as_deref().filter(|_| can_keep))
+        let recorded = (path.as_deref().filter(|_| can_keep))
             .and_then(|p| read(p, skeleton))
-            .filter(|(l, _)| l.len() == keys.len())
-            .unwrap_or_default();
+            .filter(|(l, _)| l.len() == keys.len());
+        let same_skeleton = recorded.is_some();
+        let (last, runs) = recorded.unwrap_or_default();
         let renders = (path.as_deref().filter(|_| can_keep))
             .and_then(|p| std::fs::read(renders_of(p)).ok())
             .and_then(|bytes| postcard::from_bytes(&bytes).ok())
@@ -98,8 +102,15 @@ impl Reuse {
             keys,
             last,
             runs: runs.into_iter().map(|r| (r, false)).collect(),
+            same_skeleton,
             renders,
         }
+    }
+
+    /// Whether the last build of this edition had the same skeleton: what it made from the
+    /// model alone (not from the pages' text), this build would make again byte for byte.
+    pub(super) fn same_skeleton(&self) -> bool {
+        self.same_skeleton
     }
 
     /// Whether the last build rendered the file at `path` from what hashes as `key`.
