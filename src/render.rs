@@ -13,6 +13,7 @@ use crate::diag::Diagnostic;
 /// Template name → (path shown to the user, text).
 type TemplateFiles = HashMap<String, (PathBuf, String)>;
 
+#[derive(Clone)]
 pub struct Templates {
     pub tera: Tera,
     files: TemplateFiles,

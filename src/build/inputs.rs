@@ -1,6 +1,9 @@
 //! The inputs phase: the content, the data file, the templates and the interface strings,
 //! read side by side, with every problem of all four reported together, in file order.
 
+use std::path::PathBuf;
+use std::sync::Mutex;
+
 use crate::config::{Config, Translation};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::i18n::Strings;
@@ -22,13 +25,20 @@ pub(super) struct Inputs {
 /// Reads the inputs, or fails with every problem of all four together, in file order: a
 /// syntax error in the data file no longer hides the content's, the templates' or the
 /// strings' problems until the next run.
-pub(super) fn read(config: &Config, last: &load::snapshot::Snapshot) -> Result<Inputs, Failure> {
+pub(super) fn read(
+    config: &Config,
+    last: &load::snapshot::Snapshot,
+    parsed: Option<&Parsed>,
+) -> Result<Inputs, Failure> {
     let Parts {
         loaded,
         validated,
         templates,
         strings,
-    } = read_parts(config, last);
+    } = read_parts(config, last, parsed);
+    if let (Some(p), Ok(t), Ok(v)) = (parsed, &templates, &validated) {
+        p.keep(config, t, v.as_ref());
+    }
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut warnings: Vec<Diagnostic> = config.warnings().collect();
     let content = loaded.map_err(|d| errors.extend(d)).ok();
@@ -119,6 +129,53 @@ fn untranslated(config: &Config, pages: &std::collections::BTreeSet<String>) -> 
     )
 }
 
+/// The templates and the data file as the first edition of a build parsed them: the other
+/// editions, made from the same files, take a copy instead of parsing them again.
+#[derive(Default)]
+pub(super) struct Parsed {
+    templates: Mutex<Option<(PathBuf, PathBuf, render::Templates)>>,
+    data: Mutex<Option<(PathBuf, data::validate::Validated)>>,
+}
+
+impl Parsed {
+    /// The templates of `config`'s theme and project, when an edition parsed them.
+    fn templates(&self, config: &Config) -> Option<render::Templates> {
+        let kept = self.templates.lock().ok()?;
+        let (theme, root, templates) = kept.as_ref()?;
+        (*theme == config.theme_dir && *root == config.root).then(|| templates.clone())
+    }
+
+    /// `config`'s data file, validated, when an edition parsed it.
+    fn data(&self, config: &Config) -> Option<data::validate::Validated> {
+        let kept = self.data.lock().ok()?;
+        let (path, validated) = kept.as_ref()?;
+        (config.data_file.as_ref() == Some(path)).then(|| validated.clone())
+    }
+
+    /// Keeps what the first edition parsed.
+    fn keep(
+        &self,
+        config: &Config,
+        templates: &render::Templates,
+        data: Option<&data::validate::Validated>,
+    ) {
+        if let Ok(mut kept) = self.templates.lock()
+            && kept.is_none()
+        {
+            *kept = Some((
+                config.theme_dir.clone(),
+                config.root.clone(),
+                templates.clone(),
+            ));
+        }
+        if let (Ok(mut kept), Some(path), Some(v)) = (self.data.lock(), &config.data_file, data)
+            && kept.is_none()
+        {
+            *kept = Some((path.clone(), v.clone()));
+        }
+    }
+}
+
 /// The four inputs, each with its own problems.
 struct Parts {
     loaded: Result<load::Loaded, Vec<Diagnostic>>,
@@ -131,16 +188,21 @@ struct Parts {
 /// the content (but for the files as `last` recorded them; starting rayon's pool for the page
 /// phase) and the interface strings, and whichever is free first parses the templates.
 /// Without a second thread, the data file is read here afterwards.
-fn read_parts(config: &Config, last: &load::snapshot::Snapshot) -> Parts {
-    let claimed = std::sync::atomic::AtomicBool::new(false);
+fn read_parts(config: &Config, last: &load::snapshot::Snapshot, parsed: Option<&Parsed>) -> Parts {
+    let cached = parsed.and_then(|p| p.templates(config));
+    let claimed = std::sync::atomic::AtomicBool::new(cached.is_some());
     let templates_if_free = || {
         (!claimed.swap(true, std::sync::atomic::Ordering::Relaxed))
             .then(|| render::load(&config.theme_dir, &config.root))
     };
+    let data = parsed.and_then(|p| p.data(config));
     std::thread::scope(|s| {
         let data_work = || {
-            let data =
-                load::data_file(config).map(|f| f.map(|(shown, text)| data::parse(&shown, &text)));
+            let data = match &data {
+                Some(v) => Ok(Some(v.clone())),
+                None => load::data_file(config)
+                    .map(|f| f.map(|(shown, text)| data::parse(&shown, &text))),
+            };
             (data, templates_if_free())
         };
         let spawned = std::thread::Builder::new()
@@ -161,9 +223,9 @@ fn read_parts(config: &Config, last: &load::snapshot::Snapshot) -> Parts {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             None => data_work(),
         };
-        // Exactly one of the two parsed them.
-        let templates = here
-            .or(there)
+        // Exactly one of the two parsed them, or an earlier edition did.
+        let templates = (here.or(there))
+            .or_else(|| cached.map(Ok))
             .unwrap_or_else(|| render::load(&config.theme_dir, &config.root));
         Parts {
             loaded,

@@ -66,10 +66,11 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Builds one edition of the site into `sink`.
-pub fn run(
+/// Builds one edition of the site into `sink`; `parsed` holds what another edition of the
+/// same build parsed that this one may copy (`None`: the site has one edition).
+fn run(
     config: &Config,
-    edition: &Edition,
+    (edition, parsed): (&Edition, Option<&inputs::Parsed>),
     checks: Checks,
     sink: &dyn Sink,
 ) -> Result<Built, Failure> {
@@ -77,7 +78,7 @@ pub fn run(
     let config = &edition.config(config);
     let cache = checks.incremental.then_some(config.cache_dir.as_path());
     let last_reads = reuse::last_reads(cache, &edition.prefix);
-    let inputs = inputs::read(config, &last_reads)?;
+    let inputs = inputs::read(config, &last_reads, parsed)?;
     let started = inputs.content.started;
     clock.lap("inputs");
     let site = crate::model::assemble(config, inputs.content, inputs.reform, &inputs.strings)?;

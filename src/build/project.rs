@@ -62,8 +62,11 @@ fn run_editions(
     sink: &dyn output::Sink,
 ) -> Result<super::Built, Failure> {
     let mut all: Option<super::Built> = None;
-    for edition in Edition::all(config)? {
-        let built = super::run(config, &edition, checks, sink)?;
+    let editions = Edition::all(config)?;
+    let parsed = super::inputs::Parsed::default();
+    let parsed = (editions.len() > 1).then_some(&parsed);
+    for edition in editions {
+        let built = super::run(config, (&edition, parsed), checks, sink)?;
         all = Some(match all {
             None => built,
             Some(mut a) => {

@@ -14,6 +14,7 @@ use crate::ids::is_valid_id;
 use crate::model::reform::*;
 
 /// What validation produced: the model (when there were no errors) and every diagnostic.
+#[derive(Clone)]
 pub struct Validated {
     pub reform: Option<Reform>,
     pub diagnostics: Vec<Diagnostic>,
