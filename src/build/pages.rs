@@ -106,10 +106,22 @@ pub(super) struct Done {
     pub notes: PageNotes,
     /// The hash of what its template saw (see [`reuse::render_key`]), when its file is right.
     pub render: Option<u64>,
+    /// For a page that shows other pages' findings, the hash of those (see [`reuse::shown`]).
+    pub shown: u64,
+    /// Whether this is the last build's record of the page, unchanged.
+    pub recorded: bool,
 }
 
-/// A page prepared in the first phase whose template waits for the second.
-pub(super) struct Waiting(Prepared, Option<crate::diag::Diagnostic>);
+/// A page that shows other pages' findings, waiting for the second phase: prepared in the
+/// first, or, when the last build recorded it and its source did not change, not yet.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a handful of pages wait, each moved once"
+)]
+pub(super) enum Waiting {
+    Prepared(Prepared, Option<crate::diag::Diagnostic>),
+    Recorded(usize),
+}
 
 /// How a page leaves the first phase.
 enum Pass {
@@ -126,18 +138,26 @@ pub(super) fn render_independent(
 ) -> (Vec<Done>, Vec<Waiting>) {
     let mut order = queue::longest_first(cx.site);
     order.retain(|&i| kept[i].is_none());
+    let (recorded, order): (Vec<usize>, Vec<usize>) =
+        order.into_iter().partition(|&i| cx.reuse.has_waiting(i));
     let mut passes = queue::run(&order, |i| {
         let (prepared, missing) = prepare(cx, i);
         if reuse::renders_always(cx.site, i) {
-            Pass::Waiting(Waiting(prepared, missing))
+            Pass::Waiting(Waiting::Prepared(prepared, missing))
         } else {
             Pass::Done(finish(cx, prepared, missing))
         }
     });
     passes.extend(kept.into_iter().flatten().map(Pass::Done));
+    passes.extend(
+        recorded
+            .into_iter()
+            .map(|i| Pass::Waiting(Waiting::Recorded(i))),
+    );
     passes.sort_unstable_by_key(|p| match p {
         Pass::Done(d) => d.page,
-        Pass::Waiting(w) => w.0.page,
+        Pass::Waiting(Waiting::Prepared(w, _)) => w.page,
+        Pass::Waiting(Waiting::Recorded(i)) => *i,
     });
     let (mut done, mut waiting) = (Vec::with_capacity(passes.len()), Vec::new());
     for p in passes {
@@ -150,19 +170,25 @@ pub(super) fn render_independent(
 }
 
 /// The second phase: the waiting pages, given who cites what on the other pages and the
-/// summaries of every page.
+/// summaries of every page. A page the last build recorded keeps its file when what it shows
+/// of the others hashes as it did then; otherwise it is prepared now.
 pub(super) fn render_waiting(cx: &Cx<'_>, waiting: Vec<Waiting>, first: &[Done]) -> Vec<Done> {
     if waiting.is_empty() {
         return Vec::new();
     }
+    let mut recorded: std::collections::HashMap<usize, Done> =
+        (cx.reuse.take_waiting().into_iter())
+            .map(|d| (d.page, d))
+            .collect();
     let notes = || {
-        first.iter().map(|d| (d.page, &d.notes)).chain(
-            waiting
-                .iter()
-                .map(|w| (w.0.page, &w.0.notes))
-                .filter(|(i, _)| !cx.site.pages[*i].kind.needs_citations()),
-        )
+        (first
+            .iter()
+            .chain(recorded.values())
+            .map(|d| (d.page, &d.notes)))
+        .chain(waiting.iter().filter_map(Waiting::notes))
+        .filter(|(i, _)| !cx.site.pages[*i].kind.needs_citations())
     };
+    let shown = reuse::shown(notes());
     let cited = derive::cited_by(cx.site, notes());
     let mut summaries = vec![None; cx.site.pages.len()];
     for (i, n) in notes() {
@@ -171,12 +197,35 @@ pub(super) fn render_waiting(cx: &Cx<'_>, waiting: Vec<Waiting>, first: &[Done])
     let summary = |i: usize| summaries.get(i).cloned().flatten();
     waiting
         .into_iter()
-        .map(|Waiting(mut prepared, missing)| {
+        .map(|w| {
+            let (mut prepared, missing) = match w {
+                Waiting::Prepared(p, missing) => (p, missing),
+                Waiting::Recorded(i) => {
+                    let path = format!("{}index.html", cx.site.pages[i].url);
+                    match recorded.remove(&i) {
+                        Some(d) if d.shown == shown && cx.sink.keep(&path) => return d,
+                        _ => prepare(cx, i),
+                    }
+                }
+            };
             derive::cite_sources(&mut prepared, &cited, cx.site, &cx.shared);
             derive::list_summaries(&mut prepared, cx.site, &summary);
-            finish(cx, prepared, missing)
+            Done {
+                shown,
+                ..finish(cx, prepared, missing)
+            }
         })
         .collect()
+}
+
+impl Waiting {
+    /// The page and its notes, once prepared.
+    fn notes(&self) -> Option<(usize, &PageNotes)> {
+        match self {
+            Waiting::Prepared(p, _) => Some((p.page, &p.notes)),
+            Waiting::Recorded(_) => None,
+        }
+    }
 }
 
 /// Markdown and views of page `i`, and the problem of a missing template.
@@ -241,5 +290,7 @@ fn finish(cx: &Cx<'_>, prepared: Prepared, missing: Option<crate::diag::Diagnost
         search,
         notes,
         render,
+        shown: 0,
+        recorded: false,
     }
 }

@@ -1,19 +1,22 @@
 //! Incremental builds: what the last build of an edition recorded of each page, and which
-//! pages keep the file that build wrote instead of rendering again. Two ways:
+//! pages keep the file that build wrote instead of rendering again. Three ways:
 //!
 //! - A page keeps its file, unread and unrendered, when nothing it depends on changed: the
 //!   edition's skeleton (everything but the pages' Markdown bodies, see
 //!   [`crate::fingerprint::skeleton`], plus every page's front matter) and its own source.
-//!   Pages that show other pages' findings (the sources page, sections, the home page) never
-//!   do; a kept page's findings come from the record (`pages.bin`).
+//!   A kept page's findings come from the record (`pages.bin`).
+//! - The pages that show other pages' findings (the sources page, sections, the home page)
+//!   wait until every other page is done. When their own source did not change either, they
+//!   keep their file, unprepared, if what they show of the others (every page's citations,
+//!   locators and listed summary, see [`shown`]) hashes as it did in the last build.
 //! - Any other page is prepared (its Markdown and its views), and keeps its file when what its
 //!   template would see hashes as it did (`renders.json`): the program, the templates, the
 //!   global context and the page's own context (`renders.bin`). A data field shown on one unit
 //!   page renders the pages that show it, and no other.
 //!
-//! - Before either, a Markdown file whose status (size, times, inode) is still the one the last
-//!   build recorded is not read at all: what that build read of it (`inputs.bin`, see
-//!   [`crate::load::snapshot`]) stands in for it until its page renders.
+//! Before any of these, a Markdown file whose status (size, times, inode) is still the one the last
+//! build recorded is not read at all: what that build read of it (`inputs.bin`, see
+//! [`crate::load::snapshot`]) stands in for it until its page renders.
 //!
 //! The records are postcard (serde's compact binary form): at 10,000 pages, JSON took 109 ms
 //! of a 310 ms rebuild to write and read back.
@@ -46,9 +49,12 @@ struct Page<N, E> {
     render: Option<u64>,
     notes: N,
     search: E,
+    /// For a page that shows other pages' findings, the hash of those it showed (see
+    /// [`shown`]); 0 for the others.
+    shown: u64,
 }
 
-/// What an edition's build records: its pages by index, the ones that always render left out.
+/// What an edition's build records: its pages by index.
 type Pages<N, E> = Vec<Option<Page<N, E>>>;
 
 /// Where the runs of pages are in a record (see [`write_pages`]), by byte.
@@ -63,9 +69,13 @@ pub(super) struct Reuse {
     keys: Vec<u64>,
     /// The last build's pages, when its skeleton was this one's (taken by [`Reuse::kept`]).
     last: Pages<PageNotes, Entry>,
-    /// Where each run of pages is in the last build's record (see [`write_pages`]), and
-    /// whether this build records it as that one did: [`Reuse::record`] copies those.
-    runs: Vec<(std::ops::Range<u64>, bool)>,
+    /// Where each run of pages is in the last build's record (see [`write_pages`]):
+    /// [`Reuse::record`] copies those whose pages all came from it.
+    runs: Runs,
+    /// The last build's record of the pages that show other pages' findings and whose own
+    /// source did not change, by index: they keep their file when those findings are the
+    /// same (see [`Reuse::take_waiting`]).
+    waiting: std::sync::Mutex<BTreeMap<usize, Page<PageNotes, Entry>>>,
     /// Whether the last build's skeleton was this one's: then so is every file made from the
     /// model alone.
     same_skeleton: bool,
@@ -101,7 +111,8 @@ impl Reuse {
             skeleton,
             keys,
             last,
-            runs: runs.into_iter().map(|r| (r, false)).collect(),
+            runs,
+            waiting: std::sync::Mutex::default(),
             same_skeleton,
             renders,
         }
@@ -119,33 +130,38 @@ impl Reuse {
     }
 
     /// The pages whose file the sink keeps as the last build wrote it, done without
-    /// rendering, by index (`None`: the page renders).
+    /// rendering, by index (`None`: the page renders). The pages that show other pages'
+    /// findings wait for those: their records are set aside for [`Reuse::take_waiting`].
     pub(super) fn kept(&mut self, site: &Site, sink: &dyn Sink) -> Vec<Option<Done>> {
         let last = std::mem::take(&mut self.last);
-        // Pages this build records as the last did: those kept, and those recorded by
-        // neither build since they always render.
-        let unrecorded: Vec<bool> = last.iter().map(Option::is_none).collect();
+        let waiting = std::sync::Mutex::new(BTreeMap::new());
         let mut kept: Vec<Option<Done>> = (last.into_par_iter().enumerate())
             .map(|(i, page)| {
-                let page = page.filter(|p| {
-                    p.key == self.keys[i] && !renders_always(site, i) && fits(&p.notes, site)
-                })?;
+                let page = page.filter(|p| p.key == self.keys[i] && fits(&p.notes, site))?;
+                if renders_always(site, i) {
+                    waiting.lock().ok()?.insert(i, page);
+                    return None;
+                }
                 sink.keep(&format!("{}index.html", site.pages[i].url))
-                    .then_some(Done {
-                        page: i,
-                        search: page.search,
-                        notes: page.notes,
-                        render: page.render,
-                    })
+                    .then(|| page.done(i))
             })
             .collect();
         kept.resize_with(site.pages.len(), || None);
-        let same = |i: usize| kept[i].is_some() || unrecorded[i] && renders_always(site, i);
-        for (n, (_, copy)) in self.runs.iter_mut().enumerate() {
-            let pages = n * RUN..((n + 1) * RUN).min(kept.len());
-            *copy = pages.into_iter().all(same);
-        }
+        self.waiting = waiting;
         kept
+    }
+
+    /// Whether page `i` waits with the last build's record of it.
+    pub(super) fn has_waiting(&self, i: usize) -> bool {
+        self.waiting.lock().is_ok_and(|w| w.contains_key(&i))
+    }
+
+    /// The waiting pages' records set aside by [`Reuse::kept`], as they would be done.
+    pub(super) fn take_waiting(&self) -> Vec<Done> {
+        let taken = self.waiting.lock().map(|mut w| std::mem::take(&mut *w));
+        (taken.unwrap_or_default().into_iter())
+            .map(|(i, page)| page.done(i))
+            .collect()
     }
 
     /// Writes the records of `done` for the next build beside their places, under names
@@ -167,26 +183,76 @@ impl Reuse {
         snapshot::write(&next_of(&reads), started, files)?;
         let mut pages: Pages<&PageNotes, &Entry> = Vec::new();
         pages.resize_with(site.pages.len(), || None);
+        let mut same = vec![false; site.pages.len()];
         let mut renders: BTreeMap<String, u64> = BTreeMap::new();
         for d in done {
             if let Some(r) = d.render {
                 renders.insert(format!("{}index.html", site.pages[d.page].url), r);
             }
-            if !renders_always(site, d.page) {
-                pages[d.page] = Some(Page {
-                    key: self.keys[d.page],
-                    render: d.render,
-                    notes: &d.notes,
-                    search: &d.search,
-                });
-            }
+            same[d.page] = d.recorded;
+            pages[d.page] = Some(Page {
+                key: self.keys[d.page],
+                render: d.render,
+                notes: &d.notes,
+                search: &d.search,
+                shown: d.shown,
+            });
         }
+        // A run whose pages all came from the last record is that record's run.
+        let runs: Vec<_> = (self.runs.iter().enumerate())
+            .map(|(n, at)| {
+                let run = n * RUN..((n + 1) * RUN).min(same.len());
+                (at.clone(), same[run].iter().all(|s| *s))
+            })
+            .collect();
         let renders_path = renders_of(&path);
         let head = format!("{:016x}\n", self.skeleton);
-        write_pages(&path, head.as_bytes(), &pages, &self.runs)?;
+        write_pages(&path, head.as_bytes(), &pages, &runs)?;
         write_next(&renders_path, b"", &renders)?;
         Ok(vec![path, renders_path, reads])
     }
+}
+
+impl Page<PageNotes, Entry> {
+    /// Page `i` done as the last build recorded it.
+    fn done(self, i: usize) -> Done {
+        Done {
+            page: i,
+            search: self.search,
+            notes: self.notes,
+            render: self.render,
+            shown: self.shown,
+            recorded: true,
+        }
+    }
+}
+
+/// The hash of the findings that the pages which show other pages' findings show: every
+/// page's citations and pinpoint locators (the sources page) and listed summary (the
+/// sections and the home page), in page order.
+pub(super) fn shown<'a>(notes: impl Iterator<Item = (usize, &'a PageNotes)>) -> u64 {
+    let mut notes: Vec<(usize, &PageNotes)> = notes.collect();
+    notes.sort_unstable_by_key(|(i, _)| *i);
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (i, n) in notes {
+        h.write_u64(i as u64);
+        h.write_usize(n.cites.len());
+        n.cites.iter().for_each(|c| h.write_usize(*c));
+        h.write_usize(n.locators.len());
+        for (c, at) in &n.locators {
+            h.write_usize(*c);
+            h.update(at.as_bytes());
+            h.write_u8(0);
+        }
+        match &n.listed_summary {
+            Some(s) => {
+                h.write_u8(1);
+                h.update(s.as_bytes());
+            }
+            None => h.write_u8(0),
+        }
+    }
+    h.finish()
 }
 
 /// Writes `head` and `value` (postcard) to `path` + `.next`.
@@ -403,6 +469,7 @@ mod tests {
                     render: Some(i as u64),
                     notes: PageNotes::default(),
                     search: Entry::default(),
+                    shown: 0,
                 })
             })
             .collect()

@@ -401,6 +401,35 @@ fn a_file_is_read_again_once_it_changed_even_to_the_same_length() {
     assert_eq!(whole_tree(&out), whole_tree(&clean));
 }
 
+#[test]
+fn a_citation_added_to_one_page_renders_the_sources_page_again() {
+    let project = shipped_copy();
+    let root = project.path();
+    let out = root.join("site");
+    build(root, &out).unwrap();
+    let sources = out.join("sources/index.html");
+    let before = std::fs::read_to_string(&sources).unwrap();
+    // A body edit that cites nothing new: the sources page keeps its file, unprepared.
+    append(
+        &root.join("content/departments/dppa.md"),
+        "\n\nOne more sentence.\n",
+    );
+    let second = build(root, &out).unwrap();
+    assert_eq!(second.rendered, 1);
+    assert_eq!(std::fs::read_to_string(&sources).unwrap(), before);
+    // A source the page did not cite: the sources page lists the page under it.
+    append(
+        &root.join("content/departments/dppa.md"),
+        "\n\nAnd one more [@s103].\n",
+    );
+    let third = build(root, &out).unwrap();
+    assert!(third.rendered >= 2, "{} rendered", third.rendered);
+    assert_ne!(std::fs::read_to_string(&sources).unwrap(), before);
+    let clean = root.join("clean");
+    build(root, &clean).unwrap();
+    assert_eq!(whole_tree(&out), whole_tree(&clean));
+}
+
 /// The names of the files in the project's cache folders.
 fn cache_files(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = walkdir::WalkDir::new(root.join(".pillar-cache"))
