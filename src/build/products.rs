@@ -225,15 +225,23 @@ pub(super) fn make_with(cx: &Cx<'_>, found: &Findings) -> Result<(), Failure> {
     }
 }
 
-/// Makes the products of `needs`; a product of the model alone keeps the last build's file
-/// when that build had the same skeleton.
+/// Makes the products of `needs`. One keeps the last build's file when that build had the
+/// same skeleton and, for the feed, the same summaries: a product of the model alone, or the
+/// feed.
 fn make_rows(cx: &Cx<'_>, needs: Needs, found: &Findings) -> Vec<Diagnostic> {
-    let keep = needs == Needs::Model && cx.reuse.same_skeleton();
+    let same = cx.reuse.same_skeleton();
+    let feed = |path: &str| {
+        path == derive::feed::FEED_FILE
+            && cx
+                .reuse
+                .rendered_before(path, cx.reuse.feed_key(&found.summaries))
+    };
+    let keeps = |p: &Product| same && (p.needs == Needs::Model || feed(p.path));
     PRODUCTS
         .par_iter()
         .filter(|p| p.needs == needs && p.made_for(cx.site))
         .filter(|p| cx.edition.is_default() || !TOP_ONLY.contains(&p.path))
-        .filter(|p| !(keep && cx.sink.keep(p.path)))
+        .filter(|p| !(keeps(p) && cx.sink.keep(p.path)))
         .filter_map(|p| match (p.make)(cx, found) {
             Ok(text) => {
                 cx.sink.put(OutputFile {

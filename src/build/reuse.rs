@@ -118,6 +118,24 @@ impl Reuse {
         }
     }
 
+    /// The key of the feed (under its path with the renders): the skeleton and the pages'
+    /// summaries, by page index, are all it shows.
+    pub(super) fn feed_key<S: AsRef<str>>(&self, summaries: &[Option<S>]) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.write_u64(self.skeleton);
+        for s in summaries {
+            match s {
+                Some(s) => {
+                    h.write_u8(1);
+                    h.update(s.as_ref().as_bytes());
+                    h.write_u8(0);
+                }
+                None => h.write_u8(0),
+            }
+        }
+        h.finish()
+    }
+
     /// Whether the last build of this edition had the same skeleton: what it made from the
     /// model alone (not from the pages' text), this build would make again byte for byte.
     pub(super) fn same_skeleton(&self) -> bool {
@@ -198,6 +216,11 @@ impl Reuse {
                 shown: d.shown,
             });
         }
+        let mut summaries = vec![None; site.pages.len()];
+        for d in done {
+            summaries[d.page] = d.notes.summary.as_deref();
+        }
+        renders.insert(derive::feed::FEED_FILE.into(), self.feed_key(&summaries));
         // A run whose pages all came from the last record is that record's run.
         let runs: Vec<_> = (self.runs.iter().enumerate())
             .map(|(n, at)| {

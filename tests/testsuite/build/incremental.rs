@@ -430,6 +430,43 @@ fn a_citation_added_to_one_page_renders_the_sources_page_again() {
     assert_eq!(whole_tree(&out), whole_tree(&clean));
 }
 
+#[test]
+fn the_feed_is_kept_after_a_body_edit_and_made_again_when_a_summary_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+    std::fs::write(root.join("site-config.toml"), config).unwrap();
+    std::fs::create_dir_all(root.join("content/notes")).unwrap();
+    std::fs::write(
+        root.join("content/_index.md"),
+        "+++\ntitle = \"Home\"\n+++\n",
+    )
+    .unwrap();
+    let section = "+++\ntitle = \"Notes\"\n+++\n";
+    std::fs::write(root.join("content/notes/_index.md"), section).unwrap();
+    let page = root.join("content/notes/one.md");
+    let text = "+++\ntitle = \"One\"\ndate = 2020-01-02\n+++\n\nFirst words.\n\nMore words.\n";
+    std::fs::write(&page, text).unwrap();
+    let out = root.join("site");
+    build(root, &out).unwrap();
+    let feed = || std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    let before = feed();
+    append(&page, "\nA body edit.\n");
+    build(root, &out).unwrap();
+    assert_eq!(feed(), before, "the summaries did not change");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replacen("\n\nMore", "\n\n<!-- more -->\n\nMore", 1),
+    )
+    .unwrap();
+    build(root, &out).unwrap();
+    assert!(feed().contains("First words"), "{}", feed());
+    let clean = root.join("clean");
+    build(root, &clean).unwrap();
+    assert_eq!(whole_tree(&out), whole_tree(&clean));
+}
+
 /// The names of the files in the project's cache folders.
 fn cache_files(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = walkdir::WalkDir::new(root.join(".pillar-cache"))
