@@ -311,6 +311,20 @@ impl Sink for EditionSink<'_> {
         self.can_keep() && self.inner.keep(&format!("{}{path}", self.prefix))
     }
 
+    fn keep_all(&self, paths: &[String]) -> Vec<bool> {
+        if !self.can_keep() {
+            return vec![false; paths.len()];
+        }
+        if self.prefix.is_empty() {
+            return self.inner.keep_all(paths);
+        }
+        let ours: Vec<String> = paths
+            .iter()
+            .map(|p| format!("{}{p}", self.prefix))
+            .collect();
+        self.inner.keep_all(&ours)
+    }
+
     fn can_keep(&self) -> bool {
         self.links.is_none() && self.inner.can_keep()
     }

@@ -152,20 +152,30 @@ impl Reuse {
     /// findings wait for those: their records are set aside for [`Reuse::take_waiting`].
     pub(super) fn kept(&mut self, site: &Site, sink: &dyn Sink) -> Vec<Option<Done>> {
         let last = std::mem::take(&mut self.last);
-        let waiting = std::sync::Mutex::new(BTreeMap::new());
-        let mut kept: Vec<Option<Done>> = (last.into_par_iter().enumerate())
-            .map(|(i, page)| {
-                let page = page.filter(|p| p.key == self.keys[i] && fits(&p.notes, site))?;
-                if renders_always(site, i) {
-                    waiting.lock().ok()?.insert(i, page);
-                    return None;
-                }
-                sink.keep(&format!("{}index.html", site.pages[i].url))
-                    .then(|| page.done(i))
-            })
+        let mut waiting = BTreeMap::new();
+        let mut candidates = Vec::new();
+        for (i, page) in last.into_iter().enumerate() {
+            let Some(page) = page.filter(|p| p.key == self.keys[i] && fits(&p.notes, site)) else {
+                continue;
+            };
+            if renders_always(site, i) {
+                waiting.insert(i, page);
+            } else {
+                candidates.push((i, page));
+            }
+        }
+        // The files asked for together: one lock of the sink for all of them.
+        let paths: Vec<String> = (candidates.iter())
+            .map(|(i, _)| format!("{}index.html", site.pages[*i].url))
             .collect();
+        let mut kept: Vec<Option<Done>> = Vec::new();
         kept.resize_with(site.pages.len(), || None);
-        self.waiting = waiting;
+        for ((i, page), keeps) in candidates.into_iter().zip(sink.keep_all(&paths)) {
+            if keeps {
+                kept[i] = Some(page.done(i));
+            }
+        }
+        self.waiting = std::sync::Mutex::new(waiting);
         kept
     }
 

@@ -72,6 +72,10 @@ pub trait Sink: Sync {
     fn keep(&self, _path: &str) -> bool {
         false
     }
+    /// [`Sink::keep`] for many files at once, in their order.
+    fn keep_all(&self, paths: &[String]) -> Vec<bool> {
+        paths.iter().map(|p| self.keep(p)).collect()
+    }
     /// Whether [`Sink::keep`] can take any file: false for memory and for an output folder
     /// that is empty or was left by an interrupted build.
     fn can_keep(&self) -> bool {

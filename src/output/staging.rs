@@ -181,6 +181,33 @@ impl Staging {
         Ok(true)
     }
 
+    /// [`Staging::keep`] for many files: each checked on its own (in parallel), all taken
+    /// under one lock.
+    pub fn keep_all(&self, rels: &[String]) -> Vec<bool> {
+        use rayon::prelude::*;
+        let found: Vec<Option<(u64, usize)>> = (rels.par_iter())
+            .map(|rel| {
+                let &(hash, len) = self.old.get(rel).filter(|_| self.trusted && !self.fresh)?;
+                let target = confined(&self.out, rel).ok()?;
+                let meta = fs::symlink_metadata(&target).ok()?;
+                (meta.is_file() && meta.len() == len).then_some(())?;
+                Some((hash, usize::try_from(len).ok()?))
+            })
+            .collect();
+        let Ok(mut st) = self.state() else {
+            return vec![false; rels.len()];
+        };
+        (rels.iter().zip(found))
+            .map(|(rel, found)| match found {
+                Some((hash, len)) if !st.files.contains_key(rel) => {
+                    st.files.insert(rel.clone(), (hash, len, Step::Keep));
+                    true
+                }
+                _ => false,
+            })
+            .collect()
+    }
+
     /// Moves every staged file into place, removes what the site no longer produces and
     /// records the manifest.
     pub fn commit(self) -> io::Result<WriteReport> {
@@ -298,6 +325,10 @@ impl Sink for Staging {
 
     fn keep(&self, path: &str) -> bool {
         Staging::keep(self, path).unwrap_or(false)
+    }
+
+    fn keep_all(&self, paths: &[String]) -> Vec<bool> {
+        Staging::keep_all(self, paths)
     }
 
     fn can_keep(&self) -> bool {
@@ -676,6 +707,41 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn files_are_kept_only_as_the_last_build_wrote_them_and_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let cache = dir.path().join("cache");
+        std::fs::create_dir_all(&out).unwrap();
+        let staging = Staging::begin(&out, &cache).unwrap();
+        for (path, text) in [
+            ("a/index.html", "A"),
+            ("b/index.html", "B"),
+            ("c/index.html", "C"),
+        ] {
+            staging.put(path, text.as_bytes()).unwrap();
+        }
+        staging.commit().unwrap();
+        std::fs::remove_file(out.join("b/index.html")).unwrap();
+        std::fs::write(out.join("c/index.html"), "longer").unwrap();
+        let staging = Staging::begin(&out, &cache).unwrap();
+        let asked = [
+            "a/index.html",
+            "b/index.html",
+            "c/index.html",
+            "a/index.html",
+            "d/index.html",
+        ];
+        let asked: Vec<String> = asked.iter().map(|p| (*p).to_owned()).collect();
+        // Gone, of another length, asked for twice, never written: not kept.
+        assert_eq!(staging.keep_all(&asked), [true, false, false, false, false]);
+        assert_eq!(Sink::len(&staging), 1);
+        assert!(
+            !staging.keep("a/index.html").unwrap_or(false),
+            "already taken"
+        );
     }
 
     #[test]
