@@ -212,8 +212,10 @@ impl Reuse {
         let mut pages: Pages<&PageNotes, &Entry> = Vec::new();
         pages.resize_with(site.pages.len(), || None);
         let mut same = vec![false; site.pages.len()];
+        let mut summaries = vec![None; site.pages.len()];
         let mut renders: BTreeMap<String, u64> = BTreeMap::new();
         for d in done {
+            summaries[d.page] = d.notes.summary.as_deref();
             if let Some(r) = d.render {
                 renders.insert(format!("{}index.html", site.pages[d.page].url), r);
             }
@@ -225,10 +227,6 @@ impl Reuse {
                 search: &d.search,
                 shown: d.shown,
             });
-        }
-        let mut summaries = vec![None; site.pages.len()];
-        for d in done {
-            summaries[d.page] = d.notes.summary.as_deref();
         }
         renders.insert(derive::feed::FEED_FILE.into(), self.feed_key(&summaries));
         // A run whose pages all came from the last record is that record's run.
@@ -394,16 +392,20 @@ pub(super) fn render_key(theme: u64, template: &str, context: u64) -> u64 {
     h.finish()
 }
 
-/// The record of renders beside the record of pages at `pages`: `renders.bin`, `renders.fr.bin`.
-fn renders_of(pages: &Path) -> PathBuf {
+/// The record of `kind` beside the record of pages at `pages`: `renders.bin`, `renders.fr.bin`.
+fn beside(pages: &Path, kind: &str) -> PathBuf {
     let name = pages.file_name().unwrap_or_default().to_string_lossy();
-    pages.with_file_name(name.replacen("pages", "renders", 1))
+    pages.with_file_name(name.replacen("pages", kind, 1))
+}
+
+/// The record of renders beside the record of pages at `pages`.
+fn renders_of(pages: &Path) -> PathBuf {
+    beside(pages, "renders")
 }
 
 /// The record of what was read beside the record of pages at `pages`: `inputs.bin`, ….
 fn reads_of(pages: &Path) -> PathBuf {
-    let name = pages.file_name().unwrap_or_default().to_string_lossy();
-    pages.with_file_name(name.replacen("pages", "inputs", 1))
+    beside(pages, "inputs")
 }
 
 /// What the last build of the edition at `prefix` into `cache` read (nothing when the build

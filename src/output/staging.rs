@@ -159,16 +159,28 @@ impl Staging {
         Ok(())
     }
 
-    /// Takes the file the last complete build wrote at `rel` as this build's, when the
-    /// manifest vouches for it and it is still in place at the length recorded.
-    pub fn keep(&self, rel: &str) -> io::Result<bool> {
+    /// The hash and length the manifest records of the file the last complete build wrote at
+    /// `rel`, when it vouches for it and the file is still in place at that length.
+    fn vouched(&self, rel: &str) -> io::Result<Option<(u64, usize)>> {
         let Some(&(hash, len)) = self.old.get(rel).filter(|_| self.trusted && !self.fresh) else {
-            return Ok(false);
+            return Ok(None);
         };
         let target = confined(&self.out, rel)?;
         if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_file() && m.len() == len) {
-            return Ok(false);
+            return Ok(None);
         }
+        Ok(Some((
+            hash,
+            usize::try_from(len).map_err(io::Error::other)?,
+        )))
+    }
+
+    /// Takes the file the last complete build wrote at `rel` as this build's, when the
+    /// manifest vouches for it and it is still in place at the length recorded.
+    pub fn keep(&self, rel: &str) -> io::Result<bool> {
+        let Some((hash, len)) = self.vouched(rel)? else {
+            return Ok(false);
+        };
         let mut st = self.state()?;
         if st.files.contains_key(rel) {
             return Err(io::Error::new(
@@ -176,7 +188,6 @@ impl Staging {
                 format!("two files would be written to {rel}"),
             ));
         }
-        let len = usize::try_from(len).map_err(io::Error::other)?;
         st.files.insert(rel.to_owned(), (hash, len, Step::Keep));
         Ok(true)
     }
@@ -186,13 +197,7 @@ impl Staging {
     pub fn keep_all(&self, rels: &[String]) -> Vec<bool> {
         use rayon::prelude::*;
         let found: Vec<Option<(u64, usize)>> = (rels.par_iter())
-            .map(|rel| {
-                let &(hash, len) = self.old.get(rel).filter(|_| self.trusted && !self.fresh)?;
-                let target = confined(&self.out, rel).ok()?;
-                let meta = fs::symlink_metadata(&target).ok()?;
-                (meta.is_file() && meta.len() == len).then_some(())?;
-                Some((hash, usize::try_from(len).ok()?))
-            })
+            .map(|rel| self.vouched(rel).ok().flatten())
             .collect();
         let Ok(mut st) = self.state() else {
             return vec![false; rels.len()];
