@@ -19,8 +19,9 @@ use super::pages::Done;
 pub(super) struct Findings {
     /// Warnings (errors under `--strict`).
     warnings: Vec<Diagnostic>,
-    /// Each page's search entry, in the order of the pages given.
-    pub search: Vec<crate::derive::search::Entry>,
+    /// Each page's search entry, in the order of the pages given (`None` where the last
+    /// build's record of the page was not read for it).
+    pub search: Vec<Option<crate::derive::search::Entry>>,
     /// Each page's summary (the HTML before `<!-- more -->`, as on the page), by page index.
     pub summaries: Vec<Option<String>>,
 }

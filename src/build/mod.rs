@@ -14,6 +14,7 @@ mod products;
 mod project;
 mod queue;
 mod reuse;
+mod search_index;
 mod site_view;
 mod timing;
 
@@ -105,12 +106,17 @@ fn run(
     // Pages in the order of the site, the sources page last, as the search index lists them.
     let mut done: Vec<_> = first.into_iter().chain(last).collect();
     done.sort_by_key(|d| (site.pages[d.page].kind.needs_citations(), d.page));
-    let records = (reuse.record(&site, &done, started))
+    let index = search_index::Plan::new(&site, &done, &reuse, sink);
+    reuse
+        .fill_entries(&mut done, index.needs())
+        .map_err(Failure::Tool)?;
+    let records = (reuse.record(&site, &done, (started, index.keys(&reuse))))
         .map_err(|e| Failure::Tool(format!("cannot record the build for the next: {e}")))?;
     clock.lap("record");
     let warned = (inputs.warnings, edition.is_default());
     let found = findings::gather(&site, sink, done.into_iter(), made, warned)?;
     products::make_with(&cx, &found)?;
+    index.make(&found.search, sink).map_err(Failure::Tool)?;
     sink.written()?;
     clock.lap("findings + site files");
     let links = locate::Links::new(&site, config);

@@ -57,7 +57,7 @@ impl<'a> Cx<'a> {
 }
 
 /// How links and citations in Markdown resolve: to the site's pages, its static files and
-/// the files of [`products::PRODUCTS`].
+/// the files of [`products::PRODUCTS`] and the search index.
 pub(super) fn links<'a>(
     config: &Config,
     site: &'a Site,
@@ -72,6 +72,7 @@ pub(super) fn links<'a>(
                 .filter(|p| p.made_for(site))
                 .map(|p| p.path.to_owned()),
         )
+        .chain(super::search_index::paths(site))
         .collect();
     let reform = site.reform.as_ref();
     Resolver {
@@ -101,8 +102,9 @@ pub(super) fn links<'a>(
 /// Markdown and its template found.
 pub(super) struct Done {
     pub page: usize,
-    /// The page's entry in the search index (JSON).
-    pub search: derive::search::Entry,
+    /// The page's entry in the search index (`None` for the last build's record of a page until
+    /// it is wanted: see [`reuse::Reuse::fill_entries`]).
+    pub search: Option<derive::search::Entry>,
     pub notes: PageNotes,
     /// The hash of what its template saw (see [`reuse::render_key`]), when its file is right.
     pub render: Option<u64>,
@@ -287,7 +289,7 @@ fn finish(cx: &Cx<'_>, prepared: Prepared, missing: Option<crate::diag::Diagnost
     let search = derive::search::entry(&cx.site.pages[i], &std::mem::take(&mut notes.text));
     Done {
         page: i,
-        search,
+        search: Some(search),
         notes,
         render,
         shown: 0,

@@ -1,5 +1,6 @@
-//! The site files: one table of what a site holds besides its pages and static files. A new
-//! output is one row and one function; its path is known to the link checker from the row.
+//! The site files: one table of what a site holds besides its pages, its static files and
+//! the search index (in parts, see [`super::search_index`]). A new output is one row and one
+//! function; its path is known to the link checker from the row.
 
 use rayon::prelude::*;
 
@@ -18,7 +19,7 @@ use super::pages::Cx;
 pub(super) enum Needs {
     /// The model and the theme: made while the last pages render.
     Model,
-    /// What the pages found (their search text, their summaries): made after every page.
+    /// What the pages found (their summaries): made after every page.
     Findings,
 }
 
@@ -101,13 +102,6 @@ pub const PRODUCTS: &[Product] = &[
             ))
         },
     },
-    Product {
-        path: derive::search::INDEX_FILE,
-        needs: Needs::Findings,
-        with_data: false,
-        shows: always,
-        make: |_, found| Ok(derive::search::index(&found.search)),
-    },
     with_data("data/units.csv", |cx, _| {
         from_data(cx, "data/units.csv", |r| open_data::units_csv(r, cx.config))
     }),
@@ -178,13 +172,17 @@ pub(super) fn check_names(
     for f in static_files {
         *at_path.entry(f.path.as_str()).or_default() += 1;
     }
+    let index: Vec<String> = super::search_index::paths(site).collect();
     let problems: Vec<Diagnostic> = (site.assets.iter())
         .filter_map(|a| {
             let page = (a.rel.strip_suffix("index.html"))
                 .and_then(|url| site.by_url.get(url))
                 .map(|&i| &site.pages[i]);
-            let made = if let Some(p) = (PRODUCTS.iter()).find(|p| p.path == a.rel && p.made_for(site)) {
+            let product = (PRODUCTS.iter()).find(|p| p.path == a.rel && p.made_for(site));
+            let made = if let Some(p) = product {
                 format!("{} itself", p.path)
+            } else if index.contains(&a.rel) {
+                format!("{} itself", a.rel)
             } else if let Some(page) = page {
                 if page.url.is_empty() {
                     "the home page there".to_owned()

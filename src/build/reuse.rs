@@ -24,7 +24,7 @@
 //! The records live in the build's cache folder, outside the output. They are removed before
 //! the output changes and written again after, so they never describe a site that is not there.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
@@ -40,25 +40,42 @@ use crate::output::Sink;
 
 use super::pages::Done;
 
-/// One page as the last build left it.
+/// One page as the last build left it (its search entry is recorded apart, see
+/// [`write_pages`]).
 #[derive(Serialize, Deserialize)]
-struct Page<N, E> {
+struct Page<N> {
     /// The hash of its source (0 for a page without one).
     key: u64,
     /// What its template saw.
     render: Option<u64>,
     notes: N,
-    search: E,
     /// For a page that shows other pages' findings, the hash of those it showed (see
     /// [`shown`]); 0 for the others.
     shown: u64,
 }
 
 /// What an edition's build records: its pages by index.
-type Pages<N, E> = Vec<Option<Page<N, E>>>;
+type Pages<N> = Vec<Option<Page<N>>>;
 
-/// Where the runs of pages are in a record (see [`write_pages`]), by byte.
-type Runs = Vec<std::ops::Range<u64>>;
+/// Where a run of pages is in a record (see [`write_pages`]), by byte.
+#[derive(Clone, Default)]
+struct Run {
+    /// The whole run.
+    whole: std::ops::Range<u64>,
+    /// Its pages' search entries.
+    search: std::ops::Range<u64>,
+    /// Their hash.
+    sum: u64,
+}
+
+/// The last build's record of pages, open: its runs are copied from it and its search
+/// entries read when they are wanted (at 10,000 pages they are 17 of its 19 MB). The file
+/// stays open, so these come from the record whose pages were read, whatever replaces it.
+#[derive(Default)]
+struct Record {
+    file: Option<std::fs::File>,
+    runs: Vec<Run>,
+}
 
 /// What this build may reuse, and where it records what the next may.
 pub(super) struct Reuse {
@@ -68,14 +85,14 @@ pub(super) struct Reuse {
     /// Each page's key.
     keys: Vec<u64>,
     /// The last build's pages, when its skeleton was this one's (taken by [`Reuse::kept`]).
-    last: Pages<PageNotes, Entry>,
-    /// Where each run of pages is in the last build's record (see [`write_pages`]):
-    /// [`Reuse::record`] copies those whose pages all came from it.
-    runs: Runs,
+    last: Pages<PageNotes>,
+    /// The last build's record: [`Reuse::record`] copies the runs whose pages all came from
+    /// it, and [`Reuse::fill_entries`] reads search entries from it.
+    record: Record,
     /// The last build's record of the pages that show other pages' findings and whose own
     /// source did not change, by index: they keep their file when those findings are the
     /// same (see [`Reuse::take_waiting`]).
-    waiting: std::sync::Mutex<BTreeMap<usize, Page<PageNotes, Entry>>>,
+    waiting: std::sync::Mutex<BTreeMap<usize, Page<PageNotes>>>,
     /// Whether the last build's skeleton was this one's: then so is every file made from the
     /// model alone.
     same_skeleton: bool,
@@ -101,7 +118,7 @@ impl Reuse {
             .and_then(|p| read(p, skeleton))
             .filter(|(l, _)| l.len() == keys.len());
         let same_skeleton = recorded.is_some();
-        let (last, runs) = recorded.unwrap_or_default();
+        let (last, record) = recorded.unwrap_or_default();
         let renders = (path.as_deref().filter(|_| can_keep))
             .and_then(|p| std::fs::read(renders_of(p)).ok())
             .and_then(|bytes| postcard::from_bytes(&bytes).ok())
@@ -111,7 +128,7 @@ impl Reuse {
             skeleton,
             keys,
             last,
-            runs,
+            record,
             waiting: std::sync::Mutex::default(),
             same_skeleton,
             renders,
@@ -133,6 +150,16 @@ impl Reuse {
                 None => h.write_u8(0),
             }
         }
+        h.finish()
+    }
+
+    /// The key of part `n` of the search index (under its path with the renders): which pages
+    /// it holds follows from the skeleton; what their entries are, from their records.
+    pub(super) fn part_key(&self, n: usize) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.write_u64(self.skeleton);
+        h.update(b"search part");
+        h.write_usize(n);
         h.finish()
     }
 
@@ -192,16 +219,60 @@ impl Reuse {
             .collect()
     }
 
+    /// Gives the pages of `done` that are the last build's records their search entries
+    /// from it, where they are wanted: in a run of pages that [`Reuse::record`] writes
+    /// again (one with a page not from the record), and in the runs of the positions in
+    /// `done` that `wanted` names. Fails when the record does not hold them, and removes it
+    /// so that the next build is whole: it was checked when it was read, so it has changed
+    /// since.
+    pub(super) fn fill_entries(
+        &self,
+        done: &mut [Done],
+        wanted: impl Iterator<Item = usize>,
+    ) -> Result<(), String> {
+        let mut runs: BTreeSet<usize> = wanted.map(|at| done[at].page / RUN).collect();
+        runs.extend(done.iter().filter(|d| !d.recorded).map(|d| d.page / RUN));
+        let lacks = |d: &Done| d.recorded && d.search.is_none() && runs.contains(&(d.page / RUN));
+        let lacking: BTreeSet<usize> = done
+            .iter()
+            .filter(|d| lacks(d))
+            .map(|d| d.page / RUN)
+            .collect();
+        let mut read: BTreeMap<usize, Vec<Option<Entry>>> = (lacking.into_par_iter())
+            .filter_map(|n| Some((n, self.record.entries(n)?)))
+            .collect();
+        let mut whole = true;
+        for d in done.iter_mut().filter(|d| lacks(d)) {
+            let entry = (read.get_mut(&(d.page / RUN)))
+                .and_then(|run| run.get_mut(d.page % RUN))
+                .and_then(Option::take);
+            whole &= entry.is_some();
+            d.search = entry;
+        }
+        if !whole {
+            if let Some(path) = &self.path {
+                let _ = std::fs::remove_file(path);
+            }
+            let at = self.path.as_deref().unwrap_or(Path::new("the cache"));
+            return Err(format!(
+                "the record of the last build ({}) is damaged, and was removed: build again",
+                at.display()
+            ));
+        }
+        Ok(())
+    }
+
     /// Writes the records of `done` for the next build beside their places, under names
     /// ending in `.next` (streamed: at 100,000 pages they would be some 190 MB in memory), and
     /// returns their places; none when the build records nothing. [`put_in_place`] moves
     /// them there once the site is. The record of what was read of the site's files, which
-    /// began at `started`, is one of them.
+    /// began at `started`, is one of them; `made` are the keys of files made besides the
+    /// pages (the parts of the search index), recorded with the pages' renders.
     pub(super) fn record(
         &self,
         site: &Site,
         done: &[Done],
-        started: std::time::Duration,
+        (started, made): (std::time::Duration, Vec<(String, u64)>),
     ) -> std::io::Result<Vec<PathBuf>> {
         let Some(path) = self.path.clone() else {
             return Ok(Vec::new());
@@ -209,47 +280,72 @@ impl Reuse {
         let reads = reads_of(&path);
         let files = (site.files.iter()).filter_map(|f| Some((f.abs.as_path(), f.read_record()?)));
         snapshot::write(&next_of(&reads), started, files)?;
-        let mut pages: Pages<&PageNotes, &Entry> = Vec::new();
+        let mut pages: Pages<&PageNotes> = Vec::new();
         pages.resize_with(site.pages.len(), || None);
+        let mut entries: Vec<Option<&Entry>> = vec![None; site.pages.len()];
         let mut same = vec![false; site.pages.len()];
         let mut summaries = vec![None; site.pages.len()];
-        let mut renders: BTreeMap<String, u64> = BTreeMap::new();
+        let mut renders: BTreeMap<String, u64> = made.into_iter().collect();
         for d in done {
             summaries[d.page] = d.notes.summary.as_deref();
             if let Some(r) = d.render {
                 renders.insert(format!("{}index.html", site.pages[d.page].url), r);
             }
             same[d.page] = d.recorded;
+            entries[d.page] = d.search.as_ref();
             pages[d.page] = Some(Page {
                 key: self.keys[d.page],
                 render: d.render,
                 notes: &d.notes,
-                search: &d.search,
                 shown: d.shown,
             });
         }
         renders.insert(derive::feed::FEED_FILE.into(), self.feed_key(&summaries));
         // A run whose pages all came from the last record is that record's run.
-        let runs: Vec<_> = (self.runs.iter().enumerate())
-            .map(|(n, at)| {
+        let copied: Vec<Option<std::ops::Range<u64>>> = (0..site.pages.len().div_ceil(RUN))
+            .map(|n| {
                 let run = n * RUN..((n + 1) * RUN).min(same.len());
-                (at.clone(), same[run].iter().all(|s| *s))
+                let whole = self.record.runs.get(n).map(|r| r.whole.clone());
+                whole.filter(|_| same[run].iter().all(|s| *s))
             })
             .collect();
         let renders_path = renders_of(&path);
         let head = format!("{:016x}\n", self.skeleton);
-        write_pages(&path, head.as_bytes(), &pages, &runs)?;
+        let copied = (self.record.file.as_ref(), copied.as_slice());
+        write_pages(&path, head.as_bytes(), (&pages, &entries), copied)?;
         write_next(&renders_path, b"", &renders)?;
         Ok(vec![path, renders_path, reads])
     }
 }
 
-impl Page<PageNotes, Entry> {
-    /// Page `i` done as the last build recorded it.
+impl Record {
+    /// The search entries of run `n`'s pages, when they are as they were written.
+    fn entries(&self, n: usize) -> Option<Vec<Option<Entry>>> {
+        let run = self.runs.get(n)?;
+        let bytes = read_at(self.file.as_ref()?, run.search.clone())?;
+        (xxhash_rust::xxh3::xxh3_64(&bytes) == run.sum).then_some(())?;
+        postcard::from_bytes(&bytes).ok()
+    }
+}
+
+/// The bytes of `file` in `range`.
+fn read_at(file: &std::fs::File, range: std::ops::Range<u64>) -> Option<Vec<u8>> {
+    use std::io::{Read, Seek};
+    let len = usize::try_from(range.end.checked_sub(range.start)?).ok()?;
+    let mut bytes = vec![0; len];
+    let mut file = file;
+    file.seek(std::io::SeekFrom::Start(range.start)).ok()?;
+    file.read_exact(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+impl Page<PageNotes> {
+    /// Page `i` done as the last build recorded it (its search entry is read only when it is
+    /// wanted, see [`Reuse::fill_entries`]).
     fn done(self, i: usize) -> Done {
         Done {
             page: i,
-            search: self.search,
+            search: None,
             notes: self.notes,
             render: self.render,
             shown: self.shown,
@@ -297,53 +393,74 @@ fn write_next(path: &Path, head: &[u8], value: &impl Serialize) -> std::io::Resu
 }
 
 /// Pages in a run of the record of pages: each run is read and written on a thread of its own.
-const RUN: usize = 512;
+pub(super) const RUN: usize = 512;
 
-/// Writes `head` and `pages` to `path` + `.next`, in runs of [`RUN`] pages, each its length
-/// (4 bytes, little-endian) and its pages (postcard), a few runs in memory at a time. A run
-/// that `last` (the runs of the record at `path`) marks as the same is copied from there;
-/// when a page changes in a big site, most are.
+/// The bytes before a run's pages: the length of its pages and of their search entries (4
+/// bytes each, little-endian), and the hash of the entries (8 bytes), which are read only
+/// when they are wanted.
+const RUN_HEAD: usize = 16;
+
+/// Writes `head` and `pages` with their search `entries` to `path` + `.next`, in runs of
+/// [`RUN`] pages, each [`RUN_HEAD`], its pages and their entries (postcard), a few runs in
+/// memory at a time. A run of which `copied` gives the place in the last record (when
+/// every page of it came from there) is copied from that file; when a page changes in a
+/// big site, most are.
 fn write_pages<N: Serialize + Sync, E: Serialize + Sync>(
     path: &Path,
     head: &[u8],
-    pages: &[Option<Page<N, E>>],
-    last: &[(std::ops::Range<u64>, bool)],
+    (pages, entries): (&[Option<Page<N>>], &[Option<E>]),
+    (old, copied): (Option<&std::fs::File>, &[Option<std::ops::Range<u64>>]),
 ) -> std::io::Result<()> {
     use std::io::{Read, Seek, Write};
     let mut out = std::io::BufWriter::new(std::fs::File::create(next_of(path))?);
     out.write_all(head)?;
-    let mut old = (last.iter().any(|(_, same)| *same))
-        .then(|| std::fs::File::open(path))
-        .transpose()?;
     let group = RUN * 4 * rayon::current_num_threads();
     for (g, part) in pages.chunks(group).enumerate() {
         let first = g * group / RUN;
-        let copied = |n: usize| last.get(first + n).filter(|(_, same)| *same);
+        let copied = |n: usize| old.and(copied.get(first + n).cloned().flatten());
         let runs = (part.par_chunks(RUN).enumerate())
             .map(|(n, run)| match copied(n) {
                 Some(_) => Ok(Vec::new()),
-                None => postcard::to_allocvec(run),
+                None => {
+                    let at = (first + n) * RUN;
+                    let search = postcard::to_allocvec(&entries[at..at + run.len()])?;
+                    encode_run(run, &search)
+                }
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(std::io::Error::other)?;
         for (n, run) in runs.into_iter().enumerate() {
-            if let (Some((at, _)), Some(old)) = (copied(n), old.as_mut()) {
-                old.seek(std::io::SeekFrom::Start(at.start))?;
-                let len = at.end - at.start;
-                if std::io::copy(&mut old.take(len), &mut out)? != len {
-                    return Err(std::io::Error::other(
-                        "the last record is shorter than it was",
-                    ));
-                }
+            let (Some(at), Some(mut old)) = (copied(n), old) else {
+                out.write_all(&run)?;
                 continue;
+            };
+            old.seek(std::io::SeekFrom::Start(at.start))?;
+            let len = at.end - at.start;
+            if std::io::copy(&mut old.take(len), &mut out)? != len {
+                return Err(std::io::Error::other(
+                    "the last record is shorter than it was",
+                ));
             }
-            let len = u32::try_from(run.len()).map_err(std::io::Error::other)?;
-            out.write_all(&len.to_le_bytes())?;
-            out.write_all(&run)?;
         }
     }
     // Not synced: a record cut short by a crash does not parse, and the next build is whole.
     out.flush()
+}
+
+/// One run of the record: [`RUN_HEAD`], the pages and their search entries (`search`).
+fn encode_run<N: Serialize>(
+    pages: &[Option<Page<N>>],
+    search: &[u8],
+) -> Result<Vec<u8>, postcard::Error> {
+    let notes = postcard::to_allocvec(pages)?;
+    let len = |b: &[u8]| u32::try_from(b.len()).map_err(|_| postcard::Error::SerializeBufferFull);
+    let mut run = Vec::with_capacity(RUN_HEAD + notes.len() + search.len());
+    run.extend_from_slice(&len(&notes)?.to_le_bytes());
+    run.extend_from_slice(&len(search)?.to_le_bytes());
+    run.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(search).to_le_bytes());
+    run.extend_from_slice(&notes);
+    run.extend_from_slice(search);
+    Ok(run)
 }
 
 /// Where a record is written before the site it describes is in place.
@@ -461,56 +578,78 @@ fn skeleton(config: &Config, site: &Site, prefix: &str) -> u64 {
     h.finish()
 }
 
-/// The last build's pages, when the record at `path` is for `skeleton`, with the place of
-/// each run of them in the file (its runs read in parallel; see [`write_pages`]).
-fn read(path: &Path, skeleton: u64) -> Option<(Pages<PageNotes, Entry>, Runs)> {
-    const HEAD: usize = 17;
-    let bytes = std::fs::read(path).ok()?;
-    if bytes.get(..HEAD)? != format!("{skeleton:016x}\n").as_bytes() {
+/// The last build's pages, when the record at `path` is for `skeleton`, and the record, open
+/// (its runs' pages read in parallel, their search entries left for later; see
+/// [`write_pages`]).
+fn read(path: &Path, skeleton: u64) -> Option<(Pages<PageNotes>, Record)> {
+    const HEAD: u64 = 17;
+    let file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().ok()?.len();
+    if read_at(&file, 0..HEAD)? != format!("{skeleton:016x}\n").as_bytes() {
         return None;
     }
     let mut runs = Vec::new();
     let mut at = HEAD;
-    while at < bytes.len() {
-        let len = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?);
-        let end = at.checked_add(4 + usize::try_from(len).ok()?)?;
-        bytes.get(at + 4..end)?;
-        runs.push(at..end);
+    while at < size {
+        let head = read_at(&file, at..at.checked_add(RUN_HEAD as u64)?)?;
+        let word = |k: usize| {
+            u64::from(u32::from_le_bytes(
+                head[k..k + 4].try_into().unwrap_or_default(),
+            ))
+        };
+        let start = at + RUN_HEAD as u64 + word(0);
+        let end = start + word(4);
+        (end <= size).then_some(())?;
+        let sum = u64::from_le_bytes(head[8..].try_into().ok()?);
+        runs.push(Run {
+            whole: at..end,
+            search: start..end,
+            sum,
+        });
         at = end;
     }
     let pages = (runs.par_iter())
         .map(|run| {
-            postcard::from_bytes::<Pages<PageNotes, Entry>>(&bytes[run.start + 4..run.end]).ok()
+            let notes = read_at(&file, run.whole.start + RUN_HEAD as u64..run.search.start)?;
+            postcard::from_bytes::<Pages<PageNotes>>(&notes).ok()
         })
         .collect::<Option<Vec<_>>>()?;
     // Every run but the last holds RUN pages, or runs could not be copied by number.
     let whole = pages.iter().rev().skip(1).all(|p| p.len() == RUN);
-    let places = runs
-        .into_iter()
-        .map(|r| r.start as u64..r.end as u64)
-        .collect();
-    whole.then(|| (pages.into_iter().flatten().collect(), places))
+    let record = Record {
+        file: Some(file),
+        runs,
+    };
+    whole.then(|| (pages.into_iter().flatten().collect(), record))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn pages(n: usize, key: impl Fn(usize) -> u64) -> Pages<PageNotes, Entry> {
+    fn pages(n: usize, key: impl Fn(usize) -> u64) -> Pages<PageNotes> {
         (0..n)
             .map(|i| {
                 (i % 7 != 3).then(|| Page {
                     key: key(i),
                     render: Some(i as u64),
                     notes: PageNotes::default(),
-                    search: Entry::default(),
                     shown: 0,
                 })
             })
             .collect()
     }
 
-    fn keys(pages: &Pages<PageNotes, Entry>) -> Vec<Option<u64>> {
+    fn entries(pages: &Pages<PageNotes>) -> Vec<Option<Entry>> {
+        (pages.iter())
+            .map(|p| {
+                p.as_ref()
+                    .map(|p| derive::search::entry_of("t", "u/", None, &format!("word{}", p.key)))
+            })
+            .collect()
+    }
+
+    fn keys(pages: &Pages<PageNotes>) -> Vec<Option<u64>> {
         pages.iter().map(|p| p.as_ref().map(|p| p.key)).collect()
     }
 
@@ -521,27 +660,46 @@ mod tests {
         let n = 2 * RUN + 100;
         let head = format!("{:016x}\n", 42);
         let first = pages(n, |i| i as u64);
-        write_pages(&path, head.as_bytes(), &first, &[]).unwrap();
+        write_pages(
+            &path,
+            head.as_bytes(),
+            (&first, &entries(&first)),
+            (None, &[]),
+        )
+        .unwrap();
         put_in_place(std::slice::from_ref(&path)).unwrap();
-        let (read_back, runs) = read(&path, 42).unwrap();
+        let (read_back, record) = read(&path, 42).unwrap();
         assert_eq!(keys(&read_back), keys(&first));
-        assert_eq!(runs.len(), 3);
+        assert_eq!(record.runs.len(), 3);
+        assert_eq!(record.entries(1).unwrap(), entries(&first)[RUN..2 * RUN]);
         assert!(read(&path, 43).is_none(), "another skeleton's record");
         // The first and the last run marked the same: they keep the last record's pages, the
         // second is written anew.
         let second = pages(n, |i| 100_000 + i as u64);
-        let marks: Vec<_> = (runs.into_iter().zip([true, false, true])).collect();
-        write_pages(&path, head.as_bytes(), &second, &marks).unwrap();
+        let copied: Vec<_> = (record.runs.iter().zip([true, false, true]))
+            .map(|(r, same)| same.then(|| r.whole.clone()))
+            .collect();
+        let copied = (record.file.as_ref(), copied.as_slice());
+        write_pages(&path, head.as_bytes(), (&second, &entries(&second)), copied).unwrap();
         put_in_place(std::slice::from_ref(&path)).unwrap();
-        let (got, _) = read(&path, 42).unwrap();
-        let run =
-            |pages: &Pages<PageNotes, Entry>, r: std::ops::Range<usize>| keys(pages)[r].to_vec();
+        let (got, again) = read(&path, 42).unwrap();
+        let run = |pages: &Pages<PageNotes>, r: std::ops::Range<usize>| keys(pages)[r].to_vec();
         assert_eq!(run(&got, 0..RUN), run(&first, 0..RUN));
         assert_eq!(run(&got, RUN..2 * RUN), run(&second, RUN..2 * RUN));
         assert_eq!(run(&got, 2 * RUN..n), run(&first, 2 * RUN..n));
-        // Cut short, the record is not read.
+        assert_eq!(again.entries(0).unwrap(), entries(&first)[..RUN]);
+        assert_eq!(again.entries(1).unwrap(), entries(&second)[RUN..2 * RUN]);
+        // Cut short, the record is not read; with an entry changed, that run's entries are
+        // not.
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
         assert!(read(&path, 42).is_none());
+        let mut changed = bytes.clone();
+        let last = changed.len() - 2;
+        changed[last] ^= 1;
+        std::fs::write(&path, &changed).unwrap();
+        let (_, record) = read(&path, 42).unwrap();
+        assert!(record.entries(1).is_some());
+        assert!(record.entries(2).is_none());
     }
 }

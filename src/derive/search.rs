@@ -1,9 +1,11 @@
 //! The static search index (`search-index.json`): every page's title, URL, description and
 //! first words (for the snippet), and an inverted index of every word of every page's whole
-//! text (each word once, lower-cased, with the pages that hold it). The theme's `search.js`
-//! loads it when the search box is first used; without scripts the search box is a plain link
-//! to the glossary. Each page's entry is made in the page's own (parallel) pass; the index only
-//! joins them.
+//! text (each word once, lower-cased, with the pages that hold it). A site of more than 512
+//! pages has it in parts, one per 512 pages (`search-index.1.json` and on, listed by the
+//! first), so that a rebuild remakes only the part of the page that changed (see
+//! `build::search_index`). The theme's `search.js` loads it, every part, when the search box is
+//! first used; without scripts the search box is a plain link to the glossary. Each page's
+//! entry is made in the page's own (parallel) pass; a part only joins them.
 //!
 //! Why not Pagefind or elasticlunr-rs: Pagefind splits its index into chunks fetched per query
 //! (it quotes under 300 kB of transfer for a 10,000-page site) and stems words, but it runs as
@@ -11,8 +13,8 @@
 //! to run or ship; elasticlunr-rs (Zola's) writes one JSON index with stemming and stop words,
 //! fetched whole like this one, and its own scripts. This index keeps pillar one binary with no
 //! post-build step, finds parts of words (which a stemmed index does not) and measured 0.75 MB
-//! (79 KB gzipped) for 1,000 pages of 790 words; chunking is the step to take if sites grow
-//! far past that.
+//! (79 KB gzipped) for 1,000 pages of 790 words. Its parts are fetched together, not per
+//! query: they follow the pages, not the words, so that a change to one page changes one part.
 
 use std::collections::BTreeSet;
 
@@ -44,7 +46,7 @@ struct Meta<'a> {
 /// One page's part of the index: its metadata (as JSON) and its words, sorted, each once,
 /// one per line (one string rather than a set of them: an incremental build records and
 /// reads back every page's entry, and 400 allocations a page cost more than the rest).
-#[derive(Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     meta: String,
     words: String,
@@ -63,7 +65,7 @@ pub fn entry(page: &Page, text: &str) -> Entry {
     entry_of(&page.title, &page.url, page.description.as_deref(), text)
 }
 
-fn entry_of(title: &str, url: &str, description: Option<&str>, text: &str) -> Entry {
+pub(crate) fn entry_of(title: &str, url: &str, description: Option<&str>, text: &str) -> Entry {
     let text = text.trim_end();
     let mut end = text.len().min(LEAD);
     while !text.is_char_boundary(end) {
@@ -88,11 +90,27 @@ fn entry_of(title: &str, url: &str, description: Option<&str>, text: &str) -> En
     }
 }
 
-/// The index, `{"p": [pages], "w": {word: [pages]}}`: the pages in page order, and each word
-/// with the pages that hold it as gaps between page numbers (the first is the first page's
-/// number): small numbers, for a small file.
-pub fn index(entries: &[Entry]) -> String {
-    let kept: Vec<&Entry> = entries.iter().filter(|e| !e.meta.is_empty()).collect();
+/// The file of part `n` of the index: the first is `search-index.json`, the one the search box
+/// asks for; the others are beside it, `search-index.1.json` and on.
+pub fn part_path(n: usize) -> String {
+    match n {
+        0 => INDEX_FILE.to_owned(),
+        n => format!("search-index.{n}.json"),
+    }
+}
+
+/// One part of the index, `{"p": [pages], "w": {word: [pages]}}`: its pages in order, and
+/// each word with the pages of the part that hold it as gaps between page numbers (the first
+/// is the first page's number within the part): small numbers, for a small file. The first
+/// part also lists the files of the others, `"more": [...]`, when there are any (`parts`,
+/// counting the first): the search box fetches them too and numbers their pages after its
+/// own, part by part. This is part `n`.
+pub fn part(entries: &[&Entry], (n, parts): (usize, usize)) -> String {
+    let kept: Vec<&Entry> = entries
+        .iter()
+        .copied()
+        .filter(|e| !e.meta.is_empty())
+        .collect();
     let mut postings: Vec<(&str, Vec<u32>)> = gather(&kept).into_iter().collect();
     postings.par_sort_unstable_by_key(|(w, _)| *w);
     for (_, pages) in &mut postings {
@@ -103,8 +121,10 @@ pub fn index(entries: &[Entry]) -> String {
     }
     let postings = JsonMap(&postings);
     let words = serde_json::to_string(&postings).unwrap_or_default();
+    let more: Vec<String> = (1..parts).map(part_path).collect();
+    let more = serde_json::to_string(&more).unwrap_or_default();
     let metas = kept.iter().map(|e| e.meta.len() + 1).sum::<usize>();
-    let mut out = String::with_capacity(metas + words.len() + 16);
+    let mut out = String::with_capacity(metas + words.len() + more.len() + 24);
     out.push_str("{\"p\":[");
     for (n, e) in kept.iter().enumerate() {
         if n > 0 {
@@ -114,6 +134,10 @@ pub fn index(entries: &[Entry]) -> String {
     }
     out.push_str("],\"w\":");
     out.push_str(&words);
+    if n == 0 && parts > 1 {
+        out.push_str(",\"more\":");
+        out.push_str(&more);
+    }
     out.push('}');
     out
 }
@@ -166,7 +190,10 @@ mod tests {
     #[test]
     fn every_word_of_a_long_text_is_indexed_once() {
         let long = format!("{} zebrafish.", "filler words again. ".repeat(2000));
-        let index = index(&[entry("Long", &long), entry("Short", "A zebrafish")]);
+        let index = part(
+            &[&entry("Long", &long), &entry("Short", "A zebrafish")],
+            (0, 1),
+        );
         let v: serde_json::Value = serde_json::from_str(&index).unwrap();
         assert_eq!(v["w"]["zebrafish"], serde_json::json!([0, 1]));
         assert_eq!(v["w"]["filler"], serde_json::json!([0]));
@@ -181,7 +208,8 @@ mod tests {
         let pages: Vec<Entry> = (0..2000)
             .map(|i| entry(&format!("P{i}"), &format!("common w{} only{i}", i % 7)))
             .collect();
-        let v: serde_json::Value = serde_json::from_str(&index(&pages)).unwrap();
+        let pages: Vec<&Entry> = pages.iter().collect();
+        let v: serde_json::Value = serde_json::from_str(&part(&pages, (0, 1))).unwrap();
         let gaps = |w: &str| -> Vec<u64> {
             let mut at = 0;
             (v["w"][w].as_array().unwrap().iter())
@@ -199,6 +227,24 @@ mod tests {
         assert_eq!(gaps("only1999"), [1999]);
         let keys: Vec<&String> = v["w"].as_object().unwrap().keys().collect();
         assert!(keys.windows(2).all(|k| k[0] < k[1]), "words in order");
+    }
+
+    #[test]
+    fn the_first_part_lists_the_others_and_each_numbers_its_own_pages() {
+        let (a, b) = (entry("A", "shared alpha"), entry("B", "shared beta"));
+        let first: serde_json::Value = serde_json::from_str(&part(&[&a], (0, 3))).unwrap();
+        assert_eq!(
+            first["more"],
+            serde_json::json!(["search-index.1.json", "search-index.2.json"])
+        );
+        let second: serde_json::Value = serde_json::from_str(&part(&[&b], (1, 3))).unwrap();
+        assert!(second.get("more").is_none(), "only the first lists them");
+        assert_eq!(second["w"]["shared"], serde_json::json!([0]));
+        assert_eq!(second["p"][0]["t"], "B");
+        let alone: serde_json::Value = serde_json::from_str(&part(&[&a, &b], (0, 1))).unwrap();
+        assert!(alone.get("more").is_none(), "one part lists no others");
+        assert_eq!(alone["w"]["shared"], serde_json::json!([0, 1]));
+        assert_eq!(part_path(0), INDEX_FILE);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -16,6 +16,22 @@ const BIN = process.env.PILLAR_BIN || join(REPO, 'target', 'debug', 'pillar');
 let browser;
 let server;
 let plain; // the fixture without a data file: { dir, server }
+let big; // a site of 1,100 notes, whose index comes in three parts: { dir, server }
+
+/** Writes a site of `n` notes, each with a word of its own; a few share "heron". */
+function manyNotes(dir, n) {
+  const content = join(dir, 'content');
+  mkdirSync(join(content, 'notes'), { recursive: true });
+  writeFileSync(join(dir, 'site-config.toml'), 'title = "Notes"\nbase_url = "https://example.org/"\n');
+  writeFileSync(join(content, '_index.md'), '+++\ntitle = "Home"\n+++\n');
+  writeFileSync(join(content, 'notes', '_index.md'), '+++\ntitle = "Notes"\n+++\n');
+  const herons = new Set([5, 600, 1095]);
+  for (let i = 0; i < n; i++) {
+    const extra = herons.has(i) ? ' A heron stands here.' : '';
+    writeFileSync(join(content, 'notes', `n${String(i).padStart(4, '0')}.md`),
+      `+++\ntitle = "Note ${i}"\n+++\n\nSome words and only${i}.${extra}\n`);
+  }
+}
 
 before(async () => {
   assert.ok(siteIsBuilt(SITE_DIR), `no built site in ${SITE_DIR}`);
@@ -23,6 +39,10 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pillar-search-test-'));
   execFileSync(BIN, ['build', '--root', join(REPO, 'tests', 'fixtures', 'search-site'), '--output', join(dir, 'out')]);
   plain = { dir, server: await startServer(join(dir, 'out'), { prefix: '/' }) };
+  const bigDir = mkdtempSync(join(tmpdir(), 'pillar-search-parts-'));
+  manyNotes(join(bigDir, 'site'), 1100);
+  execFileSync(BIN, ['build', '--root', join(bigDir, 'site'), '--output', join(bigDir, 'out')]);
+  big = { dir: bigDir, server: await startServer(join(bigDir, 'out'), { prefix: '/' }) };
   browser = await chromium.launch(LAUNCH_OPTIONS);
 });
 
@@ -31,6 +51,8 @@ after(async () => {
   await server?.close();
   await plain?.server.close();
   if (plain) rmSync(plain.dir, { recursive: true, force: true });
+  await big?.server.close();
+  if (big) rmSync(big.dir, { recursive: true, force: true });
 });
 
 /** The pages of search-index.json with each one's words: `[{ t, u, d, s, words: Set }]`. */
@@ -77,6 +99,27 @@ test('the index is fetched when the box is first used, not with the page', async
   await page.getByRole('searchbox', { name: /search/i }).fill('harbour');
   await page.locator('.search-results li').first().waitFor();
   assert.equal(asked.length, 1);
+  await context.close();
+});
+
+test('a big site\'s index comes in parts: every part is searched, its pages in the order of the site', async () => {
+  const context = await browser.newContext(DESKTOP);
+  const page = await context.newPage();
+  const asked = [];
+  page.on('request', (r) => { if (r.url().includes('search-index')) asked.push(new URL(r.url()).pathname); });
+  await page.goto(big.server.url);
+  const box = page.getByRole('searchbox', { name: /search/i });
+  await box.fill('heron');
+  await page.locator('.search-results li').nth(2).waitFor();
+  assert.deepEqual(asked.sort(), ['/search-index.1.json', '/search-index.2.json', '/search-index.json']);
+  assert.deepEqual(await page.locator('.search-results a').allInnerTexts(), ['Note 5', 'Note 600', 'Note 1095']);
+  // A word of one page of the last part leads to that page.
+  await box.fill('only1099');
+  await page.getByRole('status').filter({ hasText: /^1 page matches\.$/ }).waitFor({ state: 'attached' });
+  assert.deepEqual(await page.locator('.search-results a').allInnerTexts(), ['Note 1099']);
+  await box.press('Enter');
+  await page.waitForURL((u) => new URL(u).pathname === '/notes/n1099/');
+  assert.equal(await page.locator('h1').innerText(), 'Note 1099');
   await context.close();
 });
 

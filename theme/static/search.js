@@ -27,20 +27,42 @@
   box.appendChild(form);
 
   // The index: the pages (title, URL, description, first words) and every word of their
-  // whole text with the pages that hold it, as gaps between page numbers.
-  function load() {
-    if (index) return Promise.resolve(index);
-    return fetch(box.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (data) {
-      var pages = data.p.map(function (e) {
-        return { t: e.t, u: e.u, d: e.d || "", s: e.s || "", title: e.t.toLowerCase() };
-      });
-      var words = Object.keys(data.w).map(function (w) {
-        var at = 0;
-        return { w: w, pages: data.w[w].map(function (gap) { at += gap; return at; }) };
-      });
-      index = { pages: pages, words: words };
-      return index;
+  // whole text with the pages that hold it, as gaps between page numbers. A big site's index
+  // comes in parts: the first lists the others' files ("more"), each numbering its own pages;
+  // they are joined here in order, each part's pages after the last's.
+  var loading = null;
+  function json(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
     });
+  }
+  function join(parts) {
+    var pages = [], byWord = new Map();
+    parts.forEach(function (data) {
+      var offset = pages.length;
+      data.p.forEach(function (e) {
+        pages.push({ t: e.t, u: e.u, d: e.d || "", s: e.s || "", title: e.t.toLowerCase() });
+      });
+      Object.keys(data.w).forEach(function (w) {
+        var at = offset, list = byWord.get(w);
+        if (!list) byWord.set(w, list = []);
+        data.w[w].forEach(function (gap) { at += gap; list.push(at); });
+      });
+    });
+    var words = [];
+    byWord.forEach(function (list, w) { words.push({ w: w, pages: list }); });
+    return { pages: pages, words: words };
+  }
+  function load() {
+    if (!loading) {
+      var url = new URL(box.getAttribute("data-index"), location.href);
+      loading = json(url.href).then(function (first) {
+        var rest = (first.more || []).map(function (name) { return json(new URL(name, url).href); });
+        return Promise.all(rest).then(function (parts) { index = join([first].concat(parts)); });
+      }).catch(function (e) { loading = null; throw e; });
+    }
+    return loading;
   }
 
   function escape(w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }

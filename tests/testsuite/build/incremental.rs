@@ -432,18 +432,8 @@ fn a_citation_added_to_one_page_renders_the_sources_page_again() {
 
 #[test]
 fn the_feed_is_kept_after_a_body_edit_and_made_again_when_a_summary_changes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = notes_site();
     let root = dir.path();
-    let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
-    std::fs::write(root.join("site-config.toml"), config).unwrap();
-    std::fs::create_dir_all(root.join("content/notes")).unwrap();
-    std::fs::write(
-        root.join("content/_index.md"),
-        "+++\ntitle = \"Home\"\n+++\n",
-    )
-    .unwrap();
-    let section = "+++\ntitle = \"Notes\"\n+++\n";
-    std::fs::write(root.join("content/notes/_index.md"), section).unwrap();
     let page = root.join("content/notes/one.md");
     let text = "+++\ntitle = \"One\"\ndate = 2020-01-02\n+++\n\nFirst words.\n\nMore words.\n";
     std::fs::write(&page, text).unwrap();
@@ -502,6 +492,118 @@ fn a_failed_build_keeps_the_last_records_and_leaves_no_half_written_ones() {
         "the records of the last good build still serve"
     );
     let clean = root.join("clean");
+    build(root, &clean).unwrap();
+    assert_eq!(whole_tree(&out), whole_tree(&clean));
+}
+
+/// A site of a home page and a section, `notes/`, with no pages yet.
+fn notes_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+    std::fs::write(root.join("site-config.toml"), config).unwrap();
+    std::fs::create_dir_all(root.join("content/notes")).unwrap();
+    std::fs::write(
+        root.join("content/_index.md"),
+        "+++\ntitle = \"Home\"\n+++\n",
+    )
+    .unwrap();
+    let section = "+++\ntitle = \"Notes\"\n+++\n";
+    std::fs::write(root.join("content/notes/_index.md"), section).unwrap();
+    dir
+}
+
+/// A site of `n` pages in one section, each with a word of its own (`onlyN`).
+fn many_pages(n: usize) -> tempfile::TempDir {
+    let dir = notes_site();
+    let root = dir.path();
+    for i in 0..n {
+        let page = format!("+++\ntitle = \"Note {i}\"\n+++\n\nSome words and only{i}.\n");
+        std::fs::write(root.join(format!("content/notes/n{i:04}.md")), page).unwrap();
+    }
+    dir
+}
+
+/// The files of the search index in `out`, the first first, each parsed.
+fn index_parts(out: &Path) -> Vec<serde_json::Value> {
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(out.join(name)).unwrap()).unwrap()
+    };
+    let first = read("search-index.json");
+    let more: Vec<String> = (first["more"].as_array().into_iter().flatten())
+        .map(|m| m.as_str().unwrap().to_owned())
+        .collect();
+    std::iter::once(first)
+        .chain(more.iter().map(|m| read(m)))
+        .collect()
+}
+
+/// Flips a byte of the search entries of run `n` in the record of pages under `root`'s cache
+/// (the layout of `build::reuse`: a 17-byte head, then per run the lengths of its pages and
+/// of their entries, 4 bytes each, the entries' hash, 8 bytes, the pages and the entries).
+fn damage_entries_of_run(root: &Path, n: usize) {
+    let record = walkdir::WalkDir::new(root.join(".pillar-cache"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name() == "pages.bin")
+        .unwrap()
+        .into_path();
+    let mut bytes = std::fs::read(&record).unwrap();
+    let mut at = 17;
+    for k in 0.. {
+        let word = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
+        let (pages, entries) = (word(at), word(at + 4));
+        let end = at + 16 + pages + entries;
+        if k == n {
+            bytes[end - 1] ^= 0x55;
+            break;
+        }
+        at = end;
+    }
+    std::fs::write(&record, bytes).unwrap();
+}
+
+#[test]
+fn a_rebuild_makes_again_only_the_parts_of_the_search_index_that_hold_a_changed_page() {
+    let project = many_pages(1100);
+    let root = project.path();
+    let out = root.join("site");
+    until_trusted();
+    build(root, &out).unwrap();
+    let parts = index_parts(&out);
+    assert_eq!(parts.len(), 3, "1,102 pages in parts of 512");
+    let pages: usize = parts.iter().map(|p| p["p"].as_array().unwrap().len()).sum();
+    assert_eq!(pages, 1102);
+    // Each part numbers its own pages: a word of the second part's first page is at 0 there.
+    let first_of_second = parts[1]["p"][0]["u"].as_str().unwrap().to_owned();
+    let number: usize = (first_of_second.trim_end_matches('/').rsplit('n').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let word = format!("only{number}");
+    assert_eq!(parts[1]["w"][&word], serde_json::json!([0]), "{word}");
+    assert!(parts[0]["w"].get(&word).is_none());
+    assert!(
+        parts[1].get("more").is_none(),
+        "only the first part lists the others"
+    );
+    // A page of the first part gains a word, while the record of the third part's entries
+    // is damaged: the build neither makes that part again nor reads its entries.
+    append(&root.join("content/notes/n0003.md"), "\nA zanzibar.\n");
+    damage_entries_of_run(root, 2);
+    build(root, &out).unwrap();
+    let parts = index_parts(&out);
+    assert!(parts[0]["w"].get("zanzibar").is_some());
+    let clean = root.join("clean");
+    build(root, &clean).unwrap();
+    assert_eq!(whole_tree(&out), whole_tree(&clean));
+    // A page of the third part changes: its entries are wanted, and the damage is found. The
+    // build fails and drops the record; the next prepares every page again.
+    append(&root.join("content/notes/n1090.md"), "\nA quokka.\n");
+    let failed = build(root, &out).unwrap_err();
+    assert!(failed.contains("build again"), "{failed}");
+    build(root, &out).unwrap();
+    assert!(index_parts(&out)[2]["w"].get("quokka").is_some());
+    std::fs::remove_dir_all(&clean).unwrap();
     build(root, &clean).unwrap();
     assert_eq!(whole_tree(&out), whole_tree(&clean));
 }
