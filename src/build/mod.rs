@@ -67,11 +67,19 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// What a build shares with each edition: the edition, what another parsed, the walk.
+type Parts<'a> = (
+    &'a Edition,
+    Option<&'a inputs::Parsed>,
+    Option<&'a crate::fingerprint::Walk>,
+);
+
 /// Builds one edition of the site into `sink`; `parsed` holds what another edition of the
-/// same build parsed that this one may copy (`None`: the site has one edition).
+/// same build parsed that this one may copy (`None`: the site has one edition), `walk` the
+/// build's walk of its inputs (`None`: it made none).
 fn run(
     config: &Config,
-    (edition, parsed): (&Edition, Option<&inputs::Parsed>),
+    (edition, parsed, walk): Parts<'_>,
     checks: Checks,
     sink: &dyn Sink,
 ) -> Result<Built, Failure> {
@@ -91,7 +99,8 @@ fn run(
     clock.lap("theme");
     let links = pages::links(config, &site, &theme, &static_files);
     let sink = &edition.sink(sink, checks);
-    let mut reuse = reuse::Reuse::new(config, &site, (&edition.prefix, cache), sink.can_keep());
+    let recorded = (edition.prefix.as_str(), cache, walk);
+    let mut reuse = reuse::Reuse::new(config, &site, recorded, sink.can_keep());
     let kept = reuse.kept(&site, sink);
     clock.lap("last build's record");
     let cx = pages::Cx::new(config, &site, &theme, &links, sink, (edition, &reuse));

@@ -56,9 +56,10 @@ fn check_root(root: &Path) -> Result<PathBuf, Failure> {
 
 /// Builds every edition of the site into `sink`, one after the other; a warning that two
 /// editions share (the data file's) is given once.
+/// `walk` is the fingerprint's walk of the inputs, when the build made one.
 fn run_editions(
     config: &Config,
-    checks: Checks,
+    (checks, walk): (Checks, Option<&crate::fingerprint::Walk>),
     sink: &dyn output::Sink,
 ) -> Result<super::Built, Failure> {
     let mut all: Option<super::Built> = None;
@@ -66,7 +67,7 @@ fn run_editions(
     let parsed = super::inputs::Parsed::default();
     let parsed = (editions.len() > 1).then_some(&parsed);
     for edition in editions {
-        let built = super::run(config, (&edition, parsed), checks, sink)?;
+        let built = super::run(config, (&edition, parsed, walk), checks, sink)?;
         all = Some(match all {
             None => built,
             Some(mut a) => {
@@ -91,7 +92,7 @@ pub fn generate(root: &Path, overrides: &Overrides, checks: Checks) -> Result<Ge
     let root = check_root(root)?;
     let config = config::load(&root, overrides)?;
     let sink = Memory::default();
-    let built = run_editions(&config, checks, &sink)?;
+    let built = run_editions(&config, (checks, None), &sink)?;
     Ok(Generated {
         config,
         files: sink.into_files(),
@@ -106,7 +107,8 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
     let root = check_root(root)?;
     let config = config::load(&root, overrides)?;
     // Nothing changed since the last build into this output: its files are already right.
-    let fingerprint = crate::fingerprint::inputs(&config, overrides);
+    let walk = crate::fingerprint::inputs(&config, overrides);
+    let fingerprint = walk.inputs;
     if let Some((stamp, files)) =
         output::unchanged(&config.output_dir, &config.cache_dir, fingerprint)
     {
@@ -129,7 +131,7 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<Report, Failure> {
         incremental: true,
         ..Checks::default()
     };
-    let built = match run_editions(&config, checks, &staging)
+    let built = match run_editions(&config, (checks, Some(&walk)), &staging)
         .and_then(|b| super::interrupt::check().map(|()| b))
     {
         Ok(built) => built,
@@ -242,7 +244,7 @@ pub fn check(root: &Path, overrides: &Overrides, strict: bool) -> Result<Report,
         strict,
         ..Checks::default()
     };
-    let built = run_editions(&config, checks, &Memory::default())?;
+    let built = run_editions(&config, (checks, None), &Memory::default())?;
     Ok(Report {
         pages: built.pages,
         rendered: built.rendered,

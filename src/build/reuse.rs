@@ -106,14 +106,16 @@ impl Reuse {
     pub(super) fn new(
         config: &Config,
         site: &Site,
-        (prefix, cache): (&str, Option<&Path>),
+        (prefix, cache, walk): (&str, Option<&Path>, Option<&crate::fingerprint::Walk>),
         can_keep: bool,
     ) -> Self {
         let keys: Vec<u64> = (site.pages.iter())
             .map(|p| p.file.map_or(0, |f| site.files[f].text_hash()))
             .collect();
         let path = cache.map(|c| c.join(record_name("pages", prefix)));
-        let skeleton = path.as_ref().map_or(0, |_| skeleton(config, site, prefix));
+        let skeleton = path
+            .as_ref()
+            .map_or(0, |_| skeleton(config, site, (prefix, walk)));
         let recorded = (path.as_deref().filter(|_| can_keep))
             .and_then(|p| read(p, skeleton))
             .filter(|(l, _)| l.len() == keys.len());
@@ -560,9 +562,13 @@ fn record_name(kind: &str, prefix: &str) -> String {
 }
 
 /// The hash of everything the pages of `site` depend on but their own sources.
-fn skeleton(config: &Config, site: &Site, prefix: &str) -> u64 {
+fn skeleton(
+    config: &Config,
+    site: &Site,
+    (prefix, walk): (&str, Option<&crate::fingerprint::Walk>),
+) -> u64 {
     let content = (config.translation.as_ref()).map_or(&config.content_dir, |t| &t.fallback_dir);
-    let mut h = crate::fingerprint::skeleton(config, content);
+    let mut h = crate::fingerprint::skeleton(config, content, walk);
     h.update(prefix.as_bytes());
     for p in &site.pages {
         let front = p.file.map_or(0, |f| site.files[f].front_hash());
