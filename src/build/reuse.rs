@@ -330,14 +330,26 @@ impl Record {
     }
 }
 
-/// The bytes of `file` in `range`.
+/// The bytes of `file` in `range`, read at their place: the runs of a record are read on
+/// several threads from one handle, whose own position they must not share.
 fn read_at(file: &std::fs::File, range: std::ops::Range<u64>) -> Option<Vec<u8>> {
-    use std::io::{Read, Seek};
     let len = usize::try_from(range.end.checked_sub(range.start)?).ok()?;
     let mut bytes = vec![0; len];
-    let mut file = file;
-    file.seek(std::io::SeekFrom::Start(range.start)).ok()?;
-    file.read_exact(&mut bytes).ok()?;
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut bytes, range.start).ok()?;
+    #[cfg(not(any(unix, windows)))]
+    return None;
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < len {
+            let at = range.start + done as u64;
+            match std::os::windows::fs::FileExt::seek_read(file, &mut bytes[done..], at).ok()? {
+                0 => return None,
+                n => done += n,
+            }
+        }
+    }
     Some(bytes)
 }
 
@@ -707,5 +719,31 @@ mod tests {
         let (_, record) = read(&path, 42).unwrap();
         assert!(record.entries(1).is_some());
         assert!(record.entries(2).is_none());
+    }
+
+    #[test]
+    fn a_record_read_on_many_threads_reads_every_run_whole() {
+        // Its runs are read in parallel from one open file: each read must be at its place,
+        // whatever the other threads read meanwhile.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pages.bin");
+        let n = 40 * RUN;
+        let head = format!("{:016x}\n", 7);
+        let written = pages(n, |i| i as u64 * 3);
+        write_pages(
+            &path,
+            head.as_bytes(),
+            (&written, &entries(&written)),
+            (None, &[]),
+        )
+        .unwrap();
+        put_in_place(std::slice::from_ref(&path)).unwrap();
+        for _ in 0..10 {
+            let (got, record) = read(&path, 7).expect("every run reads whole");
+            assert_eq!(keys(&got), keys(&written));
+            let runs: Vec<usize> = (0..40).collect();
+            let all = runs.par_iter().all(|&r| record.entries(r).is_some());
+            assert!(all, "every run's entries read whole");
+        }
     }
 }
