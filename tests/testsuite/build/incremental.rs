@@ -538,29 +538,23 @@ fn index_parts(out: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// Flips a byte of the search entries of run `n` in the record of pages under `root`'s cache
-/// (the layout of `build::reuse`: a 17-byte head, then per run the lengths of its pages and
-/// of their entries, 4 bytes each, the entries' hash, 8 bytes, the pages and the entries).
-fn damage_entries_of_run(root: &Path, n: usize) {
-    let record = walkdir::WalkDir::new(root.join(".pillar-cache"))
+/// Flips the last byte of the run of the record of pages under `root`'s cache that holds the
+/// page at `url` (each run a file, `pages.HASH.run`: its pages, then their search entries,
+/// where the page's URL is written as it is; see `build::reuse`).
+fn damage_entries_of_run_with(root: &Path, url: &str) {
+    let runs: Vec<PathBuf> = walkdir::WalkDir::new(root.join(".pillar-cache"))
         .into_iter()
         .filter_map(Result::ok)
-        .find(|e| e.file_name() == "pages.bin")
-        .unwrap()
-        .into_path();
-    let mut bytes = std::fs::read(&record).unwrap();
-    let mut at = 17;
-    for k in 0.. {
-        let word = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
-        let (pages, entries) = (word(at), word(at + 4));
-        let end = at + 16 + pages + entries;
-        if k == n {
-            bytes[end - 1] ^= 0x55;
-            break;
-        }
-        at = end;
-    }
-    std::fs::write(&record, bytes).unwrap();
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|x| x == "run"))
+        .collect();
+    let holds = |bytes: &[u8]| bytes.windows(url.len()).any(|w| w == url.as_bytes());
+    let run = (runs.iter())
+        .find(|r| holds(&std::fs::read(r).unwrap()))
+        .unwrap_or_else(|| panic!("no run holds {url}: {runs:?}"));
+    let mut bytes = std::fs::read(run).unwrap();
+    *bytes.last_mut().unwrap() ^= 0x55;
+    std::fs::write(run, bytes).unwrap();
 }
 
 #[test]
@@ -589,7 +583,7 @@ fn a_rebuild_makes_again_only_the_parts_of_the_search_index_that_hold_a_changed_
     // A page of the first part gains a word, while the record of the third part's entries
     // is damaged: the build neither makes that part again nor reads its entries.
     append(&root.join("content/notes/n0003.md"), "\nA zanzibar.\n");
-    damage_entries_of_run(root, 2);
+    damage_entries_of_run_with(root, "notes/n1090/");
     build(root, &out).unwrap();
     let parts = index_parts(&out);
     assert!(parts[0]["w"].get("zanzibar").is_some());
