@@ -480,8 +480,12 @@ fn run_file(head: &Path, hash: u64) -> PathBuf {
 
 /// The runs the record of pages at `head` lists (none when it does not parse).
 fn runs_of(head: &Path) -> Option<Vec<Run>> {
+    runs_in(&std::fs::read(head).ok()?)
+}
+
+/// The runs listed by the bytes of a record of pages, after its first line (the skeleton).
+fn runs_in(bytes: &[u8]) -> Option<Vec<Run>> {
     const HEAD: usize = 17;
-    let bytes = std::fs::read(head).ok()?;
     postcard::from_bytes(bytes.get(HEAD..)?).ok()
 }
 
@@ -656,7 +660,7 @@ fn read(path: &Path, skeleton: u64) -> Option<(Pages<PageNotes>, Record)> {
     if !bytes.starts_with(format!("{skeleton:016x}\n").as_bytes()) {
         return None;
     }
-    let runs = runs_of(path)?;
+    let runs = runs_in(&bytes)?;
     let pages = (runs.par_iter())
         .map(|run| {
             let file = std::fs::File::open(run_file(path, run.hash)).ok()?;
