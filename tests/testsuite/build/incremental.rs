@@ -365,6 +365,15 @@ fn an_edited_page_or_data_field_renders_only_the_pages_that_show_it() {
     );
 }
 
+/// Asserts that `out`, built incrementally, holds the bytes of a clean build of `root` (into
+/// a fresh folder `clean` beside it, made again each time).
+fn assert_as_clean(root: &Path, out: &Path) {
+    let clean = root.join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    build(root, &clean).unwrap();
+    assert_eq!(whole_tree(out), whole_tree(&clean));
+}
+
 /// Waits until the files just written are older than the margin within which a build reads
 /// a file whatever the last build recorded of it (see `load::snapshot`).
 fn until_trusted() {
@@ -396,9 +405,7 @@ fn a_file_is_read_again_once_it_changed_even_to_the_same_length() {
     );
     let third = build(root, &out).unwrap();
     assert_eq!(third.rendered, third.pages, "a template changed");
-    let clean = root.join("clean");
-    build(root, &clean).unwrap();
-    assert_eq!(whole_tree(&out), whole_tree(&clean));
+    assert_as_clean(root, &out);
 }
 
 #[test]
@@ -425,9 +432,7 @@ fn a_citation_added_to_one_page_renders_the_sources_page_again() {
     let third = build(root, &out).unwrap();
     assert!(third.rendered >= 2, "{} rendered", third.rendered);
     assert_ne!(std::fs::read_to_string(&sources).unwrap(), before);
-    let clean = root.join("clean");
-    build(root, &clean).unwrap();
-    assert_eq!(whole_tree(&out), whole_tree(&clean));
+    assert_as_clean(root, &out);
 }
 
 #[test]
@@ -452,9 +457,7 @@ fn the_feed_is_kept_after_a_body_edit_and_made_again_when_a_summary_changes() {
     .unwrap();
     build(root, &out).unwrap();
     assert!(feed().contains("First words"), "{}", feed());
-    let clean = root.join("clean");
-    build(root, &clean).unwrap();
-    assert_eq!(whole_tree(&out), whole_tree(&clean));
+    assert_as_clean(root, &out);
 }
 
 /// The names of the files in the project's cache folders.
@@ -491,9 +494,7 @@ fn a_failed_build_keeps_the_last_records_and_leaves_no_half_written_ones() {
         again.rendered < again.pages,
         "the records of the last good build still serve"
     );
-    let clean = root.join("clean");
-    build(root, &clean).unwrap();
-    assert_eq!(whole_tree(&out), whole_tree(&clean));
+    assert_as_clean(root, &out);
 }
 
 /// A site of a home page and a section, `notes/`, with no pages yet.
@@ -587,9 +588,7 @@ fn a_rebuild_makes_again_only_the_parts_of_the_search_index_that_hold_a_changed_
     build(root, &out).unwrap();
     let parts = index_parts(&out);
     assert!(parts[0]["w"].get("zanzibar").is_some());
-    let clean = root.join("clean");
-    build(root, &clean).unwrap();
-    assert_eq!(whole_tree(&out), whole_tree(&clean));
+    assert_as_clean(root, &out);
     // A page of the third part changes: its entries are wanted, and the damage is found. The
     // build fails and drops the record; the next prepares every page again.
     append(&root.join("content/notes/n1090.md"), "\nA quokka.\n");
@@ -597,7 +596,5 @@ fn a_rebuild_makes_again_only_the_parts_of_the_search_index_that_hold_a_changed_
     assert!(failed.contains("build again"), "{failed}");
     build(root, &out).unwrap();
     assert!(index_parts(&out)[2]["w"].get("quokka").is_some());
-    std::fs::remove_dir_all(&clean).unwrap();
-    build(root, &clean).unwrap();
-    assert_eq!(whole_tree(&out), whole_tree(&clean));
+    assert_as_clean(root, &out);
 }
